@@ -1,0 +1,1 @@
+// Placeholder replaced by the native-codec work; never fails the install.

@@ -1,0 +1,50 @@
+/**
+ * The codec registry: numcodecs id → factory. Codec modules register themselves lazily through
+ * loaders so importing zarrflow does not load every compression library.
+ * @module
+ */
+import { CodecError } from "../errors.ts";
+import type { Codec, CodecConfig, CodecFactory } from "./codec.ts";
+
+const factories = new Map<string, CodecFactory>();
+const loaders = new Map<string, () => Promise<CodecFactory>>();
+
+/** Register a codec factory under its numcodecs id, replacing any earlier one. */
+export function registerCodec(id: string, factory: CodecFactory): void {
+  factories.set(id, factory);
+}
+
+/** Register a lazily imported codec factory under its numcodecs id. */
+export function registerCodecLoader(id: string, loader: () => Promise<CodecFactory>): void {
+  loaders.set(id, loader);
+}
+
+/** The ids of every registered codec. */
+export function listCodecs(): string[] {
+  return [...new Set([...factories.keys(), ...loaders.keys()])].sort();
+}
+
+/**
+ * Look up a codec by its numcodecs configuration, e.g. `getCodec({ id: "zstd", level: 1 })`.
+ * Throws {@link CodecError} naming the id when it is unknown.
+ */
+export async function getCodec(config: CodecConfig): Promise<Codec> {
+  if (config === null || typeof config !== "object" || typeof config.id !== "string") {
+    throw new CodecError(`codec configuration must be an object with a string "id", got ${JSON.stringify(config)}`);
+  }
+  let factory = factories.get(config.id);
+  if (!factory) {
+    const loader = loaders.get(config.id);
+    if (!loader) throw new CodecError(`unknown codec id '${config.id}' (known: ${listCodecs().join(", ")})`);
+    factory = await loader();
+    factories.set(config.id, factory);
+  }
+  return factory(config);
+}
+
+/** Synchronous lookup for codecs whose factories are already loaded. */
+export function getCodecSync(config: CodecConfig): Codec {
+  const factory = factories.get(config?.id);
+  if (!factory) throw new CodecError(`unknown or not yet loaded codec id '${config?.id}'`);
+  return factory(config);
+}
