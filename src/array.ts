@@ -1,0 +1,626 @@
+/**
+ * ZarrArray: metadata + store + codec pipeline + indexing. It never knows what kind of store it talks
+ * to; every chunk goes through the same projection → fetch → decode → strided copy path.
+ * @module
+ */
+import { Attributes } from "./attributes.ts";
+import type { Codec } from "./codecs/codec.ts";
+import { CodecPipeline } from "./codecs/pipeline.ts";
+import { dtypeName, parseDtype, type DType } from "./dtype/dtype.ts";
+import { allocate, asBytes, byteswapInPlace, elementLanes, laneInfo, swapWidth, viewBytes, type DataArray, type TypedArray } from "./dtype/elements.ts";
+import { ArrayNotFoundError, CodecError, ReadOnlyError, ShapeError, IndexError, ZarrError } from "./errors.ts";
+import { chunkGridShape, projectSelection, selectionShape, type ChunkProjection } from "./indexing/chunk-projection.ts";
+import { normalizeBasicSelection, type BasicSelection, type NormalizedDim } from "./indexing/slice.ts";
+import { encodeArrayMetadata, parseArrayMetadata, type ArrayMetadata } from "./metadata/array-metadata.ts";
+import { asNDArray, NDArray } from "./ndarray/ndarray.ts";
+import { cStrides, copyStrided, fillStrided, fStrides, product, type StridedView } from "./ndarray/strided.ts";
+import type { Store } from "./stores/store.ts";
+import { withLock, type Synchronizer } from "./synchronizer.ts";
+import { forEachConcurrent, getIoConcurrency } from "./util/concurrency.ts";
+import { InfoReport, humanBytes, storeTypeName } from "./info.ts";
+
+/** Options when opening an existing array. */
+export interface ArrayOpenOptions {
+  path?: string;
+  readOnly?: boolean;
+  synchronizer?: Synchronizer | null;
+  /** Skip writing chunks that are entirely the fill value (zarr-python's `write_empty_chunks=False`). */
+  writeEmptyChunks?: boolean;
+  /** Metadata already read (from `.zmetadata`); avoids a store round trip. */
+  cachedMeta?: { zarray: Uint8Array | string; zattrs?: Record<string, unknown> };
+}
+
+/** Options for reads. */
+export interface GetOptions {
+  /** Read into this C-contiguous array instead of allocating one. */
+  out?: NDArray;
+  /** For structured dtypes: one field name or several. */
+  fields?: string | string[];
+  /** Chunks fetched and decoded at once. */
+  concurrency?: number;
+}
+
+/** Options for writes. */
+export interface SetOptions {
+  fields?: string | string[];
+  concurrency?: number;
+}
+
+/** A value accepted by `set`: a scalar, nested arrays, a typed array, an NDArray, or another array. */
+export type ArrayValue = unknown;
+
+/** A chunked, compressed N-dimensional array stored in a zarr v2 store. */
+export class ZarrArray {
+  readonly store: Store;
+  /** Path of the array inside the store, without leading or trailing `/` ("" for the root). */
+  readonly path: string;
+  readonly readOnly: boolean;
+  readonly synchronizer: Synchronizer | null;
+  readonly writeEmptyChunks: boolean;
+  /** User attributes (`.zattrs`). */
+  readonly attrs: Attributes;
+  private meta: ArrayMetadata;
+  private pipeline: CodecPipeline;
+  private readonly keyPrefix: string;
+
+  /** @internal use {@link ZarrArray.open} or the creation functions. */
+  constructor(store: Store, path: string, meta: ArrayMetadata, pipeline: CodecPipeline, opts: ArrayOpenOptions = {}) {
+    this.store = store;
+    this.path = path;
+    this.meta = meta;
+    this.pipeline = pipeline;
+    this.readOnly = opts.readOnly ?? false;
+    this.synchronizer = opts.synchronizer ?? null;
+    this.writeEmptyChunks = opts.writeEmptyChunks ?? true;
+    this.keyPrefix = path ? path + "/" : "";
+    this.attrs = new Attributes(store, this.keyPrefix + ".zattrs", this.readOnly, this.synchronizer, opts.cachedMeta?.zattrs);
+  }
+
+  /** Open the array at `path` in `store`; throws {@link ArrayNotFoundError} naming the path when absent. */
+  static async open(store: Store, opts: ArrayOpenOptions = {}): Promise<ZarrArray> {
+    const path = opts.path ?? "";
+    const key = (path ? path + "/" : "") + ".zarray";
+    const raw = opts.cachedMeta?.zarray ?? (await store.get(key));
+    if (raw === undefined) throw new ArrayNotFoundError(`no array at path '${path}' (missing '${key}')`);
+    const meta = parseArrayMetadata(raw, key);
+    const pipeline = await CodecPipeline.fromConfig(meta.filters, meta.compressor, meta.dtype.str);
+    return new ZarrArray(store, path, meta, pipeline, opts);
+  }
+
+  /** The array's metadata as parsed from `.zarray`. */
+  get metadata(): Readonly<ArrayMetadata> {
+    return this.meta;
+  }
+  get shape(): number[] {
+    return [...this.meta.shape];
+  }
+  get chunks(): number[] {
+    return [...this.meta.chunks];
+  }
+  /** numpy dtype string, e.g. `<i4`. */
+  get dtype(): string {
+    return this.meta.dtype.str;
+  }
+  /** Parsed dtype. */
+  get dt(): DType {
+    return this.meta.dtype;
+  }
+  get fillValue(): unknown {
+    return this.meta.fillValue;
+  }
+  get order(): "C" | "F" {
+    return this.meta.order;
+  }
+  get compressor(): Codec | null {
+    return this.pipeline.compressor;
+  }
+  /** Filter codecs, or null when there are none (as zarr-python). */
+  get filters(): Codec[] | null {
+    return this.pipeline.filters.length ? this.pipeline.filters : null;
+  }
+  get dimensionSeparator(): "." | "/" {
+    return this.meta.dimensionSeparator ?? ".";
+  }
+  get ndim(): number {
+    return this.meta.shape.length;
+  }
+  /** Number of elements. */
+  get size(): number {
+    return product(this.meta.shape);
+  }
+  get itemsize(): number {
+    return this.meta.dtype.itemsize;
+  }
+  /** Uncompressed size in bytes. */
+  get nbytes(): number {
+    return this.size * this.itemsize;
+  }
+  /** Number of chunks in the grid. */
+  get nchunks(): number {
+    return product(chunkGridShape(this.meta.shape, this.meta.chunks));
+  }
+  /** Number of chunks along each axis. */
+  get cdataShape(): number[] {
+    return chunkGridShape(this.meta.shape, this.meta.chunks);
+  }
+  /** `/path` as zarr-python's `name`, or null for an array at the store root. */
+  get name(): string | null {
+    return this.path ? "/" + this.path : null;
+  }
+  /** The last path segment, as zarr-python's `basename`. */
+  get basename(): string | null {
+    return this.path ? this.path.split("/").pop()! : null;
+  }
+
+  /** The store key of a chunk, e.g. `foo/1.2` (or `foo/1/2` with the `/` separator). */
+  chunkKey(coords: readonly number[]): string {
+    return this.keyPrefix + (coords.length ? coords.join(this.dimensionSeparator) : "0");
+  }
+
+  /** zarr-python's repr, e.g. `<zarr.core.Array '/foo/bar' (10, 10) int32>`. */
+  toString(): string {
+    const name = this.name ? ` '${this.name}'` : "";
+    const shape = `(${this.meta.shape.join(", ")}${this.meta.shape.length === 1 ? "," : ""})`;
+    return `<zarr.core.Array${name} ${shape} ${dtypeName(this.meta.dtype)}${this.readOnly ? " read-only" : ""}>`;
+  }
+
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
+  }
+
+  // ------------------------------------------------------------------ chunks
+
+  private chunkLayout() {
+    const dt = this.meta.dtype;
+    const { lanes } = laneInfo(dt);
+    const strides = (this.meta.order === "F" ? fStrides : cStrides)(this.meta.chunks);
+    return { lanes, strides, size: product(this.meta.chunks) };
+  }
+
+  /**
+   * Fetch and decode one chunk into element storage in the array's order, or null when it is not
+   * stored. Corrupt or wrongly sized chunks raise {@link CodecError} naming the key.
+   */
+  async readChunk(coords: readonly number[]): Promise<DataArray | null> {
+    const key = this.chunkKey(coords);
+    const raw = await this.store.get(key);
+    if (raw === undefined) return null;
+    return this.decodeChunkBytes(raw, key);
+  }
+
+  /** Decode stored bytes of one chunk into element storage (machine byte order). */
+  async decodeChunkBytes(raw: Uint8Array, key: string): Promise<DataArray> {
+    const dt = this.meta.dtype;
+    const expected = product(this.meta.chunks) * dt.itemsize;
+    let bytes = await this.pipeline.decode(raw, key);
+    if (bytes.byteLength !== expected) {
+      throw new CodecError(`chunk '${key}' decoded to ${bytes.byteLength} bytes, expected ${expected} (${this.meta.chunks.join("x")} of ${dt.str})`);
+    }
+    const sw = swapWidth(dt);
+    if (sw) {
+      // The decoded bytes may be the store's own buffer (no compressor): swap a copy.
+      bytes = bytes.slice();
+      byteswapInPlace(bytes, sw);
+    }
+    return viewBytes(dt, bytes);
+  }
+
+  /** Encode element storage of one full chunk (machine byte order) into stored bytes. */
+  async encodeChunkData(data: DataArray): Promise<Uint8Array> {
+    const dt = this.meta.dtype;
+    let bytes = asBytes(data as TypedArray);
+    const sw = swapWidth(dt);
+    if (sw) {
+      bytes = bytes.slice();
+      byteswapInPlace(bytes, sw);
+    }
+    return this.pipeline.encode(bytes);
+  }
+
+  private fillLanes(): TypedArray {
+    return elementLanes(this.meta.dtype, this.meta.fillValue ?? 0);
+  }
+
+  /** A full chunk's storage filled with the fill value. */
+  private newChunk(): DataArray {
+    const dt = this.meta.dtype;
+    const { lanes, size } = this.chunkLayout();
+    const data = allocate(dt, size);
+    const fv = this.meta.fillValue;
+    if (fv !== null && fv !== undefined) {
+      const pat = this.fillLanes();
+      if (!(pat as Uint8Array).every((x: number | bigint) => x === 0 || x === 0n) || Object.is((pat as unknown as number[])[0], -0)) {
+        fillStrided({ data, offset: 0, strides: [lanes, 1] }, [size, lanes], pat as unknown as ArrayLike<unknown>);
+      }
+    }
+    return data;
+  }
+
+  /** True when every element of a chunk equals the fill value (NaN equals NaN). */
+  private isAllFill(data: DataArray): boolean {
+    const pat = this.fillLanes();
+    const lanes = pat.length;
+    const d = data as TypedArray;
+    const n = d.length;
+    for (let i = 0; i < n; i++) {
+      const a = d[i], b = pat[i % lanes];
+      if (a !== b && !(typeof a === "number" && a !== a && (b as number) !== (b as number))) return false;
+    }
+    return true;
+  }
+
+  // ------------------------------------------------------------------ reads
+
+  /**
+   * Read a basic selection. With no selection the whole array is read; `"0, :"`, `[0, null]`,
+   * `[slice(0, 5), -1]`, `"..."` and the like select parts. A selection of integers only returns the
+   * element value (as zarr-python's `z[0, 0]`); otherwise an NDArray in C order.
+   */
+  get(): Promise<NDArray>;
+  get(selection: BasicSelection, opts?: GetOptions): Promise<any>;
+  async get(selection?: BasicSelection, opts: GetOptions = {}): Promise<any> {
+    return this.getBasicSelection(selection ?? null, opts);
+  }
+
+  /** zarr-python's `get_basic_selection`. */
+  async getBasicSelection(selection: BasicSelection, opts: GetOptions = {}): Promise<any> {
+    const sel = normalizeBasicSelection(selection, this.meta.shape);
+    const out = await this.readSelection(sel, opts);
+    const result = opts.fields !== undefined ? selectFields(out, opts.fields) : out;
+    if (sel.every((d) => d.kind === "int") && !opts.out) return result.shape.length === 0 ? result.getFlat(0) : result;
+    return result;
+  }
+
+  /** Read a normalized selection into a new (or the given) C-contiguous NDArray. */
+  async readSelection(sel: readonly NormalizedDim[], opts: GetOptions = {}): Promise<NDArray> {
+    const dt = this.meta.dtype;
+    const outShape = selectionShape(sel);
+    let out: NDArray;
+    if (opts.out) {
+      out = opts.out;
+      if (out.dtype !== dt.str && !(out.dt.kind === dt.kind && out.dt.itemsize === dt.itemsize)) {
+        throw new ShapeError(`out has dtype ${out.dtype} but the array has ${dt.str}`);
+      }
+      if (out.shape.length !== outShape.length || out.shape.some((n, i) => n !== outShape[i])) {
+        throw new ShapeError(`out has shape (${out.shape.join(", ")}) but the selection has shape (${outShape.join(", ")})`);
+      }
+    } else {
+      out = new NDArray(allocate(dt, product(outShape)), outShape, dt);
+    }
+    const { lanes, strides: cst } = this.chunkLayout();
+    // Output strides per *array* axis: integer axes contribute nothing.
+    const fullOutStrides: number[] = [];
+    let k = 0;
+    for (const d of sel) fullOutStrides.push(d.kind === "int" ? 0 : out.strides[k++]);
+    const fillPat = this.meta.fillValue === null ? null : this.fillLanes();
+    await forEachConcurrent(projectSelection(sel, this.meta.shape, this.meta.chunks), opts.concurrency ?? getIoConcurrency(), async (p) => {
+      const dst = this.outView(out, p, fullOutStrides, lanes);
+      const shape = [...p.dims.map((d) => d.count), lanes];
+      const chunk = await this.readChunk(p.chunkCoords);
+      if (chunk === null) {
+        if (fillPat) fillStrided(dst, shape, fillPat as unknown as ArrayLike<unknown>);
+        else fillStrided(dst, shape, new Array(lanes).fill(dt.kind === "O" ? null : zeroLane(out.data)));
+        return;
+      }
+      copyStrided(dst, chunkView(chunk, p, cst, lanes), shape);
+    });
+    return out;
+  }
+
+  private outView(out: NDArray, p: ChunkProjection, fullOutStrides: number[], lanes: number): StridedView {
+    let off = out.offset;
+    p.dims.forEach((d, i) => (off += d.outStart * fullOutStrides[i]));
+    return { data: out.data, offset: off * lanes, strides: [...fullOutStrides.map((s) => s * lanes), 1] };
+  }
+
+  // ------------------------------------------------------------------ writes
+
+  /**
+   * Write a basic selection: `set(null, 42)` is `z[:] = 42`, `set("0, :", row)` is `z[0, :] = row`.
+   * Values broadcast like numpy. Another ZarrArray is copied chunk by chunk without loading it whole.
+   */
+  async set(selection: BasicSelection, value: ArrayValue, opts: SetOptions = {}): Promise<void> {
+    return this.setBasicSelection(selection, value, opts);
+  }
+
+  /** zarr-python's `set_basic_selection`. */
+  async setBasicSelection(selection: BasicSelection, value: ArrayValue, opts: SetOptions = {}): Promise<void> {
+    if (this.readOnly) throw new ReadOnlyError(`array '${this.path || "/"}' is read-only`);
+    const sel = normalizeBasicSelection(selection, this.meta.shape);
+    if (opts.fields !== undefined) {
+      // A field write is a read-modify-write of whole records.
+      const cur = await this.readSelection(sel);
+      const names = typeof opts.fields === "string" ? [opts.fields] : opts.fields;
+      const v = asNDArray(value);
+      const n = cur.size;
+      for (let i = 0; i < n; i++) {
+        const rec = { ...(cur.getFlat(i) as Record<string, unknown>) };
+        const src = v.size === 1 ? v.getFlat(0) : v.getFlat(i);
+        if (names.length === 1) rec[names[0]] = src;
+        else names.forEach((f) => (rec[f] = (src as Record<string, unknown>)[f]));
+        cur.set(unravel(i, cur.shape), rec);
+      }
+      return this.writeSelection(sel, cur, opts);
+    }
+    if (value instanceof ZarrArray) return this.copyFrom(sel, value, opts);
+    return this.writeSelection(sel, value, opts);
+  }
+
+  /** Write a value into a normalized selection. */
+  async writeSelection(sel: readonly NormalizedDim[], value: ArrayValue, opts: SetOptions = {}): Promise<void> {
+    const dt = this.meta.dtype;
+    const outShape = selectionShape(sel);
+    const { lanes, strides: cst } = this.chunkLayout();
+    let src: NDArray | null = null;
+    let scalar: TypedArray | null = null;
+    if (isScalar(value, dt)) scalar = elementLanes(dt, value);
+    else {
+      src = asNDArray(value, dt.str);
+      if (src.dtype !== dt.str && !(src.dt.kind === dt.kind && src.dt.itemsize === dt.itemsize)) src = asNDArray(src, dt.str);
+    }
+    const srcStrides = src ? broadcastStrides(src, outShape) : null;
+    const fullSrcStrides: number[] = [];
+    let k = 0;
+    for (const d of sel) fullSrcStrides.push(d.kind === "int" || !srcStrides ? 0 : srcStrides[k++]);
+    const grid = this.meta.chunks;
+    await forEachConcurrent(projectSelection(sel, this.meta.shape, grid), opts.concurrency ?? getIoConcurrency(), async (p) => {
+      const key = this.chunkKey(p.chunkCoords);
+      const total = p.dims.every((d, i) => d.chunkStart === 0 && d.chunkStep === 1 && d.count === grid[i]);
+      const write = async () => {
+        let chunk: DataArray;
+        if (total) chunk = allocate(dt, product(grid));
+        else chunk = (await this.readChunk(p.chunkCoords)) ?? this.newChunk();
+        if (!total && chunk.buffer === undefined) chunk = this.newChunk();
+        const dst = chunkView(chunk, p, cst, lanes);
+        const shape = [...p.dims.map((d) => d.count), lanes];
+        if (scalar) fillStrided(dst, shape, scalar as unknown as ArrayLike<unknown>);
+        else {
+          let off = src!.offset;
+          p.dims.forEach((d, i) => (off += d.outStart * fullSrcStrides[i]));
+          copyStrided(dst, { data: src!.data, offset: off * lanes, strides: [...fullSrcStrides.map((s) => s * lanes), 1] }, shape);
+        }
+        await this.storeChunk(key, chunk);
+      };
+      // A whole-chunk write needs no lock: nothing is read, and the rename is atomic.
+      if (total) await write();
+      else await withLock(this.synchronizer, key, write);
+    });
+  }
+
+  /** Encode and store one full chunk (or delete it when it is all fill and empty chunks are skipped). */
+  async storeChunk(key: string, chunk: DataArray): Promise<void> {
+    if (!this.writeEmptyChunks && this.meta.fillValue !== null && this.isAllFill(chunk)) {
+      await this.store.delete(key);
+      return;
+    }
+    await this.store.set(key, await this.encodeChunkData(chunk));
+  }
+
+  /** Copy another array into a selection, one target chunk at a time, so memory stays bounded. */
+  private async copyFrom(sel: readonly NormalizedDim[], source: ZarrArray, opts: SetOptions): Promise<void> {
+    const outShape = selectionShape(sel);
+    const srcShape = source.shape;
+    if (srcShape.length !== outShape.length || srcShape.some((n, i) => n !== outShape[i])) {
+      throw new ShapeError(`cannot copy array of shape (${srcShape.join(", ")}) into selection of shape (${outShape.join(", ")})`);
+    }
+    const tasks: Promise<void>[] = [];
+    const conc = opts.concurrency ?? Math.max(2, Math.floor(getIoConcurrency() / 4));
+    await forEachConcurrent(projectSelection(sel, this.meta.shape, this.meta.chunks), conc, async (p) => {
+      // The part of the selection inside this chunk, in output coordinates.
+      const subTarget: NormalizedDim[] = [];
+      const subSource: NormalizedDim[] = [];
+      let k = 0;
+      sel.forEach((d, i) => {
+        const pd = p.dims[i];
+        if (d.kind === "int") {
+          subTarget.push(d);
+          return;
+        }
+        subTarget.push({ kind: "slice", start: d.start + pd.outStart * d.step, step: d.step, count: pd.count });
+        subSource.push({ kind: "slice", start: pd.outStart, step: 1, count: pd.count });
+        k++;
+      });
+      const block = await source.readSelection(subSource);
+      await this.writeSelection(subTarget, block, { concurrency: 1 });
+    });
+    await Promise.all(tasks);
+  }
+
+  // ------------------------------------------------------------------ shape changes
+
+  private async writeMeta(meta: ArrayMetadata): Promise<void> {
+    if (this.readOnly) throw new ReadOnlyError(`array '${this.path || "/"}' is read-only`);
+    await this.store.set(this.keyPrefix + ".zarray", encodeArrayMetadata(meta));
+    this.meta = meta;
+  }
+
+  /**
+   * Change the shape. Chunks wholly outside the new shape are deleted; chunks cut by a shrinking
+   * boundary have the cut-off part reset to the fill value, so growing again later shows the fill
+   * value there rather than stale data (zarr-python 2.x leaves the stale data).
+   */
+  async resize(...shape: (number | number[])[]): Promise<void> {
+    const newShape = (shape.length === 1 && Array.isArray(shape[0]) ? shape[0] : shape) as number[];
+    if (newShape.length !== this.ndim) throw new ShapeError(`new shape (${newShape.join(", ")}) must have ${this.ndim} dimensions`);
+    if (newShape.some((n) => !Number.isInteger(n) || n < 0)) throw new ShapeError(`new shape (${newShape.join(", ")}) must be non-negative integers`);
+    if (this.readOnly) throw new ReadOnlyError(`array '${this.path || "/"}' is read-only`);
+    await withLock(this.synchronizer, this.keyPrefix + ".zarray", async () => {
+      const old = this.meta.shape;
+      const chunks = this.meta.chunks;
+      const oldGrid = chunkGridShape(old, chunks);
+      const newGrid = chunkGridShape(newShape, chunks);
+      const shrinks = newShape.some((n, i) => n < old[i]);
+      await this.writeMeta({ ...this.meta, shape: [...newShape] });
+      if (!shrinks) return;
+      const all = projectSelection(old.map((n) => ({ kind: "slice", start: 0, step: 1, count: Math.ceil(n / 1) }) as NormalizedDim).map((_, i) => ({ kind: "slice", start: 0, step: chunks[i], count: oldGrid[i] }) as NormalizedDim), oldGrid.map((g, i) => g * chunks[i]), chunks);
+      const { lanes, strides: cst } = this.chunkLayout();
+      const fill = this.meta.fillValue === null ? new Array(lanes).fill(0) : (this.fillLanes() as unknown as ArrayLike<unknown>);
+      await forEachConcurrent(all, getIoConcurrency(), async (p) => {
+        const c = p.chunkCoords;
+        const key = this.chunkKey(c);
+        if (c.some((ci, i) => ci >= newGrid[i])) {
+          await this.store.delete(key);
+          return;
+        }
+        // Chunks cut by the new boundary: reset the part beyond it.
+        const cut = c.some((ci, i) => newShape[i] < old[i] && (ci + 1) * chunks[i] > newShape[i]);
+        if (!cut) return;
+        await withLock(this.synchronizer, key, async () => {
+          const data = await this.readChunk(c);
+          if (data === null) return;
+          for (let d = 0; d < c.length; d++) {
+            const keep = newShape[d] - c[d] * chunks[d];
+            if (keep >= chunks[d]) continue;
+            const region = chunks.map((n, i) => (i === d ? n - keep : n));
+            const view: StridedView = { data, offset: keep * cst[d] * lanes, strides: [...cst.map((s) => s * lanes), 1] };
+            fillStrided(view, [...region, lanes], fill);
+          }
+          await this.storeChunk(key, data);
+        });
+      });
+    });
+  }
+
+  /** Append data along an axis, growing the array; resolves to the new shape. */
+  async append(data: ArrayValue, axis = 0): Promise<number[]> {
+    const value = data instanceof ZarrArray ? await data.get() : asNDArray(data, this.meta.dtype.str);
+    const shape = this.meta.shape;
+    if (axis < 0) axis += shape.length;
+    if (axis < 0 || axis >= shape.length) throw new IndexError(`axis ${axis} is out of bounds for an array of ${shape.length} dimensions`);
+    if (value.shape.length !== shape.length || value.shape.some((n, i) => i !== axis && n !== shape[i])) {
+      throw new ShapeError(`shape of data to append (${value.shape.join(", ")}) is not compatible with the array's shape (${shape.join(", ")}) along axis ${axis}`);
+    }
+    const oldLen = shape[axis];
+    const newShape = shape.map((n, i) => (i === axis ? n + value.shape[axis] : n));
+    await this.resize(newShape);
+    const sel: NormalizedDim[] = newShape.map((n, i) => (i === axis ? { kind: "slice", start: oldLen, step: 1, count: value.shape[axis] } : { kind: "slice", start: 0, step: 1, count: n }));
+    await this.writeSelection(sel, value);
+    return newShape;
+  }
+
+  // ------------------------------------------------------------------ diagnostics
+
+  /** Bytes stored for this array: metadata, attributes and chunks. */
+  async nbytesStored(): Promise<number> {
+    const s = this.store;
+    if (s.getSize) return await s.getSize(this.path);
+    let total = 0;
+    for (const k of await listKeys(s, this.keyPrefix)) {
+      const v = await s.get(k);
+      if (v) total += v.byteLength;
+    }
+    return total;
+  }
+
+  /** Number of chunks present in the store. */
+  async nchunksInitialized(): Promise<number> {
+    const sep = this.dimensionSeparator === "/" ? "\\/" : "\\.";
+    const re = this.ndim === 0 ? /^0$/ : new RegExp(`^\\d+(${sep}\\d+){${this.ndim - 1}}$`);
+    const keys = await listKeys(this.store, this.keyPrefix);
+    return keys.filter((k) => re.test(k.slice(this.keyPrefix.length))).length;
+  }
+
+  /** The diagnostics table zarr-python prints as `z.info`. */
+  async info(): Promise<InfoReport> {
+    const items: [string, string][] = [];
+    if (this.name) items.push(["Name", this.name]);
+    const tup = (a: number[]) => `(${a.join(", ")}${a.length === 1 ? "," : ""})`;
+    items.push(["Type", "zarr.core.Array"], ["Data type", dtypeName(this.meta.dtype)], ["Shape", tup(this.meta.shape)], ["Chunk shape", tup(this.meta.chunks)], ["Order", this.meta.order], ["Read-only", this.readOnly ? "True" : "False"]);
+    (this.filters ?? []).forEach((f, i) => items.push([`Filter [${i}]`, f.toString()]));
+    items.push(["Compressor", this.compressor ? this.compressor.toString() : "None"]);
+    if (this.synchronizer) items.push(["Synchronizer type", (this.synchronizer as object).constructor.name]);
+    items.push(["Store type", storeTypeName(this.store)]);
+    items.push(["No. bytes", humanBytes(this.nbytes)]);
+    const stored = await this.nbytesStored();
+    if (stored > 0) items.push(["No. bytes stored", humanBytes(stored)], ["Storage ratio", (this.nbytes / stored).toFixed(1)]);
+    items.push(["Chunks initialized", `${await this.nchunksInitialized()}/${this.nchunks}`]);
+    return new InfoReport(items);
+  }
+}
+
+function zeroLane(d: DataArray): unknown {
+  return d instanceof BigInt64Array || d instanceof BigUint64Array ? 0n : 0;
+}
+
+function chunkView(chunk: DataArray, p: ChunkProjection, cst: number[], lanes: number): StridedView {
+  let off = 0;
+  p.dims.forEach((d, i) => (off += d.chunkStart * cst[i]));
+  return { data: chunk, offset: off * lanes, strides: [...p.dims.map((d, i) => cst[i] * d.chunkStep * lanes), 1] };
+}
+
+function isScalar(v: unknown, dt: DType): boolean {
+  if (v === null || v === undefined) return true;
+  if (typeof v !== "object") return true;
+  if (v instanceof NDArray) return false;
+  if (v instanceof Uint8Array && dt.kind === "S") return true;
+  if (ArrayBuffer.isView(v)) return false;
+  if (dt.kind === "c" && Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === "number")) return true;
+  if (dt.kind === "V" && !Array.isArray(v)) return true;
+  if (v instanceof Date) return true;
+  return false;
+}
+
+/** Strides (in elements) that broadcast `src` to `shape` as numpy does, or a ShapeError. */
+function broadcastStrides(src: NDArray, shape: readonly number[]): number[] {
+  const out = new Array(shape.length).fill(0);
+  const off = shape.length - src.shape.length;
+  // Leading length-1 axes of the value may be dropped, as numpy allows.
+  let s = src.shape, st = src.strides;
+  while (s.length > shape.length && s[0] === 1) {
+    s = s.slice(1);
+    st = st.slice(1);
+  }
+  const o = shape.length - s.length;
+  if (o < 0) throw new ShapeError(`could not broadcast value of shape (${src.shape.join(", ")}) into selection of shape (${shape.join(", ")})`);
+  for (let i = 0; i < s.length; i++) {
+    if (s[i] === shape[i + o]) out[i + o] = st[i];
+    else if (s[i] === 1) out[i + o] = 0;
+    else throw new ShapeError(`could not broadcast value of shape (${src.shape.join(", ")}) into selection of shape (${shape.join(", ")})`);
+  }
+  void off;
+  return out;
+}
+
+function unravel(i: number, shape: readonly number[]): number[] {
+  const idx = new Array(shape.length);
+  for (let d = shape.length - 1; d >= 0; d--) {
+    idx[d] = i % shape[d];
+    i = Math.floor(i / shape[d]);
+  }
+  return idx;
+}
+
+function selectFields(a: NDArray, fields: string | string[]): NDArray {
+  if (typeof fields === "string") return a.field(fields);
+  const dt = a.dt;
+  const sub = fields.map((f) => {
+    const fd = dt.fields?.find((x) => x.name === f);
+    if (!fd) throw new ZarrError(`no field '${f}' in dtype ${a.dtype}`);
+    return [f, fd.dtype.str];
+  });
+  const out = new NDArray(allocate(parseDtype(sub), a.size), a.shape, sub);
+  for (let i = 0; i < a.size; i++) {
+    const rec = a.getFlat(i) as Record<string, unknown>;
+    out.set(unravel(i, a.shape), Object.fromEntries(fields.map((f) => [f, rec[f]])));
+  }
+  return out;
+}
+
+/** Every key under a prefix, whatever listing the store offers. */
+export async function listKeys(store: Store, prefix: string): Promise<string[]> {
+  if (store.list) {
+    const r = store.list(prefix);
+    if (Symbol.asyncIterator in (r as object)) {
+      const out: string[] = [];
+      for await (const k of r as AsyncIterable<string>) out.push(k);
+      return out.filter((k) => k.startsWith(prefix));
+    }
+    return (await (r as Promise<string[]>)).filter((k) => k.startsWith(prefix));
+  }
+  if (store.keys) {
+    const out: string[] = [];
+    for await (const k of store.keys() as AsyncIterable<string>) if (k.startsWith(prefix)) out.push(k);
+    return out;
+  }
+  throw new ZarrError("store cannot list its keys (it has neither list() nor keys())");
+}

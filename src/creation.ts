@@ -1,0 +1,276 @@
+/**
+ * Array creation and opening: create, zeros, ones, full, empty, array, *Like, openArray, open,
+ * save, load — zarr-python's creation routines with camelCase options.
+ * @module
+ */
+import { ZarrArray } from "./array.ts";
+import type { Codec, CodecConfig } from "./codecs/codec.ts";
+import { getCodec } from "./codecs/registry.ts";
+import { parseDtype, type DtypeLike } from "./dtype/dtype.ts";
+import { ArrayNotFoundError, ContainsArrayError, ContainsGroupError, ShapeError, ZarrError, GroupNotFoundError } from "./errors.ts";
+import { containsArray, containsGroup, prepareNode } from "./hierarchy-keys.ts";
+import { encodeArrayMetadata, type ArrayMetadata } from "./metadata/array-metadata.ts";
+import { normalizeFillValue } from "./metadata/fill-value.ts";
+import { asNDArray, NDArray } from "./ndarray/ndarray.ts";
+import { asStore, type StoreLike } from "./stores/adapt.ts";
+import { normalizeStoragePath } from "./stores/keys.ts";
+import { MemoryStore } from "./stores/memory.ts";
+import type { Store } from "./stores/store.ts";
+import type { Synchronizer } from "./synchronizer.ts";
+import { encodeJson } from "./metadata/json.ts";
+import { CodecPipeline } from "./codecs/pipeline.ts";
+import type { ZarrGroup } from "./group.ts";
+
+/** A chunk shape: lengths per axis (`null`/`-1` = the whole axis), one length for every axis, `true` to guess, `false` for one chunk. */
+export type ChunksLike = readonly (number | null)[] | number | boolean | null | undefined;
+
+/** Options shared by the creation routines (zarr-python's keywords in camelCase). */
+export interface CreateOptions {
+  shape?: number | readonly number[];
+  chunks?: ChunksLike;
+  dtype?: DtypeLike;
+  /** A codec, a numcodecs config, or null for no compression. Defaults to the default compressor (Blosc lz4, see `setDefaultCompressor`). */
+  compressor?: Codec | CodecConfig | null;
+  fillValue?: unknown;
+  order?: "C" | "F";
+  filters?: (Codec | CodecConfig)[] | null;
+  /** Codec for object dtypes (VLenUTF8 and friends). */
+  objectCodec?: Codec | CodecConfig;
+  dimensionSeparator?: "." | "/";
+  writeEmptyChunks?: boolean;
+  overwrite?: boolean;
+  synchronizer?: Synchronizer | null;
+  path?: string;
+  store?: StoreLike;
+  readOnly?: boolean;
+  /** User attributes to write with the array. */
+  attributes?: Record<string, unknown>;
+}
+
+/** Mode strings of zarr-python's open functions. */
+export type OpenMode = "r" | "r+" | "a" | "w" | "w-" | "x";
+
+/** Options for opening. */
+export interface OpenOptions extends CreateOptions {
+  mode?: OpenMode;
+}
+
+function normalizeShape(shape: number | readonly number[] | undefined): number[] {
+  if (shape === undefined) throw new ShapeError("shape is required");
+  const s = typeof shape === "number" ? [shape] : [...shape];
+  for (const n of s) if (!Number.isInteger(n) || n < 0) throw new ShapeError(`shape (${s.join(", ")}) must hold non-negative integers`);
+  return s;
+}
+
+/** zarr-python's guess_chunks: halve axes in turn until a chunk is near a size that grows with the array. */
+export function guessChunks(shape: readonly number[], typesize: number): number[] {
+  const CHUNK_BASE = 256 * 1024, CHUNK_MIN = 128 * 1024, CHUNK_MAX = 64 * 1024 * 1024;
+  const nd = shape.length;
+  const chunks = shape.map((n) => Math.max(n, 1));
+  const dsetSize = chunks.reduce((a, b) => a * b, 1) * typesize;
+  let target = CHUNK_BASE * 2 ** Math.log10(dsetSize / (1024 * 1024));
+  target = Math.min(CHUNK_MAX, Math.max(CHUNK_MIN, target));
+  let idx = 0;
+  for (;;) {
+    const n = chunks.reduce((a, b) => a * b, 1);
+    const bytes = n * typesize;
+    if ((bytes < target || Math.abs(bytes - target) / target < 0.5) && bytes < CHUNK_MAX) break;
+    if (n === 1) break;
+    chunks[idx % nd] = Math.ceil(chunks[idx % nd] / 2);
+    idx++;
+  }
+  return chunks;
+}
+
+/** zarr-python's normalize_chunks. */
+export function normalizeChunks(chunks: ChunksLike, shape: readonly number[], typesize: number): number[] {
+  if (chunks === null || chunks === undefined || chunks === true) return shape.length ? guessChunks(shape, typesize) : [];
+  if (chunks === false) return [...shape];
+  let c: (number | null)[] = typeof chunks === "number" ? shape.map(() => chunks) : [...chunks];
+  if (c.length > shape.length) throw new ShapeError(`chunks (${c.join(", ")}) has more dimensions than shape (${shape.join(", ")})`);
+  while (c.length < shape.length) c.push(shape[c.length]);
+  c = c.map((n, i) => (n === null || n === -1 ? shape[i] : n));
+  for (const n of c) if (!Number.isInteger(n) || (n as number) < 1) {
+    // zarr-python turns a zero-length axis into a chunk of 1
+    if (n === 0) continue;
+    throw new ShapeError(`chunks (${c.join(", ")}) must be positive integers (or null/-1 for a whole axis)`);
+  }
+  return (c as number[]).map((n) => (n === 0 ? 1 : n));
+}
+
+async function toConfig(c: Codec | CodecConfig): Promise<CodecConfig> {
+  if (typeof (c as Codec).getConfig === "function") return (c as Codec).getConfig();
+  const codec = await getCodec(c as CodecConfig); // validates the id now rather than at first read
+  return codec.getConfig();
+}
+
+/** The array's store and path from options. */
+function resolveStore(opts: CreateOptions): { store: Store; path: string } {
+  return { store: opts.store === undefined ? new MemoryStore() : asStore(opts.store), path: normalizeStoragePath(opts.path ?? "") };
+}
+
+/** Build `.zarray` metadata from creation options, validating everything before anything is written. */
+export async function buildArrayMetadata(opts: CreateOptions): Promise<ArrayMetadata> {
+  const shape = normalizeShape(opts.shape);
+  const dtype = parseDtype(opts.dtype ?? "<f8");
+  const chunks = normalizeChunks(opts.chunks, shape, dtype.itemsize);
+  const order = opts.order ?? "C";
+  if (order !== "C" && order !== "F") throw new ZarrError(`order must be "C" or "F", got ${JSON.stringify(order)}`);
+  const compressor = opts.compressor === undefined ? (await import("./codecs/compressors.ts")).getDefaultCompressor() : opts.compressor;
+  const filters = [...(opts.filters ?? [])];
+  if (dtype.kind === "O") {
+    if (!opts.objectCodec && !filters.length) throw new ZarrError("an object dtype needs an objectCodec (e.g. VLenUTF8)");
+    if (opts.objectCodec) filters.unshift(opts.objectCodec);
+  }
+  const sep = opts.dimensionSeparator;
+  if (sep !== undefined && sep !== "." && sep !== "/") throw new ZarrError(`dimensionSeparator must be "." or "/", got ${JSON.stringify(sep)}`);
+  return {
+    zarrFormat: 2,
+    shape,
+    chunks,
+    dtype,
+    compressor: compressor ? await toConfig(compressor) : null,
+    fillValue: normalizeFillValue(opts.fillValue === undefined ? 0 : opts.fillValue, dtype),
+    order,
+    filters: filters.length ? await Promise.all(filters.map(toConfig)) : null,
+    dimensionSeparator: sep,
+  };
+}
+
+/** Create an array (zarr-python's `zarr.create`). */
+export async function create(opts: CreateOptions): Promise<ZarrArray> {
+  const { store, path } = resolveStore(opts);
+  const meta = await buildArrayMetadata(opts);
+  // Build the pipeline first so a bad codec fails before anything touches the store.
+  const pipeline = await CodecPipeline.fromConfig(meta.filters, meta.compressor, meta.dtype.str);
+  await prepareNode(store, path, opts.overwrite ?? false);
+  const prefix = path ? path + "/" : "";
+  await store.set(prefix + ".zarray", encodeArrayMetadata(meta));
+  if (opts.attributes && Object.keys(opts.attributes).length) await store.set(prefix + ".zattrs", encodeJson(opts.attributes));
+  return new ZarrArray(store, path, meta, pipeline, { readOnly: opts.readOnly, synchronizer: opts.synchronizer, writeEmptyChunks: opts.writeEmptyChunks });
+}
+
+function shapeArgs(shape: number | readonly number[] | CreateOptions, opts: CreateOptions): CreateOptions {
+  if (typeof shape === "object" && !Array.isArray(shape)) return shape as CreateOptions;
+  return { ...opts, shape: shape as number | number[] };
+}
+
+/** An array whose every element starts as the fill value 0. */
+export async function zeros(shape: number | readonly number[] | CreateOptions, opts: CreateOptions = {}): Promise<ZarrArray> {
+  return create({ ...shapeArgs(shape, opts), fillValue: 0 });
+}
+
+/** An array of ones. */
+export async function ones(shape: number | readonly number[] | CreateOptions, opts: CreateOptions = {}): Promise<ZarrArray> {
+  return create({ ...shapeArgs(shape, opts), fillValue: 1 });
+}
+
+/** An array whose every element starts as `fillValue`. */
+export async function full(shape: number | readonly number[] | CreateOptions, fillValue: unknown, opts: CreateOptions = {}): Promise<ZarrArray> {
+  return create({ ...shapeArgs(shape, opts), fillValue });
+}
+
+/** An array with no fill value (zarr-python's `empty`: fill_value None). Unwritten chunks read as zeros. */
+export async function empty(shape: number | readonly number[] | CreateOptions, opts: CreateOptions = {}): Promise<ZarrArray> {
+  return create({ ...shapeArgs(shape, opts), fillValue: null });
+}
+
+/** Create an array holding `data` (an NDArray, typed array, nested arrays, or another ZarrArray). */
+export async function array(data: unknown, opts: CreateOptions = {}): Promise<ZarrArray> {
+  if (data instanceof ZarrArray) {
+    const z = await create({ shape: data.shape, chunks: data.chunks, dtype: data.dtype, compressor: data.compressor, fillValue: data.fillValue, order: data.order, filters: data.filters, ...opts });
+    await z.set(null, data);
+    return z;
+  }
+  const nd = data instanceof NDArray ? data : asNDArray(data, opts.dtype);
+  const z = await create({ chunks: opts.chunks ?? (nd.shape.length ? undefined : []), ...opts, shape: nd.shape, dtype: opts.dtype ?? nd.dtype });
+  await z.set(null, nd);
+  return z;
+}
+
+/** Options copied from an existing array by the *Like functions. */
+function likeOptions(a: ZarrArray | NDArray, opts: CreateOptions): CreateOptions {
+  if (a instanceof ZarrArray) {
+    return { shape: a.shape, chunks: a.chunks, dtype: a.dtype, compressor: a.compressor, fillValue: a.fillValue, order: a.order, filters: a.filters, ...opts };
+  }
+  return { shape: a.shape, dtype: a.dtype, ...opts };
+}
+
+/** `zeros` with another array's shape, chunks, dtype and codecs. */
+export async function zerosLike(a: ZarrArray | NDArray, opts: CreateOptions = {}): Promise<ZarrArray> {
+  return zeros(likeOptions(a, opts));
+}
+/** `ones` with another array's shape, chunks, dtype and codecs. */
+export async function onesLike(a: ZarrArray | NDArray, opts: CreateOptions = {}): Promise<ZarrArray> {
+  return ones(likeOptions(a, opts));
+}
+/** `empty` with another array's shape, chunks, dtype and codecs. */
+export async function emptyLike(a: ZarrArray | NDArray, opts: CreateOptions = {}): Promise<ZarrArray> {
+  return empty(likeOptions(a, opts));
+}
+/** `full` with another array's shape, chunks, dtype and codecs. */
+export async function fullLike(a: ZarrArray | NDArray, fillValue: unknown, opts: CreateOptions = {}): Promise<ZarrArray> {
+  return full(likeOptions(a, opts), fillValue);
+}
+
+/**
+ * Open an array, creating it where the mode allows (zarr-python's `open_array`):
+ * `r` read-only, `r+` must exist, `a` open or create, `w` create (overwrite), `w-`/`x` create, fail if present.
+ */
+export async function openArray(store: StoreLike | undefined, opts: OpenOptions = {}): Promise<ZarrArray> {
+  const mode = opts.mode ?? "a";
+  const s = store === undefined ? (opts.store !== undefined ? asStore(opts.store) : new MemoryStore()) : asStore(store);
+  const path = normalizeStoragePath(opts.path ?? "");
+  const open = () => ZarrArray.open(s, { path, readOnly: mode === "r" || opts.readOnly, synchronizer: opts.synchronizer, writeEmptyChunks: opts.writeEmptyChunks });
+  switch (mode) {
+    case "r":
+    case "r+":
+      if (!(await containsArray(s, path))) {
+        if (await containsGroup(s, path)) throw new ContainsGroupError(`path '${path}' contains a group, not an array`);
+        throw new ArrayNotFoundError(`no array at path '${path}'`);
+      }
+      return open();
+    case "a":
+      if (await containsArray(s, path)) return open();
+      if (await containsGroup(s, path)) throw new ContainsGroupError(`path '${path}' contains a group, not an array`);
+      return create({ ...opts, store: s, path });
+    case "w":
+      return create({ ...opts, store: s, path, overwrite: true });
+    case "w-":
+    case "x":
+      if (await containsArray(s, path)) throw new ContainsArrayError(`an array already exists at path '${path}'`);
+      if (await containsGroup(s, path)) throw new ContainsGroupError(`a group already exists at path '${path}'`);
+      return create({ ...opts, store: s, path });
+    default:
+      throw new ZarrError(`unknown mode '${mode}'; use r, r+, a, w or w-`);
+  }
+}
+
+/**
+ * Open an array or group (zarr-python's `zarr.open`): what exists is opened; with a `shape` a new
+ * array is created, otherwise a group.
+ */
+export async function open(store: StoreLike | undefined, opts: OpenOptions = {}): Promise<ZarrArray | ZarrGroup> {
+  const { openGroup } = await import("./group.ts");
+  const mode = opts.mode ?? "a";
+  const s = store === undefined ? new MemoryStore() : asStore(store);
+  const path = normalizeStoragePath(opts.path ?? "");
+  if (mode === "w" || mode === "w-" || mode === "x") {
+    return opts.shape !== undefined ? openArray(s, { ...opts, path }) : openGroup(s, { ...opts, path, mode });
+  }
+  if (await containsArray(s, path)) return openArray(s, { ...opts, path });
+  if (await containsGroup(s, path)) return openGroup(s, { ...opts, path });
+  if (mode === "r" || mode === "r+") throw new GroupNotFoundError(`nothing found at path '${path}': no array or group`);
+  return opts.shape !== undefined ? openArray(s, { ...opts, path }) : openGroup(s, { ...opts, path, mode });
+}
+
+/** Save one array to a store, replacing what is there (zarr-python's `save_array`/`save`). */
+export async function save(store: StoreLike, data: unknown, opts: CreateOptions = {}): Promise<ZarrArray> {
+  return array(data, { ...opts, store, overwrite: true });
+}
+
+/** Load a whole array into memory (zarr-python's `load` for an array). */
+export async function load(store: StoreLike, opts: { path?: string } = {}): Promise<NDArray> {
+  const z = await ZarrArray.open(asStore(store), { path: normalizeStoragePath(opts.path ?? ""), readOnly: true });
+  return z.get();
+}

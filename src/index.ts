@@ -1,0 +1,30 @@
+/**
+ * zarrflow: Zarr v2 chunked, compressed N-dimensional arrays for Node.js, byte-compatible with
+ * zarr-python 2.x. This module is the public face; it only re-exports.
+ * @module zarrflow
+ */
+export * from "./errors.ts";
+export { parseDtype, dtypeName, type DType, type DtypeKind, type DtypeField, type DtypeLike } from "./dtype/dtype.ts";
+export { NAT, type TypedArray, type DataArray } from "./dtype/elements.ts";
+export { NDArray, ndarray, asNDArray, arange, astype, empty as emptyNDArray, full as fullNDArray, type NDArrayOptions, type Order } from "./ndarray/ndarray.ts";
+export { slice, Slice, ellipsis, parseSelection, type BasicSelection, type DimSelection } from "./indexing/slice.ts";
+export type { Codec, CodecConfig, ChunkContext, CodecFactory } from "./codecs/codec.ts";
+export { getCodec, registerCodec, registerCodecLoader, listCodecs } from "./codecs/registry.ts";
+export { CodecPipeline } from "./codecs/pipeline.ts";
+export * from "./codecs/compressors.ts";
+export * from "./codecs/filters/index.ts";
+export * from "./stores/index.ts";
+export { ZarrArray, type ArrayOpenOptions, type GetOptions, type SetOptions, type ArrayValue } from "./array.ts";
+export { ZarrGroup, TreeView, group, openGroup, type GroupOptions } from "./group.ts";
+export {
+  create, zeros, ones, full, empty, array, zerosLike, onesLike, fullLike, emptyLike, openArray, open, save, load,
+  guessChunks, normalizeChunks, type CreateOptions, type OpenOptions, type OpenMode, type ChunksLike,
+} from "./creation.ts";
+export { Attributes } from "./attributes.ts";
+export { InfoReport } from "./info.ts";
+export { containsArray, containsGroup } from "./hierarchy-keys.ts";
+export type { Synchronizer, Release } from "./synchronizer.ts";
+export { withLock } from "./synchronizer.ts";
+export { setIoConcurrency, getIoConcurrency } from "./util/concurrency.ts";
+export { pyJsonDumps, parseJson } from "./metadata/json.ts";
+export { parseArrayMetadata, encodeArrayMetadata, type ArrayMetadata } from "./metadata/array-metadata.ts";

@@ -1,0 +1,337 @@
+/**
+ * A store on the local file system, laid out exactly like zarr-python's `DirectoryStore` so that
+ * either library can read what the other wrote.
+ * @module
+ */
+
+import { randomBytes } from "node:crypto";
+import { statSync, type Dirent } from "node:fs";
+import * as fsp from "node:fs/promises";
+import * as nodePath from "node:path";
+import { InvalidKeyError, KeyError, ZarrError } from "../errors.ts";
+import { NUMERIC_NAME, compareKeys, normalizeKey, normalizePrefix } from "./keys.ts";
+import type { Store } from "./store.ts";
+
+/** Options of {@link DirectoryStore}. */
+export interface DirectoryStoreOptions {
+  /**
+   * The chunk-key separator new arrays in this store should default to, and the one an array whose
+   * `.zarray` lacks `dimension_separator` is read with (zarr-python's store `_dimension_separator`).
+   * With `"/"`, {@link DirectoryStore.listDir} maps nested chunk files back to dotted names as
+   * zarr-python does. Leave unset for zarr's default (`"."`).
+   */
+  dimensionSeparator?: "." | "/";
+}
+
+/** What is needed to reopen a file-system store elsewhere, e.g. in a worker thread. */
+export interface DirectoryStoreDescriptor {
+  type: "DirectoryStore" | "NestedDirectoryStore";
+  /** Absolute path of the store root. */
+  path: string;
+  dimensionSeparator?: "." | "/";
+}
+
+/** Our temporary files: `.<name>.<pid>.<hex>.partial`. */
+const OUR_TEMP = /^\..+\.\d+\.[0-9a-f]+\.partial$/;
+/** zarr-python's temporary files: `<name>.<uuid4 hex>.partial`. */
+const PY_TEMP = /\.[0-9a-f]{32}\.partial$/;
+
+/** Whether a directory entry is an in-flight (or abandoned) atomic-write temporary, not a key. */
+function isTempName(name: string): boolean {
+  return OUR_TEMP.test(name) || PY_TEMP.test(name);
+}
+
+/** The `code` of a Node system error, if any. */
+function errCode(e: unknown): string | undefined {
+  return typeof e === "object" && e !== null ? (e as { code?: string }).code : undefined;
+}
+
+/** Errors meaning "nothing there" when reading or statting a key's file. */
+const MISSING = new Set(["ENOENT", "ENOTDIR"]);
+
+/** Entries of a directory, or `[]` when it is missing or not a directory. */
+async function readDirEntries(dir: string): Promise<Dirent[]> {
+  try {
+    return await fsp.readdir(dir, { withFileTypes: true });
+  } catch (e) {
+    if (MISSING.has(errCode(e) ?? "")) return [];
+    throw e;
+  }
+}
+
+/** Whether an entry is a regular file, following a symbolic link as zarr-python's `isfile` does. */
+async function entryIsFile(dir: string, entry: Dirent): Promise<boolean> {
+  if (entry.isFile()) return true;
+  if (!entry.isSymbolicLink()) return false;
+  try {
+    return (await fsp.stat(nodePath.join(dir, entry.name))).isFile();
+  } catch {
+    return false; // dangling link
+  }
+}
+
+/**
+ * A store whose keys are files under a root directory, a `/` in a key being a sub-directory. Writes
+ * are atomic: bytes go to a uniquely named temporary file in the destination directory, which is
+ * then renamed over the key's file, so a crash or failed write never leaves a truncated chunk and the
+ * previous value stays readable until the new one is complete. Every key is normalized and checked,
+ * and the resolved file path is checked to stay under the root, so no key can reach outside it.
+ * Symbolic links inside the root are followed, as zarr-python does.
+ */
+export class DirectoryStore implements Store {
+  /** What zarr-python's `info` prints as "Store type" for its equivalent store. */
+  readonly storeType: string = "zarr.storage.DirectoryStore";
+  /** Absolute path of the store root. */
+  readonly path: string;
+  /** See {@link DirectoryStoreOptions.dimensionSeparator}. */
+  readonly dimensionSeparator: "." | "/" | undefined;
+
+  /** The root with a trailing separator, for containment checks. */
+  readonly #rootPrefix: string;
+
+  /**
+   * @param path root directory; need not exist yet (it is created by the first write).
+   * @throws {ZarrError} when `path` exists but is not a directory.
+   */
+  constructor(path: string, options: DirectoryStoreOptions = {}) {
+    if (typeof path !== "string" || path === "") {
+      throw new ZarrError(`DirectoryStore path must be a non-empty string, got ${String(path)}`);
+    }
+    const sep = options.dimensionSeparator;
+    if (sep !== undefined && sep !== "." && sep !== "/") {
+      throw new ZarrError(`dimensionSeparator must be "." or "/", got ${JSON.stringify(sep)}`);
+    }
+    this.path = nodePath.resolve(path);
+    this.dimensionSeparator = sep;
+    this.#rootPrefix = this.path.endsWith(nodePath.sep) ? this.path : this.path + nodePath.sep;
+    const st = statSync(this.path, { throwIfNoEntry: false });
+    if (st && !st.isDirectory()) {
+      throw new ZarrError(`DirectoryStore path ${this.path} exists and is not a directory`);
+    }
+  }
+
+  /**
+   * Hook for subclasses that lay keys out differently on disk (see `NestedDirectoryStore`). Receives
+   * and returns a normalized key.
+   */
+  protected mapKey(key: string): string {
+    return key;
+  }
+
+  /**
+   * The absolute file path of a normalized relative path (`""` is the root), refusing any result
+   * outside the root. The normalization already forbids `..`, so this is a second line of defence.
+   */
+  #resolve(rel: string, original: string): string {
+    if (rel === "") return this.path;
+    const full = nodePath.resolve(this.path, ...rel.split("/"));
+    if (!full.startsWith(this.#rootPrefix)) {
+      throw new InvalidKeyError(`key ${JSON.stringify(original)} resolves outside the store root ${this.path}`);
+    }
+    return full;
+  }
+
+  /** File path of a key, after normalization, safety checks and the subclass's key mapping. */
+  #fileOf(key: string): string {
+    return this.#resolve(this.mapKey(normalizeKey(key)), key);
+  }
+
+  /** The bytes of the key's file, or `undefined` when there is no such file. */
+  async get(key: string): Promise<Uint8Array | undefined> {
+    const file = this.#fileOf(key);
+    let buf: Buffer;
+    try {
+      buf = await fsp.readFile(file);
+    } catch (e) {
+      const code = errCode(e);
+      if (code === "EISDIR" || MISSING.has(code ?? "")) return undefined;
+      throw e;
+    }
+    // A plain Uint8Array view: Buffer's `slice` shares memory where Uint8Array's copies.
+    return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+  }
+
+  /**
+   * Write `value` atomically (temporary file, then rename), creating parent directories. As in
+   * zarr-python, a directory standing where the key's file must go is removed, but only once the new
+   * bytes are safely written.
+   * @throws {KeyError} when a parent "directory" of the key is an existing file.
+   */
+  async set(key: string, value: Uint8Array): Promise<void> {
+    const file = this.#fileOf(key);
+    const dir = nodePath.dirname(file);
+    try {
+      await fsp.mkdir(dir, { recursive: true });
+    } catch (e) {
+      const code = errCode(e);
+      if (code === "EEXIST" || code === "ENOTDIR") {
+        throw new KeyError(`cannot store key ${JSON.stringify(key)}: a parent path is a file, not a directory`);
+      }
+      throw e;
+    }
+    const temp = nodePath.join(
+      dir,
+      `.${nodePath.basename(file)}.${process.pid}.${randomBytes(8).toString("hex")}.partial`,
+    );
+    try {
+      await fsp.writeFile(temp, value, { flag: "wx" });
+      try {
+        await fsp.rename(temp, file);
+      } catch (e) {
+        const code = errCode(e);
+        if (code !== "EISDIR" && code !== "ENOTEMPTY" && code !== "EEXIST" && code !== "EPERM") throw e;
+        const st = await fsp.stat(file).catch(() => undefined);
+        if (!st?.isDirectory()) throw e;
+        await fsp.rm(file, { recursive: true, force: true });
+        await fsp.rename(temp, file);
+      }
+    } catch (e) {
+      await fsp.rm(temp, { force: true }).catch(() => {});
+      throw e;
+    }
+  }
+
+  /**
+   * Remove the key's file. A missing key is fine, and nothing else is touched: emptied parent
+   * directories are left in place and a directory is not a key, so `delete` never removes one
+   * (use {@link DirectoryStore.deletePrefix} for that).
+   */
+  async delete(key: string): Promise<void> {
+    const file = this.#fileOf(key);
+    try {
+      await fsp.unlink(file);
+    } catch (e) {
+      const code = errCode(e);
+      if (MISSING.has(code ?? "")) return;
+      // unlink on a directory fails with EISDIR (Linux) or EPERM (macOS); a directory is not a key.
+      if ((code === "EISDIR" || code === "EPERM") && (await fsp.stat(file).catch(() => undefined))?.isDirectory()) {
+        return;
+      }
+      throw e;
+    }
+  }
+
+  /** Whether the key's file exists (a directory is not a key). */
+  async has(key: string): Promise<boolean> {
+    const file = this.#fileOf(key);
+    try {
+      return (await fsp.stat(file)).isFile();
+    } catch (e) {
+      if (MISSING.has(errCode(e) ?? "")) return false;
+      throw e;
+    }
+  }
+
+  /**
+   * Every key (file path relative to the root, `/`-separated) that starts with `prefix` as a plain
+   * string, sorted; in-flight temporary files are skipped. Only the directory the prefix points into
+   * is walked, so listing one array does not scan the whole hierarchy. Keys are the files as they
+   * are on disk: in a nested layout they come out as `"a/0/0"`, not `"a/0.0"`.
+   */
+  async list(prefix?: string): Promise<string[]> {
+    const p = normalizePrefix(prefix, true);
+    const slash = p.lastIndexOf("/");
+    const base = slash < 0 ? "" : p.slice(0, slash);
+    const out: string[] = [];
+    const walk = async (rel: string): Promise<void> => {
+      const dir = this.#resolve(rel, prefix ?? "");
+      for (const entry of await readDirEntries(dir)) {
+        const key = rel === "" ? entry.name : `${rel}/${entry.name}`;
+        // Descend only where keys matching the prefix can live (mirrors os.walk: no symlinked dirs).
+        if (entry.isDirectory()) {
+          if (key.startsWith(p) || p.startsWith(key + "/")) await walk(key);
+        } else if (!isTempName(entry.name) && key.startsWith(p) && (await entryIsFile(dir, entry))) {
+          out.push(key);
+        }
+      }
+    };
+    await walk(base);
+    return out.sort(compareKeys);
+  }
+
+  /**
+   * The sorted names in the directory `prefix` (files and sub-directories), `[]` when it is not a
+   * directory, as zarr-python's `listdir`. When the store's dimension separator is `"/"` and the
+   * directory holds an array (`.zarray`), nested chunk files are reported as dotted chunk names
+   * (`0/1` → `"0.1"`), which is how zarr-python counts initialized chunks in nested layouts.
+   */
+  async listDir(prefix?: string): Promise<string[]> {
+    const rel = normalizePrefix(prefix);
+    const dir = this.#resolve(rel, prefix ?? "");
+    const entries = (await readDirEntries(dir)).filter((e) => !isTempName(e.name));
+    const names = entries.map((e) => e.name);
+    if (this.dimensionSeparator !== "/" || !names.includes(".zarray")) return names.sort(compareKeys);
+    const out: string[] = [];
+    for (const entry of entries) {
+      if (NUMERIC_NAME.test(entry.name) && entry.isDirectory()) {
+        await this.#collectNested(nodePath.join(dir, entry.name), entry.name, out);
+      } else {
+        out.push(entry.name);
+      }
+    }
+    return out.sort(compareKeys);
+  }
+
+  /** Every file under `dir`, named by its path from the array directory joined with `.`. */
+  async #collectNested(dir: string, name: string, out: string[]): Promise<void> {
+    for (const entry of await readDirEntries(dir)) {
+      if (isTempName(entry.name)) continue;
+      const child = `${name}.${entry.name}`;
+      if (entry.isDirectory()) await this.#collectNested(nodePath.join(dir, entry.name), child, out);
+      else if (await entryIsFile(dir, entry)) out.push(child);
+    }
+  }
+
+  /**
+   * Delete the key `prefix` and everything below it (`rm -r`). `""` empties the store but keeps
+   * the root directory itself, which may be a mount point or otherwise not ours to remove.
+   */
+  async deletePrefix(prefix: string): Promise<void> {
+    const rel = normalizePrefix(prefix);
+    const target = this.#resolve(rel, prefix);
+    if (rel !== "") {
+      await fsp.rm(target, { recursive: true, force: true });
+      return;
+    }
+    for (const entry of await readDirEntries(target)) {
+      await fsp.rm(nodePath.join(target, entry.name), { recursive: true, force: true });
+    }
+  }
+
+  /**
+   * zarr-python's `DirectoryStore.getsize`: the size of the file when `prefix` is a key, the summed
+   * sizes of the files directly inside it when it is a directory (sub-directories are not descended,
+   * so for an array this counts metadata and flat chunk files), and 0 when absent. Keeping the same
+   * rule keeps `nbytesStored()` equal to zarr-python's `nbytes_stored` for the same files.
+   */
+  async getSize(prefix?: string): Promise<number> {
+    const rel = normalizePrefix(prefix);
+    const target = this.#resolve(rel === "" ? "" : this.mapKey(rel), prefix ?? "");
+    let st;
+    try {
+      st = await fsp.stat(target);
+    } catch (e) {
+      if (MISSING.has(errCode(e) ?? "")) return 0;
+      throw e;
+    }
+    if (st.isFile()) return st.size;
+    if (!st.isDirectory()) return 0;
+    let size = 0;
+    for (const entry of await readDirEntries(target)) {
+      if (isTempName(entry.name) || !(await entryIsFile(target, entry))) continue;
+      try {
+        size += (await fsp.stat(nodePath.join(target, entry.name))).size;
+      } catch (e) {
+        if (!MISSING.has(errCode(e) ?? "")) throw e; // deleted meanwhile
+      }
+    }
+    return size;
+  }
+
+  /** Enough to reopen an equivalent store elsewhere (a worker thread, another process). */
+  toDescriptor(): DirectoryStoreDescriptor {
+    const d: DirectoryStoreDescriptor = { type: "DirectoryStore", path: this.path };
+    if (this.dimensionSeparator !== undefined) d.dimensionSeparator = this.dimensionSeparator;
+    return d;
+  }
+}

@@ -1,0 +1,11 @@
+/**
+ * Stores: where zarr keys (`.zarray`, `foo/0.0`, ...) and their bytes live.
+ * @module
+ */
+
+export type { Awaitable, ReadableStore, WritableStore, Store } from "./store.ts";
+export { normalizeKey, normalizeStoragePath, normalizePrefix, compareKeys, nestedChunkKey } from "./keys.ts";
+export { MemoryStore } from "./memory.ts";
+export { DirectoryStore, type DirectoryStoreOptions, type DirectoryStoreDescriptor } from "./directory.ts";
+export { NestedDirectoryStore } from "./nested.ts";
+export { asStore, storeFromDescriptor, type StoreLike } from "./adapt.ts";
