@@ -370,7 +370,6 @@ export class ZarrArray {
         let chunk: DataArray;
         if (total) chunk = allocate(dt, product(grid));
         else chunk = (await this.readChunk(p.chunkCoords)) ?? this.newChunk();
-        if (!total && chunk.buffer === undefined) chunk = this.newChunk();
         const dst = chunkView(chunk, p, cst, lanes);
         const shape = [...p.dims.map((d) => d.count), lanes];
         if (scalar) fillStrided(dst, shape, scalar as unknown as ArrayLike<unknown>);

@@ -1344,7 +1344,8 @@ function leadingTrailingIndices(shape: readonly number[], edge: number): number[
     if (n > 2 * edge) {
       const idx: number[] = [];
       for (let i = 0; i < edge; i++) idx.push(i);
-      for (let i = n - edge; i < n; i++) idx.push(i);
+      // numpy slices `a[-edge:]`, and `a[-0:]` is the whole axis: edgeitems=0 calibrates on everything.
+      for (let i = edge === 0 ? 0 : n - edge; i < n; i++) idx.push(i);
       return idx;
     }
     return Array.from({ length: n }, (_, i) => i);

@@ -77,7 +77,7 @@ export function fillStrided(dst: StridedView, shape: number[], pattern: ArrayLik
     const src: StridedView = { data: [pattern[0]] as unknown[], offset: 0, strides: shape.map(() => 0) };
     const typed = !Array.isArray(dst.data);
     if (typed) {
-      const one = new (dst.data as TypedArray).constructor(1) as TypedArray;
+      const one = new ((dst.data as TypedArray).constructor as { new (n: number): TypedArray })(1);
       (one as unknown as unknown[])[0] = pattern[0];
       src.data = one;
     }

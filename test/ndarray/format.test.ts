@@ -136,7 +136,7 @@ for case in cases:
         r = repr(a)
         s = str(a)
         n = a.size
-        idx = sorted(set(i for i in [0, 1, n // 2, n - 1] if 0 <= i < n))
+        idx = range(n) if case.get('all') else sorted(set(i for i in [0, 1, n // 2, n - 1] if 0 <= i < n))
         scal = [[i, repr(a.reshape(-1)[i] if a.ndim else a[()])] for i in idx]
     out.append({
         'name': case['name'], 'opts': opts, 'dtype': dtype_text(a.dtype), 'shape': list(a.shape),
@@ -173,7 +173,16 @@ function decode(v: unknown): unknown {
   return v;
 }
 
-function runNumpy(cases: { name: string; expr: string; opts?: FormatOptions }[]): PyCase[] {
+interface CaseSpec {
+  name: string;
+  /** Python expression evaluated with `np` in scope. */
+  expr: string;
+  opts?: FormatOptions;
+  /** Compare formatScalar on every element, not just a sample. */
+  all?: boolean;
+}
+
+function runNumpy(cases: CaseSpec[]): PyCase[] {
   const r = spawnSync(PYTHON, ["-c", PY_HARNESS], { input: JSON.stringify(cases), encoding: "utf8", maxBuffer: 256 << 20 });
   if (r.status !== 0) throw new Error(`python failed: ${r.stderr}`);
   return (JSON.parse(r.stdout) as PyCase[]).map((c) => ({ ...c, values: c.values.map(decode) }));
@@ -195,7 +204,7 @@ function checkCases(cases: PyCase[]): void {
   assert.equal(failures.length, 0, failures.slice(0, 30).join("\n"));
 }
 
-const CASES: Record<string, { name: string; expr: string; opts?: FormatOptions }[]> = {
+const CASES: Record<string, CaseSpec[]> = {
   integers: [
     { name: "arange i4", expr: "np.arange(10, dtype='i4')" },
     { name: "i1", expr: "np.array([-5, 100, 3, -128, 127], dtype='i1')" },
@@ -226,6 +235,9 @@ const CASES: Record<string, { name: string; expr: string; opts?: FormatOptions }
     { name: "3-d", expr: "np.arange(24).reshape(2, 3, 4)" },
     { name: "4-d", expr: "np.arange(120, dtype='i2').reshape(2, 3, 4, 5)" },
     { name: "size-1 dims", expr: "np.arange(3, dtype='i4').reshape(1, 3, 1)" },
+    { name: "edgeitems 0", expr: "np.arange(20, dtype='i4').reshape(4, 5)", opts: { threshold: 5, edgeitems: 0 } },
+    { name: "threshold 0 0-d", expr: "np.array(5, dtype='i4')", opts: { threshold: 0 } },
+    { name: "linewidth 1", expr: "np.arange(6, dtype='i4').reshape(2, 3)", opts: { linewidth: 1 } },
   ],
   floats: [
     { name: "4.2", expr: "np.array([4.2])" },
@@ -267,6 +279,13 @@ const CASES: Record<string, { name: string; expr: string; opts?: FormatOptions }
     { name: "float16", expr: "np.array([65504, 0.1, 1, -2.5], dtype='f2')" },
     { name: "float16 random", expr: "np.random.RandomState(5).randn(10).astype('f2')" },
     { name: "float16 subnormal", expr: "np.array([6e-8, 1e-5, 1.], dtype='f2')" },
+    {
+      name: "float scalars",
+      expr: "np.array([0., -0., 1e-4, 9.999e-5, 1e16, 9999999999999998., 1.5e300, 5e-324, 0.1, 100., 123456.789, np.nan, -np.inf, 2.**60])",
+      all: true,
+    },
+    { name: "float32 scalars", expr: "np.array([0.1, 1e-4, 3.4e38, 1e-45, 16777217., 1e16, 123.456], dtype='f4')", all: true },
+    { name: "float16 scalars", expr: "np.array([65504, 0.1, 6e-8, 1e-4, 2048, 0.0999], dtype='f2')", all: true },
     { name: "big-endian f8", expr: "np.array([1.5, 2.], dtype='>f8')" },
     { name: "big-endian f4", expr: "np.array([1.5, 2.], dtype='>f4')" },
   ],
@@ -277,6 +296,12 @@ const CASES: Record<string, { name: string; expr: string; opts?: FormatOptions }
     { name: "c16 exp", expr: "np.array([1e-5+1j, 1e10-2j])" },
     { name: "c16 2-d", expr: "(np.arange(6) * (1 + 0.5j)).reshape(2, 3)" },
     { name: "c16 zero real", expr: "np.array([0j, -0.0+1j, 1.5+0j])" },
+    {
+      name: "complex scalars",
+      expr: "np.array([complex(0, np.nan), complex(0, -np.inf), 1e20j, complex(-0.0, 0.0), complex(0.0, -0.0), complex(np.nan, np.nan), 1e-5+1e16j, 2j, 1+0j, -1.5-2.5j, complex(np.inf, np.nan)])",
+      all: true,
+    },
+    { name: "complex64 scalars", expr: "np.array([0.1+0.2j, 1e-5j, complex(3, np.inf), 65504-1j], dtype='c8')", all: true },
   ],
   bools: [
     { name: "bool", expr: "np.array([True, False, True])" },
@@ -292,6 +317,7 @@ const CASES: Record<string, { name: string; expr: string; opts?: FormatOptions }
     { name: "U non-ascii", expr: "np.array(['é', 'ab\"c', \"it's\", '日本語', 'a\\nb', '\\u200b', '😀', 'tab\\t'])" },
     { name: "U wrap", expr: "np.array(['entry number %d' % i for i in range(20)])" },
     { name: "U 2-d", expr: "np.array([['a', 'bb'], ['ccc', '']])" },
+    { name: "U big-endian", expr: "np.array(['ab', 'c'], dtype='>U2')" },
     { name: "U summarized", expr: "np.array([str(i) for i in range(2000)])" },
     { name: "U wide wrap", expr: "np.array(['日本語テキスト%d' % i for i in range(12)])" },
     { name: "U astral wrap", expr: "np.array(['😀😀😀😀😀😀😀😀😀😀%d' % i for i in range(8)])" },
@@ -321,6 +347,7 @@ const CASES: Record<string, { name: string; expr: string; opts?: FormatOptions }
     { name: "timedelta all NaT", expr: "np.array(['NaT'], dtype='m8[s]')" },
     { name: "timedelta mult", expr: "np.array([3, -1], dtype='m8[10s]')" },
     { name: "timedelta h", expr: "np.array([3, 25], dtype='m8[h]')" },
+    { name: "datetime 2-d", expr: "np.array([['2001-01-01', 'NaT'], ['1999-12-31', '2000-02-29']], dtype='M8[D]')" },
   ],
   structured: [
     { name: "basic", expr: "np.array([(b'a', 1, 2.5), (b'bcd', 100, 3.)], dtype=[('foo', 'S3'), ('bar', '<i4'), ('baz', '<f8')])" },
@@ -382,6 +409,33 @@ describe("numpy 1.24 parity (generated with /usr/bin/python3)", { skip: SKIP }, 
   for (const [group, cases] of Object.entries(CASES)) {
     test(group, () => checkCases(runNumpy(cases)));
   }
+
+  test("layout fuzz: random shapes, widths and summarization", () => {
+    let seed = 12345;
+    const rnd = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const cases: CaseSpec[] = [];
+    for (let k = 0; k < 150; k++) {
+      const ndim = 1 + rnd(4);
+      const shape = Array.from({ length: ndim }, () => 1 + rnd(ndim > 2 ? 5 : 9));
+      const n = shape.reduce((a, b) => a * b, 1);
+      const sh = `(${shape.join(", ")},)`;
+      const kinds = [
+        `((np.arange(${n}) * 7919 % 2003) - 700).astype('i4').reshape(${sh})`,
+        `(np.random.RandomState(${k}).randn(${n}) * 10.0 ** ${rnd(9) - 4}).reshape(${sh})`,
+        `np.array(['w' * (i % 6) for i in range(${n})]).reshape(${sh})`,
+        `(np.arange(${n}) % 3 == 0).reshape(${sh})`,
+        `(np.random.RandomState(${k}).randn(${n}) + 1j * np.arange(${n})).astype('c8').reshape(${sh})`,
+        `np.arange(${n}).astype('M8[s]').reshape(${sh})`,
+      ];
+      const opts: FormatOptions = { linewidth: 10 + rnd(80), threshold: rnd(3) === 0 ? 1000 : rnd(n + 1), edgeitems: rnd(4) };
+      if (rnd(3) === 0) opts.precision = rnd(10);
+      cases.push({ name: `fuzz ${k}`, expr: kinds[rnd(kinds.length)], opts });
+    }
+    checkCases(runNumpy(cases));
+  });
 
   test("dtypeName matches numpy", () => {
     const dts = ["<i4", "|b1", "<f8", "<M8[D]", "<m8[ns]", "|S3", "<U20", ">U2", "|u1", "|i1", "<u8", "<f2", "<c8", "<c16", "|O", ">i4", "<M8[10s]"];
