@@ -46,10 +46,20 @@ std::string TooSmall(size_t need, size_t have) {
 // Initial capacity for decoders that cannot know the output size in advance.
 size_t GuessCap(size_t n) { return std::max<size_t>(n * 4, 64 * 1024); }
 
+const char kFixedFull[] = "output buffer too small (decoded data is larger)";
+
 bool GrowOrFail(OutBuf& out, std::string* err) {
   if (out.Grow(64 * 1024)) return true;
-  *err = out.owned() ? "out of memory" : "output buffer too small (decoded data is larger)";
+  *err = out.owned() ? "out of memory" : kFixedFull;
   return false;
+}
+
+// Before a decoder call: grows a full owned buffer. A full caller buffer is left as it is and the
+// decoder runs with no output room, which still lets it read trailers and report the end of the
+// stream; only if it then makes no progress is the caller's buffer too small.
+bool MakeRoom(OutBuf& out, std::string* err) {
+  if (out.size() < out.cap() || !out.owned()) return true;
+  return GrowOrFail(out, err);
 }
 
 // ---------------------------------------------------------------- blosc
@@ -196,15 +206,22 @@ std::string ZstdDecompress(const Params&, const uint8_t* src, size_t n, OutBuf& 
   size_t ret = 1;
   std::string err;
   while (true) {
-    if (out.size() == out.cap() && !GrowOrFail(out, &err)) return err;
+    if (!MakeRoom(out, &err)) return err;
     ZSTD_outBuffer ob = {out.data(), out.cap(), out.size()};
+    const size_t inBefore = in.pos;
+    const size_t outBefore = ob.pos;
     ret = ZSTD_decompressStream(tlsZstd.d, &ob, &in);
     out.set_size(ob.pos);
     if (ZSTD_isError(ret)) {
       ZSTD_DCtx_reset(tlsZstd.d, ZSTD_reset_session_only);
       return std::string("corrupt data (") + ZSTD_getErrorName(ret) + ")";
     }
-    if (in.pos == in.size && ob.pos < ob.size) break;  // all input consumed, output flushed
+    // Done when all input is consumed and either the last frame ended or output is flushed.
+    if (in.pos == in.size && (ret == 0 || ob.pos < ob.size)) break;
+    if (in.pos == inBefore && ob.pos == outBefore) {
+      ZSTD_DCtx_reset(tlsZstd.d, ZSTD_reset_session_only);
+      return kFixedFull;
+    }
   }
   if (ret != 0) {
     ZSTD_DCtx_reset(tlsZstd.d, ZSTD_reset_session_only);
@@ -343,11 +360,12 @@ std::string InflateMember(z_stream& z, const uint8_t* src, size_t n, size_t* pos
       z.avail_in = uInt(chunk);
       *pos += chunk;
     }
-    if (out.size() == out.cap() && !GrowOrFail(out, &err)) return err;
+    if (!MakeRoom(out, &err)) return err;
     const size_t room = std::min(out.cap() - out.size(), kSlice);
     z.next_out = out.data() + out.size();
     z.avail_out = uInt(room);
     const int r = inflate(&z, Z_NO_FLUSH);
+    if (r == Z_BUF_ERROR && room == 0) return kFixedFull;
     out.set_size(out.size() + room - z.avail_out);
     if (r == Z_STREAM_END) {
       *pos -= z.avail_in;  // give back what belongs to the next member
@@ -459,10 +477,11 @@ std::string Bz2Stream(const uint8_t* src, size_t n, size_t* pos, OutBuf& out) {
       s.avail_in = unsigned(chunk);
       *pos += chunk;
     }
-    if (out.size() == out.cap() && !GrowOrFail(out, &err)) break;
+    if (!MakeRoom(out, &err)) break;
     const size_t room = std::min(out.cap() - out.size(), kSlice);
     s.next_out = reinterpret_cast<char*>(out.data() + out.size());
     s.avail_out = unsigned(room);
+    const unsigned inBefore = s.avail_in;
     r = BZ2_bzDecompress(&s);
     out.set_size(out.size() + room - s.avail_out);
     if (r == BZ_STREAM_END) {
@@ -471,6 +490,10 @@ std::string Bz2Stream(const uint8_t* src, size_t n, size_t* pos, OutBuf& out) {
     }
     if (r != BZ_OK) {
       err = Bz2Error(r);
+      break;
+    }
+    if (room == 0 && s.avail_in == inBefore) {
+      err = kFixedFull;
       break;
     }
     // Output space left over means bzip2 emitted all it could; without input it cannot go on.
@@ -606,11 +629,13 @@ std::string LzmaRun(lzma_stream& s, const uint8_t* src, size_t n, OutBuf& out, b
   s.avail_in = n;
   std::string err;
   while (true) {
-    if (out.size() == out.cap() && !GrowOrFail(out, &err)) return err;
+    if (!MakeRoom(out, &err)) return err;
     const size_t room = out.cap() - out.size();
     s.next_out = out.data() + out.size();
     s.avail_out = room;
+    const size_t inBefore = s.avail_in;
     const lzma_ret r = lzma_code(&s, encode ? LZMA_FINISH : LZMA_RUN);
+    if (room == 0 && r != LZMA_STREAM_END && (r == LZMA_BUF_ERROR || s.avail_in == inBefore)) return kFixedFull;
     out.set_size(out.size() + room - s.avail_out);
     if (r == LZMA_STREAM_END) {
       if (consumed) *consumed = n - s.avail_in;

@@ -1,0 +1,162 @@
+/**
+ * Loader for the optional native codec addon (`native/build/Release/zarrflow_codecs.node`) and the
+ * helpers the compressor classes share: error wrapping, parameter checks and the thread setting.
+ *
+ * The addon links the system c-blosc, zstd, lz4, bzip2, xz and zlib, which makes its output
+ * byte-identical to numcodecs on the same machine, and runs (de)compression on the libuv thread
+ * pool. When it is missing, or `ZARRFLOW_NO_NATIVE=1`, {@link nativeCodecs} is null and each codec
+ * uses its WASM/JS fallback.
+ * @module
+ */
+import { existsSync } from "node:fs";
+import { constants } from "node:os";
+import { fileURLToPath } from "node:url";
+import { CodecError } from "../errors.ts";
+
+/** Codec ids the addon implements. */
+export type NativeCodecName = "blosc" | "zstd" | "lz4" | "zlib" | "gzip" | "bz2" | "lzma";
+
+/** Per-call options; each codec reads only its own keys (numcodecs names, plus `typesize`, `nthreads`, `mtime`). */
+export type NativeOptions = Record<string, unknown>;
+
+/** The addon's exports. Async variants run on the libuv thread pool. */
+export interface NativeCodecs {
+  compress(codec: NativeCodecName, data: Uint8Array, opts: NativeOptions): Uint8Array;
+  compressAsync(codec: NativeCodecName, data: Uint8Array, opts: NativeOptions): Promise<Uint8Array>;
+  /** With `out`, decodes straight into it and returns a view of the decoded prefix. */
+  decompress(codec: NativeCodecName, data: Uint8Array, opts: NativeOptions, out?: Uint8Array | null): Uint8Array;
+  decompressAsync(
+    codec: NativeCodecName,
+    data: Uint8Array,
+    opts: NativeOptions,
+    out?: Uint8Array | null,
+  ): Promise<Uint8Array>;
+  /** Comma-separated compressor names of the linked c-blosc. */
+  bloscListCompressors(): string;
+  /** Versions of the linked libraries. */
+  versions(): Record<"blosc" | "zstd" | "lz4" | "zlib" | "bz2" | "lzma", string>;
+}
+
+const addonPath = fileURLToPath(new URL("../../native/build/Release/zarrflow_codecs.node", import.meta.url));
+
+/** Why the addon is not in use, or null when it is. Useful in bug reports and test skip reasons. */
+export let nativeUnavailableReason: string | null = null;
+
+function loadAddon(): NativeCodecs | null {
+  if (process.env.ZARRFLOW_NO_NATIVE === "1") {
+    nativeUnavailableReason = "disabled by ZARRFLOW_NO_NATIVE=1";
+    return null;
+  }
+  if (!existsSync(addonPath)) {
+    nativeUnavailableReason = "addon not built (run `node native/build.mjs`)";
+    return null;
+  }
+  try {
+    // RTLD_DEEPBIND instead of a plain require(): node exports its own (Chromium) zlib symbols, and
+    // without deep binding both our zlib calls and libblosc's would resolve to them, whose output
+    // differs from the system zlib that Python uses. Deep binding makes the addon and its libraries
+    // prefer the system libz they were linked against.
+    const mod = { exports: {} as unknown };
+    const deep = (constants.dlopen as Record<string, number>).RTLD_DEEPBIND ?? 0;
+    process.dlopen(mod, addonPath, (constants.dlopen as Record<string, number>).RTLD_NOW | deep);
+    const addon = mod.exports as NativeCodecs;
+    if (typeof addon.decompressAsync !== "function") throw new Error("addon is missing decompressAsync");
+    return addon;
+  } catch (e) {
+    nativeUnavailableReason = `addon failed to load: ${e instanceof Error ? e.message : String(e)}`;
+    return null;
+  }
+}
+
+/** The loaded addon, or null when the WASM/JS fallbacks are in use. */
+export const nativeCodecs: NativeCodecs | null = loadAddon();
+
+/** Whether codecs run through the native addon. */
+export function hasNativeCodecs(): boolean {
+  return nativeCodecs !== null;
+}
+
+let codecThreads = 1;
+
+/**
+ * Threads c-blosc may use inside one (de)compression call, the analogue of numcodecs'
+ * `blosc.set_nthreads`. The default is 1 rather than numcodecs' min(8, cores) because zarrflow
+ * already (de)compresses many chunks at once on the libuv pool (size it with `UV_THREADPOOL_SIZE`),
+ * and c-blosc's context API starts fresh threads on every call. Raise it when single large chunks
+ * dominate. Only the native path honours it; the WASM fallback is single-threaded.
+ */
+export function setCodecThreads(n: number): void {
+  if (!Number.isInteger(n) || n < 1 || n > 256) {
+    throw new CodecError(`codec threads must be an integer between 1 and 256, got ${String(n)}`);
+  }
+  codecThreads = n;
+}
+
+/** The thread count set by {@link setCodecThreads}. */
+export function getCodecThreads(): number {
+  return codecThreads;
+}
+
+/** Wraps any failure of a codec operation as a {@link CodecError} that names the codec. */
+export async function guard<T>(codecId: string, op: "encode" | "decode", fn: () => T | Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (e instanceof CodecError) throw e;
+    const msg = e instanceof Error ? e.message : String(e);
+    throw new CodecError(`${codecId} ${op} failed: ${msg}`);
+  }
+}
+
+/**
+ * Copies a fallback result into the caller's `out`, as the native path would have decoded into it.
+ * Fails instead of truncating when the result does not fit.
+ */
+export function intoOut(codecId: string, result: Uint8Array, out?: Uint8Array): Uint8Array {
+  if (!out) return result;
+  if (result.byteLength > out.byteLength) {
+    throw new CodecError(
+      `${codecId} decode failed: output buffer too small (needs ${result.byteLength} bytes, got ${out.byteLength})`,
+    );
+  }
+  out.set(result);
+  return out.subarray(0, result.byteLength);
+}
+
+/**
+ * Reads an integer constructor/config parameter, so a bad value fails when the codec is created
+ * with a message naming codec and parameter, rather than deep inside a library.
+ */
+export function intParam(
+  codecId: string,
+  name: string,
+  value: unknown,
+  fallback: number,
+  min = -Infinity,
+  max = Infinity,
+): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || !Number.isInteger(value)) {
+    throw new CodecError(`${codecId}: '${name}' must be an integer, got ${JSON.stringify(value)}`);
+  }
+  if (value < min || value > max) {
+    throw new CodecError(`${codecId}: '${name}' must be between ${min} and ${max}, got ${value}`);
+  }
+  return value;
+}
+
+/** Rejects configuration keys the numcodecs constructor would not accept. */
+export function checkKeys(codecId: string, config: object, allowed: readonly string[]): void {
+  for (const key of Object.keys(config)) {
+    if (key !== "id" && !allowed.includes(key)) {
+      throw new CodecError(
+        `${codecId}: unknown configuration key '${key}' (expected ${allowed.map((k) => `'${k}'`).join(", ")})`,
+      );
+    }
+  }
+}
+
+/** Zero-copy `Buffer` view, for node APIs that want one. */
+export function asBuffer(data: Uint8Array): Buffer {
+  return Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+}
