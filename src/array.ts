@@ -18,6 +18,8 @@ import type { Store } from "./stores/store.ts";
 import { withLock, type Synchronizer } from "./synchronizer.ts";
 import { forEachConcurrent, getIoConcurrency } from "./util/concurrency.ts";
 import { InfoReport, humanBytes, storeTypeName } from "./info.ts";
+import { nativeCodecs, type NativeCodecName } from "./codecs/native.ts";
+import { arrayExtension, type ArrayBlock, type ArrayDescriptor, type BlockInput, type BlocksOptions, type ReadableOptions, type WritableOptions } from "./extensions.ts";
 
 /** Options when opening an existing array. */
 export interface ArrayOpenOptions {
@@ -193,6 +195,9 @@ export class ZarrArray {
     const dt = this.meta.dtype;
     const expected = product(this.meta.chunks) * dt.itemsize;
     let bytes = await this.pipeline.decode(raw, key);
+    // A codec may hand back a Node Buffer; chunk storage must be a plain typed array (`new
+    // Buffer(n)` through `.constructor` is deprecated, and Buffer's `slice` shares memory).
+    if (Buffer.isBuffer(bytes)) bytes = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     if (bytes.byteLength !== expected) {
       throw new CodecError(`chunk '${key}' decoded to ${bytes.byteLength} bytes, expected ${expected} (${this.meta.chunks.join("x")} of ${dt.str})`);
     }
@@ -201,6 +206,9 @@ export class ZarrArray {
       // The decoded bytes may be the store's own buffer (no compressor): swap a copy.
       bytes = bytes.slice();
       byteswapInPlace(bytes, sw);
+    } else if (bytes.buffer === raw.buffer) {
+      // No codecs: these are the store's own bytes, and partial writes modify chunks in place.
+      bytes = bytes.slice();
     }
     return viewBytes(dt, bytes);
   }
@@ -267,7 +275,9 @@ export class ZarrArray {
     const sel = normalizeBasicSelection(selection, this.meta.shape);
     const out = await this.readSelection(sel, opts);
     const result = opts.fields !== undefined ? selectFields(out, opts.fields) : out;
-    if (sel.every((d) => d.kind === "int") && !opts.out) return result.shape.length === 0 ? result.getFlat(0) : result;
+    // A 0-d array read whole (`get()`, `"..."`: zarr-python's `z[...]`) gives a 0-d NDArray; `get([])` (`z[()]`) the value.
+    const zdWhole = this.meta.shape.length === 0 && (selection === null || selection === undefined || selection === "..." || (Array.isArray(selection) && selection.includes("...")) || (typeof selection === "string" && selection.includes("...")));
+    if (sel.every((d) => d.kind === "int") && !opts.out && !zdWhole) return result.shape.length === 0 ? result.getFlat(0) : result;
     return result;
   }
 
@@ -293,10 +303,43 @@ export class ZarrArray {
     let k = 0;
     for (const d of sel) fullOutStrides.push(d.kind === "int" ? 0 : out.strides[k++]);
     const fillPat = this.meta.fillValue === null ? null : this.fillLanes();
+    const scatter = this.nativeScatter();
+    const outBytes = scatter ? asBytes(out.data as TypedArray) : null;
+    const itemsize = dt.itemsize;
+    const chunkBytes = product(this.meta.chunks) * itemsize;
+    const sw = swapWidth(dt);
     await forEachConcurrent(projectSelection(sel, this.meta.shape, this.meta.chunks), opts.concurrency ?? getIoConcurrency(), async (p) => {
       const dst = this.outView(out, p, fullOutStrides, lanes);
       const shape = [...p.dims.map((d) => d.count), lanes];
-      const chunk = await this.readChunk(p.chunkCoords);
+      if (scatter) {
+        // Fast path: decode and copy on a pool thread, straight into the output.
+        const key = this.chunkKey(p.chunkCoords);
+        const raw = await this.store.get(key);
+        if (raw !== undefined) {
+          const nd = p.dims.length;
+          const spec = new Float64Array(6 + 3 * nd);
+          spec[0] = nd;
+          spec[1] = itemsize;
+          spec[2] = sw;
+          spec[3] = chunkBytes;
+          let so = 0;
+          p.dims.forEach((d, i) => {
+            so += d.chunkStart * cst[i];
+            spec[6 + i] = d.count;
+            spec[6 + nd + i] = cst[i] * d.chunkStep * itemsize;
+            spec[6 + 2 * nd + i] = fullOutStrides[i] * itemsize;
+          });
+          spec[4] = so * itemsize;
+          spec[5] = (dst.offset / lanes) * itemsize;
+          try {
+            await scatter.fn(scatter.codec, raw, scatter.opts, outBytes!, spec);
+          } catch (e) {
+            throw new CodecError(`chunk '${key}' could not be decoded: ${(e as Error).message}`);
+          }
+          return;
+        }
+      }
+      const chunk = scatter ? null : await this.readChunk(p.chunkCoords);
       if (chunk === null) {
         if (fillPat) fillStrided(dst, shape, fillPat as unknown as ArrayLike<unknown>);
         else fillStrided(dst, shape, new Array(lanes).fill(dt.kind === "O" ? null : zeroLane(out.data)));
@@ -305,6 +348,20 @@ export class ZarrArray {
       copyStrided(dst, chunkView(chunk, p, cst, lanes), shape);
     });
     return out;
+  }
+
+  /**
+   * The native decode-and-scatter function when this array's pipeline allows it (no filters, a
+   * compressor the addon implements or none, a fixed-size dtype), else null.
+   */
+  private nativeScatter(): { fn: NonNullable<typeof nativeCodecs>["decodeScatterAsync"] & {}; codec: NativeCodecName | null; opts: Record<string, unknown> } | null {
+    const fn = nativeCodecs?.decodeScatterAsync;
+    if (!fn || this.pipeline.filters.length || this.meta.dtype.kind === "O") return null;
+    const comp = this.pipeline.compressor;
+    if (!comp) return { fn: fn.bind(nativeCodecs), codec: null, opts: {} };
+    const nd = comp.nativeDecode?.();
+    if (!nd) return null;
+    return { fn: fn.bind(nativeCodecs), codec: nd.codec as NativeCodecName, opts: nd.opts };
   }
 
   private outView(out: NDArray, p: ChunkProjection, fullOutStrides: number[], lanes: number): StridedView {
@@ -495,6 +552,35 @@ export class ZarrArray {
     const sel: NormalizedDim[] = newShape.map((n, i) => (i === axis ? { kind: "slice", start: oldLen, step: 1, count: value.shape[axis] } : { kind: "slice", start: 0, step: 1, count: n }));
     await this.writeSelection(sel, value);
     return newShape;
+  }
+
+  // ------------------------------------------------------------------ streams and descriptors
+  // Implemented in streams/ and sync/ (registered on import) so the core never depends on them.
+
+  /**
+   * The array as an async iterable of chunk blocks, each chunk read once, so whole-array passes
+   * (statistics, copies, exports) run in bounded memory: `for await (const b of z.blocks())`.
+   */
+  blocks(opts?: BlocksOptions): AsyncIterable<ArrayBlock> {
+    return arrayExtension("blocks")(this, opts);
+  }
+
+  /** The blocks as a WHATWG ReadableStream: reads pause while the consumer is behind (backpressure). */
+  readable(opts?: ReadableOptions): ReadableStream<ArrayBlock> {
+    return arrayExtension("readable")(this, opts);
+  }
+
+  /**
+   * A WritableStream of blocks (any region, chunk-aligned or not) written through the synchronizer;
+   * `close()` resolves once every write has reached the store.
+   */
+  writable(opts?: WritableOptions): WritableStream<BlockInput> {
+    return arrayExtension("writable")(this, opts);
+  }
+
+  /** A small structured-clone-able handle to send to a worker; reopen it with `openFromDescriptor`. */
+  toDescriptor(): ArrayDescriptor {
+    return arrayExtension("toDescriptor")(this);
   }
 
   // ------------------------------------------------------------------ diagnostics

@@ -7,12 +7,14 @@
 //   decompressAsync(codec, data, opts, out?)    -> Promise<Uint8Array>
 //   bloscListCompressors()                      -> string (comma separated)
 //   versions()                                  -> {blosc, zstd, lz4, zlib, bz2, lzma}
+//   decodeScatterAsync(codec|null, data, opts, dst, spec) -> Promise<void> (see below)
 // The async variants run on the libuv thread pool, so many chunks are (de)compressed in parallel
 // and the JS thread stays free. Options are parsed on the JS thread before work is queued.
 #include <node_api.h>
 
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include "codecs.h"
 
@@ -419,6 +421,211 @@ napi_value Versions(napi_env env, napi_callback_info) {
   return obj;
 }
 
+
+// ---------------------------------------------------------------- decode + scatter
+//
+// decodeScatterAsync(codec | null, data, opts, dst, spec) -> Promise<void>
+// Decodes one chunk on a pool thread into thread-local scratch (or uses `data` as is when codec is
+// null) and copies the selected part straight into `dst` there too. The read path then does no
+// per-chunk allocation, no copy on the JS thread, and the output's pages are first touched by the
+// pool threads in parallel. spec = [nd, elemBytes, swapWidth, chunkBytes, srcOffset, dstOffset,
+// shape[nd], srcStrides[nd], dstStrides[nd]] with offsets and strides in bytes.
+
+struct Scatter {
+  int nd = 0;
+  int64_t elem = 0, swap = 0, chunkBytes = 0, srcOff = 0, dstOff = 0;
+  std::vector<int64_t> shape, sst, dst;
+};
+
+// Lowest and one-past-highest byte touched by a strided region.
+void Extent(const Scatter& s, const std::vector<int64_t>& st, int64_t off, int64_t* lo, int64_t* hi) {
+  *lo = off;
+  *hi = off + s.elem;
+  for (int d = 0; d < s.nd; d++) {
+    if (s.shape[d] == 0) { *hi = *lo; return; }
+    int64_t span = st[d] * (s.shape[d] - 1);
+    if (span < 0) *lo += span; else *hi += span;
+  }
+}
+
+void CopyStrided(const Scatter& s, const uint8_t* src, uint8_t* dst) {
+  // Merge dimensions contiguous in both, so whole rows become one memcpy.
+  std::vector<int64_t> n, a, b;
+  for (int d = 0; d < s.nd; d++) {
+    if (s.shape[d] == 1) continue;
+    if (!n.empty() && a.back() == s.sst[d] * s.shape[d] && b.back() == s.dst[d] * s.shape[d]) {
+      n.back() *= s.shape[d];
+      a.back() = s.sst[d];
+      b.back() = s.dst[d];
+    } else {
+      n.push_back(s.shape[d]);
+      a.push_back(s.sst[d]);
+      b.push_back(s.dst[d]);
+    }
+  }
+  if (n.empty()) { n.push_back(1); a.push_back(s.elem); b.push_back(s.elem); }
+  const size_t nd = n.size();
+  const int64_t inner = n[nd - 1], ai = a[nd - 1], bi = b[nd - 1];
+  const bool run = ai == s.elem && bi == s.elem && s.swap == 0;
+  std::vector<int64_t> idx(nd, 0);
+  const uint8_t* p = src + s.srcOff;
+  uint8_t* q = dst + s.dstOff;
+  for (;;) {
+    if (run) {
+      std::memcpy(q, p, static_cast<size_t>(inner * s.elem));
+    } else if (s.swap > 1) {
+      for (int64_t k = 0; k < inner; k++) {
+        const uint8_t* e = p + k * ai;
+        uint8_t* f = q + k * bi;
+        for (int64_t w = 0; w < s.elem; w += s.swap)
+          for (int64_t j = 0; j < s.swap; j++) f[w + j] = e[w + s.swap - 1 - j];
+      }
+    } else {
+      for (int64_t k = 0; k < inner; k++) std::memcpy(q + k * bi, p + k * ai, static_cast<size_t>(s.elem));
+    }
+    int d = static_cast<int>(nd) - 2;
+    for (; d >= 0; d--) {
+      idx[d]++;
+      p += a[d];
+      q += b[d];
+      if (idx[d] < n[d]) break;
+      p -= a[d] * n[d];
+      q -= b[d] * n[d];
+      idx[d] = 0;
+    }
+    if (d < 0) return;
+  }
+}
+
+thread_local std::vector<uint8_t> tlsScratchStore;
+
+struct ScatterJob {
+  Params params;
+  bool hasCodec = false;
+  const uint8_t* src = nullptr;
+  size_t srcLen = 0;
+  uint8_t* dst = nullptr;
+  size_t dstLen = 0;
+  Scatter spec;
+  std::string error;
+  napi_ref srcRef = nullptr, dstRef = nullptr;
+  napi_deferred deferred = nullptr;
+  napi_async_work work = nullptr;
+
+  void Run() {
+    const uint8_t* chunk = src;
+    size_t chunkLen = srcLen;
+    if (hasCodec) {
+      if (tlsScratchStore.size() < static_cast<size_t>(spec.chunkBytes)) tlsScratchStore.resize(static_cast<size_t>(spec.chunkBytes));
+      OutBuf out;
+      out.SetFixed(tlsScratchStore.data(), static_cast<size_t>(spec.chunkBytes));
+      error = zf::Decompress(params, src, srcLen, out);
+      if (!error.empty()) return;
+      chunk = tlsScratchStore.data();
+      chunkLen = out.size();
+    }
+    if (static_cast<int64_t>(chunkLen) != spec.chunkBytes) {
+      error = "decoded to " + std::to_string(chunkLen) + " bytes, expected " + std::to_string(spec.chunkBytes);
+      return;
+    }
+    int64_t lo, hi;
+    Extent(spec, spec.sst, spec.srcOff, &lo, &hi);
+    if (lo < 0 || hi > static_cast<int64_t>(chunkLen)) { error = "scatter source region out of range"; return; }
+    Extent(spec, spec.dst, spec.dstOff, &lo, &hi);
+    if (lo < 0 || hi > static_cast<int64_t>(dstLen)) { error = "scatter destination region out of range"; return; }
+    CopyStrided(spec, chunk, dst);
+  }
+};
+
+void ExecuteScatter(napi_env, void* data) { static_cast<ScatterJob*>(data)->Run(); }
+
+void CompleteScatter(napi_env env, napi_status status, void* data) {
+  ScatterJob* job = static_cast<ScatterJob*>(data);
+  std::string error = status == napi_cancelled ? "cancelled" : job->error;
+  if (error.empty()) {
+    napi_value undef;
+    napi_get_undefined(env, &undef);
+    napi_resolve_deferred(env, job->deferred, undef);
+  } else {
+    napi_value msg, err;
+    napi_create_string_utf8(env, error.c_str(), error.size(), &msg);
+    napi_create_error(env, nullptr, msg, &err);
+    napi_reject_deferred(env, job->deferred, err);
+  }
+  if (job->srcRef) napi_delete_reference(env, job->srcRef);
+  if (job->dstRef) napi_delete_reference(env, job->dstRef);
+  napi_delete_async_work(env, job->work);
+  delete job;
+}
+
+napi_value DecodeScatterAsync(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  CHECK_NAPI(env, napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
+  if (argc < 5) {
+    ThrowError(env, "expected (codec | null, data, options, dst, spec)");
+    return nullptr;
+  }
+  auto* job = new ScatterJob();
+  std::string err;
+  if (!IsNullish(env, argv[0])) {
+    job->hasCodec = true;
+    if (!ParseParams(env, argv[0], argv[2], &job->params, &err)) {
+      delete job;
+      bool pending = false;
+      napi_is_exception_pending(env, &pending);
+      if (!pending) ThrowError(env, err.empty() ? "invalid options" : err);
+      return nullptr;
+    }
+  }
+  napi_value ab;
+  size_t off;
+  uint8_t* p;
+  if (!GetBytes(env, argv[1], &p, &job->srcLen, &ab, &off)) { delete job; ThrowError(env, "data must be a Uint8Array"); return nullptr; }
+  job->src = p;
+  if (!GetBytes(env, argv[3], &job->dst, &job->dstLen, &ab, &off)) { delete job; ThrowError(env, "dst must be a Uint8Array"); return nullptr; }
+  bool isTa = false;
+  napi_is_typedarray(env, argv[4], &isTa);
+  napi_typedarray_type t;
+  size_t len = 0;
+  void* sp = nullptr;
+  if (!isTa || napi_get_typedarray_info(env, argv[4], &t, &len, &sp, nullptr, nullptr) != napi_ok || t != napi_float64_array || len < 6) {
+    delete job;
+    ThrowError(env, "spec must be a Float64Array");
+    return nullptr;
+  }
+  const double* sv = static_cast<const double*>(sp);
+  Scatter& s = job->spec;
+  s.nd = static_cast<int>(sv[0]);
+  if (s.nd < 0 || len != static_cast<size_t>(6 + 3 * s.nd)) { delete job; ThrowError(env, "spec has the wrong length"); return nullptr; }
+  s.elem = static_cast<int64_t>(sv[1]);
+  s.swap = static_cast<int64_t>(sv[2]);
+  s.chunkBytes = static_cast<int64_t>(sv[3]);
+  s.srcOff = static_cast<int64_t>(sv[4]);
+  s.dstOff = static_cast<int64_t>(sv[5]);
+  for (int d = 0; d < s.nd; d++) {
+    s.shape.push_back(static_cast<int64_t>(sv[6 + d]));
+    s.sst.push_back(static_cast<int64_t>(sv[6 + s.nd + d]));
+    s.dst.push_back(static_cast<int64_t>(sv[6 + 2 * s.nd + d]));
+  }
+  if (s.elem <= 0 || (s.swap > 1 && s.elem % s.swap != 0)) { delete job; ThrowError(env, "bad element size in spec"); return nullptr; }
+  if (napi_create_reference(env, argv[1], 1, &job->srcRef) != napi_ok || napi_create_reference(env, argv[3], 1, &job->dstRef) != napi_ok) {
+    if (job->srcRef) napi_delete_reference(env, job->srcRef);
+    delete job;
+    ThrowError(env, "could not reference the buffers");
+    return nullptr;
+  }
+  napi_value promise, name;
+  napi_create_string_utf8(env, "zarrflow:scatter", NAPI_AUTO_LENGTH, &name);
+  if (napi_create_promise(env, &job->deferred, &promise) != napi_ok ||
+      napi_create_async_work(env, nullptr, name, ExecuteScatter, CompleteScatter, job, &job->work) != napi_ok ||
+      napi_queue_async_work(env, job->work) != napi_ok) {
+    ThrowError(env, "could not queue scatter work");
+    return nullptr;
+  }
+  return promise;
+}
+
 }  // namespace
 
 NAPI_MODULE_INIT() {
@@ -429,6 +636,7 @@ NAPI_MODULE_INIT() {
       {"decompressAsync", nullptr, DecompressAsync, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"bloscListCompressors", nullptr, BloscListCompressors, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"versions", nullptr, Versions, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"decodeScatterAsync", nullptr, DecodeScatterAsync, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
   return exports;

@@ -171,6 +171,11 @@ export class Blosc implements Codec {
   }
 
   /** Decompresses; with `out`, straight into it (native) and returns the decoded view of it. */
+
+  /** The native addon's decoder for this codec (used for decode-and-scatter), or null without it. */
+  nativeDecode(): { codec: string; opts: Record<string, unknown> } | null {
+    return nativeCodecs ? { codec: "blosc", opts: { nthreads: getCodecThreads() } } : null;
+  }
   async decode(data: Uint8Array, out?: Uint8Array, _ctx?: ChunkContext): Promise<Uint8Array> {
     return guard("blosc", "decode", async () => {
       if (nativeCodecs) {

@@ -50,6 +50,11 @@ export class BZ2 implements Codec {
   }
 
   /** Decompresses concatenated streams like Python's `bz2.decompress`; with `out`, straight into it. */
+
+  /** The native addon's decoder for this codec (used for decode-and-scatter), or null without it. */
+  nativeDecode(): { codec: string; opts: Record<string, unknown> } | null {
+    return nativeCodecs ? { codec: "bz2", opts: {} } : null;
+  }
   async decode(data: Uint8Array, out?: Uint8Array, _ctx?: ChunkContext): Promise<Uint8Array> {
     if (!nativeCodecs) throw unavailable("decode");
     const native = nativeCodecs;

@@ -45,6 +45,11 @@ export interface Codec {
    * FixedScaleOffset), the dtype of the encoded output given the input dtype.
    */
   encodedDtype?(inputDtype: string): string;
+  /**
+   * How the native addon decodes this codec (its name and options), or null when it cannot. The
+   * array layer uses it to decode and scatter a chunk into the output in one pool-thread job.
+   */
+  nativeDecode?(): { codec: string; opts: Record<string, unknown> } | null;
 }
 
 /** Builds a codec from its configuration. */

@@ -78,6 +78,11 @@ export class GZip implements Codec {
   }
 
   /** Decompresses all members (zero padding allowed, as in Python); with `out`, straight into it (native). */
+
+  /** The native addon's decoder for this codec (used for decode-and-scatter), or null without it. */
+  nativeDecode(): { codec: string; opts: Record<string, unknown> } | null {
+    return nativeCodecs ? { codec: "gzip", opts: {} } : null;
+  }
   async decode(data: Uint8Array, out?: Uint8Array, _ctx?: ChunkContext): Promise<Uint8Array> {
     return guard("gzip", "decode", async () => {
       if (nativeCodecs) return nativeCodecs.decompressAsync("gzip", data, {}, out);

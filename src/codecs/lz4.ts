@@ -66,6 +66,11 @@ export class LZ4 implements Codec {
   }
 
   /** Decompresses; with `out`, straight into it (native). Unlike numcodecs, an empty buffer round-trips. */
+
+  /** The native addon's decoder for this codec (used for decode-and-scatter), or null without it. */
+  nativeDecode(): { codec: string; opts: Record<string, unknown> } | null {
+    return nativeCodecs ? { codec: "lz4", opts: {} } : null;
+  }
   async decode(data: Uint8Array, out?: Uint8Array, _ctx?: ChunkContext): Promise<Uint8Array> {
     return guard("lz4", "decode", async () => {
       if (nativeCodecs) return nativeCodecs.decompressAsync("lz4", data, {}, out);

@@ -180,6 +180,11 @@ export class LZMA implements Codec {
   }
 
   /** Decompresses like Python's `lzma.decompress`; with `out`, straight into it. */
+
+  /** The native addon's decoder for this codec (used for decode-and-scatter), or null without it. */
+  nativeDecode(): { codec: string; opts: Record<string, unknown> } | null {
+    return nativeCodecs ? { codec: "lzma", opts: this.nativeOptions() } : null;
+  }
   async decode(data: Uint8Array, out?: Uint8Array, _ctx?: ChunkContext): Promise<Uint8Array> {
     if (!nativeCodecs) throw unavailable("decode");
     const native = nativeCodecs;

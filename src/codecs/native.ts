@@ -31,6 +31,12 @@ export interface NativeCodecs {
     opts: NativeOptions,
     out?: Uint8Array | null,
   ): Promise<Uint8Array>;
+  /**
+   * Decode one chunk (or take `data` as the raw chunk when `codec` is null) on a pool thread and copy
+   * a strided region of it into `dst` there. `spec` = [nd, elemBytes, swapWidth, chunkBytes,
+   * srcOffset, dstOffset, shape…, srcStrides…, dstStrides…], offsets and strides in bytes.
+   */
+  decodeScatterAsync?(codec: NativeCodecName | null, data: Uint8Array, opts: NativeOptions, dst: Uint8Array, spec: Float64Array): Promise<void>;
   /** Comma-separated compressor names of the linked c-blosc. */
   bloscListCompressors(): string;
   /** Versions of the linked libraries. */

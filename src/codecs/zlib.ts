@@ -48,6 +48,11 @@ export class Zlib implements Codec {
   }
 
   /** Decompresses one zlib stream (trailing bytes are ignored, as in Python); with `out`, straight into it (native). */
+
+  /** The native addon's decoder for this codec (used for decode-and-scatter), or null without it. */
+  nativeDecode(): { codec: string; opts: Record<string, unknown> } | null {
+    return nativeCodecs ? { codec: "zlib", opts: {} } : null;
+  }
   async decode(data: Uint8Array, out?: Uint8Array, _ctx?: ChunkContext): Promise<Uint8Array> {
     return guard("zlib", "decode", async () => {
       if (nativeCodecs) return nativeCodecs.decompressAsync("zlib", data, {}, out);

@@ -88,6 +88,11 @@ export class Zstd implements Codec {
   }
 
   /** Decompresses all frames; with `out`, straight into it (native). */
+
+  /** The native addon's decoder for this codec (used for decode-and-scatter), or null without it. */
+  nativeDecode(): { codec: string; opts: Record<string, unknown> } | null {
+    return nativeCodecs ? { codec: "zstd", opts: {} } : null;
+  }
   async decode(data: Uint8Array, out?: Uint8Array, _ctx?: ChunkContext): Promise<Uint8Array> {
     return guard("zstd", "decode", async () => {
       if (nativeCodecs) return nativeCodecs.decompressAsync("zstd", data, {}, out);
