@@ -364,6 +364,17 @@ export class ZarrArray {
     return { fn: fn.bind(nativeCodecs), codec: nd.codec as NativeCodecName, opts: nd.opts };
   }
 
+  /** The native gather-and-encode function when the pipeline allows it (no filters, native or no compressor). */
+  private nativeGather(): { fn: NonNullable<typeof nativeCodecs>["encodeGatherAsync"] & {}; codec: NativeCodecName | null; opts: Record<string, unknown> } | null {
+    const fn = nativeCodecs?.encodeGatherAsync;
+    if (!fn || this.pipeline.filters.length || this.meta.dtype.kind === "O") return null;
+    const comp = this.pipeline.compressor;
+    if (!comp) return { fn: fn.bind(nativeCodecs), codec: null, opts: {} };
+    const ne = comp.nativeEncode?.({ dtype: this.meta.dtype.str, itemsize: this.meta.dtype.itemsize });
+    if (!ne) return null;
+    return { fn: fn.bind(nativeCodecs), codec: ne.codec as NativeCodecName, opts: ne.opts };
+  }
+
   private outView(out: NDArray, p: ChunkProjection, fullOutStrides: number[], lanes: number): StridedView {
     let off = out.offset;
     p.dims.forEach((d, i) => (off += d.outStart * fullOutStrides[i]));
@@ -420,9 +431,38 @@ export class ZarrArray {
     let k = 0;
     for (const d of sel) fullSrcStrides.push(d.kind === "int" || !srcStrides ? 0 : srcStrides[k++]);
     const grid = this.meta.chunks;
+    const gather = this.writeEmptyChunks ? this.nativeGather() : null;
+    const itemsize = dt.itemsize;
+    const srcBytes = gather ? asBytes((scalar ?? src!.data) as TypedArray) : null;
     await forEachConcurrent(projectSelection(sel, this.meta.shape, grid), opts.concurrency ?? getIoConcurrency(), async (p) => {
       const key = this.chunkKey(p.chunkCoords);
       const total = p.dims.every((d, i) => d.chunkStart === 0 && d.chunkStep === 1 && d.count === grid[i]);
+      if (total && gather) {
+        // Fast path: gather the chunk from the value and compress it on a pool thread.
+        const nd = p.dims.length;
+        const spec = new Float64Array(6 + 3 * nd);
+        spec[0] = nd;
+        spec[1] = itemsize;
+        spec[2] = swapWidth(dt);
+        spec[3] = product(grid) * itemsize;
+        let so = scalar ? 0 : src!.offset;
+        p.dims.forEach((d, i) => {
+          if (!scalar) so += d.outStart * fullSrcStrides[i];
+          spec[6 + i] = d.count;
+          spec[6 + nd + i] = scalar ? 0 : fullSrcStrides[i] * itemsize;
+          spec[6 + 2 * nd + i] = cst[i] * itemsize;
+        });
+        spec[4] = so * itemsize;
+        spec[5] = 0;
+        let encoded: Uint8Array;
+        try {
+          encoded = await gather.fn(gather.codec, srcBytes!, gather.opts, spec);
+        } catch (e) {
+          throw new CodecError(`chunk '${key}' could not be encoded: ${(e as Error).message}`);
+        }
+        await this.store.set(key, encoded);
+        return;
+      }
       const write = async () => {
         let chunk: DataArray;
         if (total) chunk = allocate(dt, product(grid));

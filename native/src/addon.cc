@@ -626,6 +626,139 @@ napi_value DecodeScatterAsync(napi_env env, napi_callback_info info) {
   return promise;
 }
 
+
+// ---------------------------------------------------------------- gather + encode
+//
+// encodeGatherAsync(codec | null, src, opts, spec) -> Promise<Buffer>
+// The mirror of decodeScatterAsync for whole-chunk writes: copies a strided region of `src` (the
+// caller's array) into thread-local chunk scratch and compresses it, both on a pool thread. With a
+// null codec the gathered bytes themselves are returned. spec as for decodeScatterAsync, with the
+// chunk as destination: srcOffset/srcStrides address `src`, dstOffset/dstStrides the chunk.
+
+struct GatherJob {
+  Params params;
+  bool hasCodec = false;
+  const uint8_t* src = nullptr;
+  size_t srcLen = 0;
+  Scatter spec;
+  OutBuf out;
+  std::string error;
+  napi_ref srcRef = nullptr;
+  napi_deferred deferred = nullptr;
+  napi_async_work work = nullptr;
+
+  void Run() {
+    int64_t lo, hi;
+    Extent(spec, spec.sst, spec.srcOff, &lo, &hi);
+    if (lo < 0 || hi > static_cast<int64_t>(srcLen)) { error = "gather source region out of range"; return; }
+    Extent(spec, spec.dst, spec.dstOff, &lo, &hi);
+    if (lo < 0 || hi > spec.chunkBytes) { error = "gather chunk region out of range"; return; }
+    const size_t n = static_cast<size_t>(spec.chunkBytes);
+    if (!hasCodec) {
+      if (!out.Reserve(n)) { error = "out of memory"; return; }
+      CopyStrided(spec, src, out.data());
+      out.set_size(n);
+      return;
+    }
+    if (tlsScratchStore.size() < n) tlsScratchStore.resize(n);
+    CopyStrided(spec, src, tlsScratchStore.data());
+    error = zf::Compress(params, tlsScratchStore.data(), n, out);
+  }
+};
+
+void ExecuteGather(napi_env, void* data) { static_cast<GatherJob*>(data)->Run(); }
+
+void CompleteGather(napi_env env, napi_status status, void* data) {
+  GatherJob* job = static_cast<GatherJob*>(data);
+  std::string error = status == napi_cancelled ? "cancelled" : job->error;
+  napi_value result = nullptr;
+  if (error.empty()) {
+    result = OwnedToBuffer(env, job->out);
+    if (!result) error = "could not create the result buffer";
+  }
+  if (error.empty()) {
+    napi_resolve_deferred(env, job->deferred, result);
+  } else {
+    napi_value msg, err;
+    napi_create_string_utf8(env, error.c_str(), error.size(), &msg);
+    napi_create_error(env, nullptr, msg, &err);
+    napi_reject_deferred(env, job->deferred, err);
+  }
+  if (job->srcRef) napi_delete_reference(env, job->srcRef);
+  napi_delete_async_work(env, job->work);
+  delete job;
+}
+
+// Reads a scatter/gather spec; false with a pending exception when malformed.
+bool ReadSpec(napi_env env, napi_value v, Scatter* s) {
+  bool isTa = false;
+  napi_is_typedarray(env, v, &isTa);
+  napi_typedarray_type t;
+  size_t len = 0;
+  void* sp = nullptr;
+  if (!isTa || napi_get_typedarray_info(env, v, &t, &len, &sp, nullptr, nullptr) != napi_ok || t != napi_float64_array || len < 6) {
+    ThrowError(env, "spec must be a Float64Array");
+    return false;
+  }
+  const double* sv = static_cast<const double*>(sp);
+  s->nd = static_cast<int>(sv[0]);
+  if (s->nd < 0 || len != static_cast<size_t>(6 + 3 * s->nd)) { ThrowError(env, "spec has the wrong length"); return false; }
+  s->elem = static_cast<int64_t>(sv[1]);
+  s->swap = static_cast<int64_t>(sv[2]);
+  s->chunkBytes = static_cast<int64_t>(sv[3]);
+  s->srcOff = static_cast<int64_t>(sv[4]);
+  s->dstOff = static_cast<int64_t>(sv[5]);
+  for (int d = 0; d < s->nd; d++) {
+    s->shape.push_back(static_cast<int64_t>(sv[6 + d]));
+    s->sst.push_back(static_cast<int64_t>(sv[6 + s->nd + d]));
+    s->dst.push_back(static_cast<int64_t>(sv[6 + 2 * s->nd + d]));
+  }
+  if (s->elem <= 0 || s->chunkBytes < 0 || (s->swap > 1 && s->elem % s->swap != 0)) { ThrowError(env, "bad element size in spec"); return false; }
+  return true;
+}
+
+napi_value EncodeGatherAsync(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  CHECK_NAPI(env, napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
+  if (argc < 4) {
+    ThrowError(env, "expected (codec | null, src, options, spec)");
+    return nullptr;
+  }
+  auto* job = new GatherJob();
+  std::string err;
+  if (!IsNullish(env, argv[0])) {
+    job->hasCodec = true;
+    if (!ParseParams(env, argv[0], argv[2], &job->params, &err)) {
+      delete job;
+      bool pending = false;
+      napi_is_exception_pending(env, &pending);
+      if (!pending) ThrowError(env, err.empty() ? "invalid options" : err);
+      return nullptr;
+    }
+  }
+  napi_value ab;
+  size_t off;
+  uint8_t* p;
+  if (!GetBytes(env, argv[1], &p, &job->srcLen, &ab, &off)) { delete job; ThrowError(env, "src must be a Uint8Array"); return nullptr; }
+  job->src = p;
+  if (!ReadSpec(env, argv[3], &job->spec)) { delete job; return nullptr; }
+  if (napi_create_reference(env, argv[1], 1, &job->srcRef) != napi_ok) {
+    delete job;
+    ThrowError(env, "could not reference the buffers");
+    return nullptr;
+  }
+  napi_value promise, name;
+  napi_create_string_utf8(env, "zarrflow:gather", NAPI_AUTO_LENGTH, &name);
+  if (napi_create_promise(env, &job->deferred, &promise) != napi_ok ||
+      napi_create_async_work(env, nullptr, name, ExecuteGather, CompleteGather, job, &job->work) != napi_ok ||
+      napi_queue_async_work(env, job->work) != napi_ok) {
+    ThrowError(env, "could not queue gather work");
+    return nullptr;
+  }
+  return promise;
+}
+
 }  // namespace
 
 NAPI_MODULE_INIT() {
@@ -637,6 +770,7 @@ NAPI_MODULE_INIT() {
       {"bloscListCompressors", nullptr, BloscListCompressors, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"versions", nullptr, Versions, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"decodeScatterAsync", nullptr, DecodeScatterAsync, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"encodeGatherAsync", nullptr, EncodeGatherAsync, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
   return exports;

@@ -172,6 +172,14 @@ export class Blosc implements Codec {
 
   /** Decompresses; with `out`, straight into it (native) and returns the decoded view of it. */
 
+
+  /** The native addon's encoder for this input (used for gather-and-encode), or null without it. */
+  nativeEncode(ctx?: ChunkContext): { codec: string; opts: Record<string, unknown> } | null {
+    const typesize = ctx?.itemsize && ctx.itemsize > 0 ? ctx.itemsize : 1;
+    const shuffle = this.shuffle === AUTOSHUFFLE ? (typesize === 1 ? BITSHUFFLE : SHUFFLE) : this.shuffle;
+    if (!nativeCodecs || !available().includes(this.cname)) return null;
+    return { codec: "blosc", opts: { cname: this.cname, clevel: this.clevel, shuffle, blocksize: this.blocksize, typesize, nthreads: getCodecThreads() } };
+  }
   /** The native addon's decoder for this codec (used for decode-and-scatter), or null without it. */
   nativeDecode(): { codec: string; opts: Record<string, unknown> } | null {
     return nativeCodecs ? { codec: "blosc", opts: { nthreads: getCodecThreads() } } : null;

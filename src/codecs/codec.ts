@@ -50,6 +50,8 @@ export interface Codec {
    * array layer uses it to decode and scatter a chunk into the output in one pool-thread job.
    */
   nativeDecode?(): { codec: string; opts: Record<string, unknown> } | null;
+  /** How the native addon encodes this codec for the given input, or null when it cannot. */
+  nativeEncode?(ctx?: ChunkContext): { codec: string; opts: Record<string, unknown> } | null;
 }
 
 /** Builds a codec from its configuration. */

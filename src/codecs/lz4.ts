@@ -67,6 +67,11 @@ export class LZ4 implements Codec {
 
   /** Decompresses; with `out`, straight into it (native). Unlike numcodecs, an empty buffer round-trips. */
 
+
+  /** The native addon's encoder for this input (used for gather-and-encode), or null without it. */
+  nativeEncode(_ctx?: ChunkContext): { codec: string; opts: Record<string, unknown> } | null {
+    return nativeCodecs ? { codec: "lz4", opts: { acceleration: this.acceleration } } : null;
+  }
   /** The native addon's decoder for this codec (used for decode-and-scatter), or null without it. */
   nativeDecode(): { codec: string; opts: Record<string, unknown> } | null {
     return nativeCodecs ? { codec: "lz4", opts: {} } : null;

@@ -37,6 +37,12 @@ export interface NativeCodecs {
    * srcOffset, dstOffset, shape…, srcStrides…, dstStrides…], offsets and strides in bytes.
    */
   decodeScatterAsync?(codec: NativeCodecName | null, data: Uint8Array, opts: NativeOptions, dst: Uint8Array, spec: Float64Array): Promise<void>;
+  /**
+   * Gather a strided region of `src` into a chunk and compress it (or return the gathered bytes when
+   * `codec` is null), all on a pool thread. `spec` as for decodeScatterAsync, the chunk being the
+   * destination.
+   */
+  encodeGatherAsync?(codec: NativeCodecName | null, src: Uint8Array, opts: NativeOptions, spec: Float64Array): Promise<Uint8Array>;
   /** Comma-separated compressor names of the linked c-blosc. */
   bloscListCompressors(): string;
   /** Versions of the linked libraries. */

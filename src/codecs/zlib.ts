@@ -49,6 +49,11 @@ export class Zlib implements Codec {
 
   /** Decompresses one zlib stream (trailing bytes are ignored, as in Python); with `out`, straight into it (native). */
 
+
+  /** The native addon's encoder for this input (used for gather-and-encode), or null without it. */
+  nativeEncode(_ctx?: ChunkContext): { codec: string; opts: Record<string, unknown> } | null {
+    return nativeCodecs ? { codec: "zlib", opts: { level: this.level } } : null;
+  }
   /** The native addon's decoder for this codec (used for decode-and-scatter), or null without it. */
   nativeDecode(): { codec: string; opts: Record<string, unknown> } | null {
     return nativeCodecs ? { codec: "zlib", opts: {} } : null;

@@ -89,6 +89,11 @@ export class Zstd implements Codec {
 
   /** Decompresses all frames; with `out`, straight into it (native). */
 
+
+  /** The native addon's encoder for this input (used for gather-and-encode), or null without it. */
+  nativeEncode(_ctx?: ChunkContext): { codec: string; opts: Record<string, unknown> } | null {
+    return nativeCodecs ? { codec: "zstd", opts: { level: this.level <= 0 ? 1 : Math.min(this.level, 22) } } : null;
+  }
   /** The native addon's decoder for this codec (used for decode-and-scatter), or null without it. */
   nativeDecode(): { codec: string; opts: Record<string, unknown> } | null {
     return nativeCodecs ? { codec: "zstd", opts: {} } : null;
