@@ -331,8 +331,25 @@ export class ZarrArray {
           });
           spec[4] = so * itemsize;
           spec[5] = (dst.offset / lanes) * itemsize;
+          let call = spec;
+          if (scatter.codec === "blosc") {
+            // A small part of the chunk: let blosc decode only the blocks that hold it.
+            let lo = so, hi = so;
+            p.dims.forEach((d, i) => {
+              const span = (d.count - 1) * d.chunkStep * cst[i];
+              if (span < 0) lo += span;
+              else hi += span;
+            });
+            const bytes = (hi - lo + 1) * itemsize;
+            if (bytes * 4 < chunkBytes) {
+              call = new Float64Array(spec.length + 2);
+              call.set(spec);
+              call[spec.length] = lo * itemsize;
+              call[spec.length + 1] = bytes;
+            }
+          }
           try {
-            await scatter.fn(scatter.codec, raw, scatter.opts, outBytes!, spec);
+            await scatter.fn(scatter.codec, raw, scatter.opts, outBytes!, call);
           } catch (e) {
             throw new CodecError(`chunk '${key}' could not be decoded: ${(e as Error).message}`);
           }

@@ -507,6 +507,7 @@ struct ScatterJob {
   uint8_t* dst = nullptr;
   size_t dstLen = 0;
   Scatter spec;
+  int64_t partialStart = 0, partialCount = 0;  // bytes of the chunk a small selection needs
   std::string error;
   napi_ref srcRef = nullptr, dstRef = nullptr;
   napi_deferred deferred = nullptr;
@@ -515,6 +516,23 @@ struct ScatterJob {
   void Run() {
     const uint8_t* chunk = src;
     size_t chunkLen = srcLen;
+    if (hasCodec && partialCount > 0 && params.kind == CodecKind::Blosc) {
+      // Small selection: decode only the blosc blocks that hold it.
+      const size_t need = static_cast<size_t>(partialCount) + 512;  // room for whole items (typesize <= 255) at both ends
+      if (tlsScratchStore.size() < need) tlsScratchStore.resize(need);
+      size_t base = 0;
+      error = zf::BloscGetBytes(src, srcLen, static_cast<size_t>(partialStart), static_cast<size_t>(partialCount), tlsScratchStore.data(), &base);
+      if (!error.empty()) return;
+      Scatter shifted = spec;
+      shifted.srcOff -= static_cast<int64_t>(base);
+      int64_t lo, hi;
+      Extent(shifted, shifted.sst, shifted.srcOff, &lo, &hi);
+      if (lo < 0 || hi > static_cast<int64_t>(need)) { error = "scatter source region out of range"; return; }
+      Extent(spec, spec.dst, spec.dstOff, &lo, &hi);
+      if (lo < 0 || hi > static_cast<int64_t>(dstLen)) { error = "scatter destination region out of range"; return; }
+      CopyStrided(shifted, tlsScratchStore.data(), dst);
+      return;
+    }
     if (hasCodec) {
       if (tlsScratchStore.size() < static_cast<size_t>(spec.chunkBytes)) tlsScratchStore.resize(static_cast<size_t>(spec.chunkBytes));
       OutBuf out;
@@ -597,7 +615,12 @@ napi_value DecodeScatterAsync(napi_env env, napi_callback_info info) {
   const double* sv = static_cast<const double*>(sp);
   Scatter& s = job->spec;
   s.nd = static_cast<int>(sv[0]);
-  if (s.nd < 0 || len != static_cast<size_t>(6 + 3 * s.nd)) { delete job; ThrowError(env, "spec has the wrong length"); return nullptr; }
+  if (s.nd < 0 || (len != static_cast<size_t>(6 + 3 * s.nd) && len != static_cast<size_t>(8 + 3 * s.nd))) { delete job; ThrowError(env, "spec has the wrong length"); return nullptr; }
+  if (len == static_cast<size_t>(8 + 3 * s.nd)) {
+    job->partialStart = static_cast<int64_t>(sv[6 + 3 * s.nd]);
+    job->partialCount = static_cast<int64_t>(sv[7 + 3 * s.nd]);
+    if (job->partialStart < 0 || job->partialCount < 0) { delete job; ThrowError(env, "bad partial range in spec"); return nullptr; }
+  }
   s.elem = static_cast<int64_t>(sv[1]);
   s.swap = static_cast<int64_t>(sv[2]);
   s.chunkBytes = static_cast<int64_t>(sv[3]);

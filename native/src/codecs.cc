@@ -89,7 +89,45 @@ std::string BloscCompress(const Params& p, const uint8_t* src, size_t n, OutBuf&
   return "";
 }
 
+std::string BloscCheckHeader(const uint8_t* src, size_t n);
+
 std::string BloscDecompress(const Params& p, const uint8_t* src, size_t n, OutBuf& out) {
+  std::string err = BloscCheckHeader(src, n);
+  if (!err.empty()) return err;
+  const size_t nbytes = Le32(src + 4);
+  if (!out.Reserve(nbytes)) return out.owned() ? "out of memory" : TooSmall(nbytes, out.cap());
+  if (nbytes == 0) {
+    out.set_size(0);
+    return "";
+  }
+  int r = blosc_decompress_ctx(src, out.data(), nbytes, std::max(1, p.nthreads));
+  if (r < 0 || size_t(r) != nbytes) {
+    return "corrupt data (blosc_decompress_ctx returned " + std::to_string(r) + ", expected " +
+           std::to_string(nbytes) + ")";
+  }
+  out.set_size(nbytes);
+  return "";
+}
+
+std::string BloscGetBytesImpl(const uint8_t* src, size_t n, size_t startByte, size_t count, uint8_t* dst, size_t* dstStart) {
+  std::string err = BloscCheckHeader(src, n);
+  if (!err.empty()) return err;
+  const size_t nbytes = Le32(src + 4);
+  size_t typesize = 1;
+  int flags = 0;
+  blosc_cbuffer_metainfo(src, &typesize, &flags);
+  if (typesize == 0) typesize = 1;
+  if (startByte + count > nbytes) return "partial range beyond the chunk";
+  // blosc_getitem works in whole items of the header's typesize.
+  const size_t first = startByte / typesize;
+  const size_t last = (startByte + count + typesize - 1) / typesize;
+  *dstStart = first * typesize;
+  int r = blosc_getitem(src, int(first), int(last - first), dst);
+  if (r < 0 || size_t(r) != (last - first) * typesize) return "corrupt data (blosc_getitem returned " + std::to_string(r) + ")";
+  return "";
+}
+
+std::string BloscCheckHeader(const uint8_t* src, size_t n) {
   if (n < BLOSC_MIN_HEADER_LENGTH) {
     return "buffer of " + std::to_string(n) + " bytes is too short for a blosc header (16 bytes)";
   }
@@ -134,17 +172,6 @@ std::string BloscDecompress(const Params& p, const uint8_t* src, size_t n, OutBu
       }
     }
   }
-  if (!out.Reserve(nbytes)) return out.owned() ? "out of memory" : TooSmall(nbytes, out.cap());
-  if (nbytes == 0) {
-    out.set_size(0);
-    return "";
-  }
-  int r = blosc_decompress_ctx(src, out.data(), nbytes, std::max(1, p.nthreads));
-  if (r < 0 || size_t(r) != nbytes) {
-    return "corrupt data (blosc_decompress_ctx returned " + std::to_string(r) + ", expected " +
-           std::to_string(nbytes) + ")";
-  }
-  out.set_size(nbytes);
   return "";
 }
 
@@ -780,6 +807,10 @@ std::string Compress(const Params& p, const uint8_t* src, size_t n, OutBuf& out)
     case CodecKind::Lzma: return LzmaCompress(p, src, n, out);
   }
   return "unknown codec";
+}
+
+std::string BloscGetBytes(const uint8_t* src, size_t n, size_t startByte, size_t count, uint8_t* dst, size_t* dstStart) {
+  return BloscGetBytesImpl(src, n, startByte, count, dst, dstStart);
 }
 
 std::string Decompress(const Params& p, const uint8_t* src, size_t n, OutBuf& out) {

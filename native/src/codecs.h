@@ -89,6 +89,9 @@ class OutBuf {
 
 std::string Compress(const Params& p, const uint8_t* src, size_t n, OutBuf& out);
 std::string Decompress(const Params& p, const uint8_t* src, size_t n, OutBuf& out);
+// Decodes only the blosc blocks covering bytes [startByte, startByte + count) of the chunk into dst
+// (which must hold count + 2 * typesize bytes); *dstStart is the chunk byte offset of dst[0].
+std::string BloscGetBytes(const uint8_t* src, size_t n, size_t startByte, size_t count, uint8_t* dst, size_t* dstStart);
 
 // Comma-separated compressor names of the linked c-blosc.
 std::string BloscCompressors();
