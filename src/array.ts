@@ -121,7 +121,8 @@ export class ZarrArray {
     return this.pipeline.filters.length ? this.pipeline.filters : null;
   }
   get dimensionSeparator(): "." | "/" {
-    return this.meta.dimensionSeparator ?? ".";
+    // As zarr-python's _load_metadata_nosync: `.zarray`, else the store's default, else ".".
+    return this.meta.dimensionSeparator ?? (this.store as { dimensionSeparator?: "." | "/" }).dimensionSeparator ?? ".";
   }
   get ndim(): number {
     return this.meta.shape.length;

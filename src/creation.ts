@@ -9,12 +9,12 @@ import { getCodec } from "./codecs/registry.ts";
 import { parseDtype, type DtypeLike } from "./dtype/dtype.ts";
 import { ArrayNotFoundError, ContainsArrayError, ContainsGroupError, ShapeError, ZarrError, GroupNotFoundError } from "./errors.ts";
 import { containsArray, containsGroup, prepareNode } from "./hierarchy-keys.ts";
-import { encodeArrayMetadata, type ArrayMetadata } from "./metadata/array-metadata.ts";
+import { encodeArrayMetadata, parseArrayMetadata, type ArrayMetadata } from "./metadata/array-metadata.ts";
 import { normalizeFillValue } from "./metadata/fill-value.ts";
 import { asNDArray, NDArray } from "./ndarray/ndarray.ts";
 import { asStore, type StoreLike } from "./stores/adapt.ts";
 import { normalizeStoragePath } from "./stores/keys.ts";
-import { MemoryStore } from "./stores/memory.ts";
+import { KVStore, MemoryStore } from "./stores/memory.ts";
 import type { Store } from "./stores/store.ts";
 import type { Synchronizer } from "./synchronizer.ts";
 import { encodeJson } from "./metadata/json.ts";
@@ -90,9 +90,10 @@ export function normalizeChunks(chunks: ChunksLike, shape: readonly number[], ty
   if (c.length > shape.length) throw new ShapeError(`chunks (${c.join(", ")}) has more dimensions than shape (${shape.join(", ")})`);
   while (c.length < shape.length) c.push(shape[c.length]);
   c = c.map((n, i) => (n === null || n === -1 ? shape[i] : n));
-  for (const n of c) if (!Number.isInteger(n) || (n as number) < 1) {
-    // zarr-python turns a zero-length axis into a chunk of 1
-    if (n === 0) continue;
+  for (const [i, n] of c.entries()) if (!Number.isInteger(n) || (n as number) < 1) {
+    // A chunk length of 0 only makes sense on a zero-length axis, where it becomes 1; elsewhere
+    // it would silently turn into one-element chunks, so it is refused.
+    if (n === 0 && shape[i] === 0) continue;
     throw new ShapeError(`chunks (${c.join(", ")}) must be positive integers (or null/-1 for a whole axis)`);
   }
   return (c as number[]).map((n) => (n === 0 ? 1 : n));
@@ -106,7 +107,7 @@ async function toConfig(c: Codec | CodecConfig): Promise<CodecConfig> {
 
 /** The array's store and path from options. */
 function resolveStore(opts: CreateOptions): { store: Store; path: string } {
-  return { store: opts.store === undefined ? new MemoryStore() : asStore(opts.store), path: normalizeStoragePath(opts.path ?? "") };
+  return { store: opts.store === undefined ? new KVStore() : asStore(opts.store), path: normalizeStoragePath(opts.path ?? "") };
 }
 
 /** Build `.zarray` metadata from creation options, validating everything before anything is written. */
@@ -140,12 +141,24 @@ export async function buildArrayMetadata(opts: CreateOptions): Promise<ArrayMeta
 /** Create an array (zarr-python's `zarr.create`). */
 export async function create(opts: CreateOptions): Promise<ZarrArray> {
   const { store, path } = resolveStore(opts);
-  const meta = await buildArrayMetadata(opts);
+  // As zarr-python's init_array: the store's separator (NestedDirectoryStore, DirectoryStore with
+  // dimensionSeparator "/") is the default, and an explicit one that conflicts with it is refused.
+  const storeSep = (store as { dimensionSeparator?: "." | "/" }).dimensionSeparator;
+  if (opts.dimensionSeparator !== undefined && storeSep !== undefined && opts.dimensionSeparator !== storeSep) {
+    throw new ZarrError(`dimensionSeparator ${JSON.stringify(opts.dimensionSeparator)} conflicts with the store's separator ${JSON.stringify(storeSep)}`);
+  }
+  const meta = await buildArrayMetadata(storeSep !== undefined && opts.dimensionSeparator === undefined ? { ...opts, dimensionSeparator: storeSep } : opts);
+  const encoded = encodeArrayMetadata(meta);
+  // Codecs are built from the configs as stored (JSON, sorted keys), as zarr-python re-reads its
+  // `.zarray`: e.g. an LZMA filter chain then prints `{'dist': 4, 'id': 3}` as numcodecs does.
+  const stored = parseArrayMetadata(encoded, (path ? path + "/" : "") + ".zarray");
+  meta.compressor = stored.compressor;
+  meta.filters = stored.filters;
   // Build the pipeline first so a bad codec fails before anything touches the store.
   const pipeline = await CodecPipeline.fromConfig(meta.filters, meta.compressor, meta.dtype.str);
   await prepareNode(store, path, opts.overwrite ?? false);
   const prefix = path ? path + "/" : "";
-  await store.set(prefix + ".zarray", encodeArrayMetadata(meta));
+  await store.set(prefix + ".zarray", encoded);
   if (opts.attributes && Object.keys(opts.attributes).length) await store.set(prefix + ".zattrs", encodeJson(opts.attributes));
   return new ZarrArray(store, path, meta, pipeline, { readOnly: opts.readOnly, synchronizer: opts.synchronizer, writeEmptyChunks: opts.writeEmptyChunks });
 }

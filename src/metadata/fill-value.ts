@@ -140,8 +140,11 @@ export function normalizeFillValue(v: unknown, dt: DType): unknown {
       return dt.itemsize === 8 ? b : Number(b);
     }
     case "f":
+      // zarr-python replaces any fill value equal to 0 (so -0.0 too) by the dtype's zero: +0.0.
+      if (isZero) return 0;
       return decodeFloat(typeof v === "string" && !["NaN", "Infinity", "-Infinity"].includes(v) ? Number(v) : v, dt);
     case "c":
+      if (isZero) return [0, 0];
       if (Array.isArray(v)) return [decodeFloat(v[0], dt), decodeFloat(v[1], dt)];
       return [decodeFloat(v, dt), 0];
     case "M":
