@@ -5,7 +5,7 @@
 
 export type { Awaitable, ReadableStore, WritableStore, Store } from "./store.ts";
 export { normalizeKey, normalizeStoragePath, normalizePrefix, compareKeys, nestedChunkKey } from "./keys.ts";
-export { MemoryStore } from "./memory.ts";
+export { MemoryStore, KVStore } from "./memory.ts";
 export { DirectoryStore, type DirectoryStoreOptions, type DirectoryStoreDescriptor } from "./directory.ts";
 export { NestedDirectoryStore } from "./nested.ts";
 export { asStore, storeFromDescriptor, type StoreLike } from "./adapt.ts";

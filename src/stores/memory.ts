@@ -17,7 +17,7 @@ import type { Store } from "./store.ts";
  */
 export class MemoryStore implements Store {
   /** What zarr-python's `info` prints as "Store type" for its equivalent store. */
-  readonly storeType = "zarr.storage.MemoryStore";
+  readonly storeType: string = "zarr.storage.MemoryStore";
 
   /** Normalized key → value. */
   readonly #map = new Map<string, Uint8Array>();
@@ -110,4 +110,12 @@ export class MemoryStore implements Store {
     for (const [k, v] of this.#map) if (k === dir || k.startsWith(start)) size += v.byteLength;
     return size;
   }
+}
+
+/**
+ * The in-memory store a bare `zeros()`/`create()` gets, named as zarr-python 2.13 names its default
+ * array store (a KVStore over a dict), so `info()` prints the same "Store type".
+ */
+export class KVStore extends MemoryStore {
+  override readonly storeType: string = "zarr.storage.KVStore";
 }
