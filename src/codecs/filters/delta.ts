@@ -67,6 +67,14 @@ export class Delta implements Codec {
     const n = elementCount(data, this.dtype, NAME, "dtype");
     const out = new Uint8Array(n * this.astype.itemsize);
     if (n === 0) return out;
+    const fast = sameSmallInt(this.dtype, this.astype);
+    if (fast) {
+      // Same little-endian integer type: typed-array stores wrap exactly as numpy's arithmetic does.
+      const src = typedView(fast, data), dst = typedView(fast, out);
+      dst[0] = src[0];
+      for (let i = 1; i < n; i++) dst[i] = src[i] - src[i - 1];
+      return out;
+    }
     if (is64BitInt(this.dtype) && is64BitInt(this.astype)) {
       if (this.dtype.kind === "u" && this.astype.kind === "i") setitemScalar(elementReader(this.dtype)(viewOf(data), 0), this.dtype, this.astype, NAME);
       return delta64(data, this.dtype, out, this.astype, "-");
@@ -88,6 +96,18 @@ export class Delta implements Codec {
     const acc = promoteTypes(this.astype, this.dtype);
     const size = (data.byteLength / this.astype.itemsize) * this.dtype.itemsize;
     const target = out && out.byteLength === size && out.buffer !== data.buffer ? out : undefined;
+    const fast = sameSmallInt(this.dtype, this.astype);
+    if (fast) {
+      // Writes go to fresh (aligned) memory; deliver() copies into a caller's buffer when given.
+      const result = new Uint8Array(size);
+      const src = typedView(fast, data), dst = typedView(fast, result);
+      let total = 0;
+      for (let i = 0; i < src.length; i++) {
+        dst[i] = total + src[i];
+        total = dst[i]; // the wrapped value, so the running sum never loses precision
+      }
+      return deliver(result, out);
+    }
     if (is64BitInt(acc) && is64BitInt(this.astype) && is64BitInt(this.dtype)) {
       return deliver(delta64(data, this.astype, target ?? new Uint8Array(size), this.dtype, "+"), out);
     }
@@ -117,6 +137,24 @@ export class Delta implements Codec {
     if (this.astype.str !== this.dtype.str) r += `, astype=${pyStrRepr(this.astype.str)}`;
     return r + ")";
   }
+}
+
+type SmallIntArray = Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array;
+type SmallIntCtor = { new (b: ArrayBufferLike, off: number, len: number): SmallIntArray; BYTES_PER_ELEMENT: number };
+
+/** The typed array for a little-endian integer of up to 32 bits used as both dtype and astype, else null. */
+function sameSmallInt(a: FilterDtype, b: FilterDtype): SmallIntCtor | null {
+  if (a.str !== b.str || !a.littleEndian || (a.kind !== "i" && a.kind !== "u") || a.itemsize > 4) return null;
+  const table: Record<string, SmallIntCtor> = { i1: Int8Array, u1: Uint8Array, i2: Int16Array, u2: Uint16Array, i4: Int32Array, u4: Uint32Array };
+  return table[a.kind + a.itemsize] ?? null;
+}
+
+/** A typed view of bytes, copying once when they are not aligned for the element size. */
+function typedView(ctor: SmallIntCtor, b: Uint8Array): SmallIntArray {
+  const size = ctor.BYTES_PER_ELEMENT;
+  if (b.byteOffset % size === 0) return new ctor(b.buffer, b.byteOffset, b.byteLength / size);
+  const copy = b.slice();
+  return new ctor(copy.buffer, 0, copy.byteLength / size);
 }
 
 function is64BitInt(d: FilterDtype): boolean {
