@@ -28,3 +28,7 @@ export { withLock } from "./synchronizer.ts";
 export { setIoConcurrency, getIoConcurrency } from "./util/concurrency.ts";
 export { pyJsonDumps, parseJson } from "./metadata/json.ts";
 export { parseArrayMetadata, encodeArrayMetadata, type ArrayMetadata } from "./metadata/array-metadata.ts";
+// Streams (blocks, readable/writable, operators, RxJS) and synchronizers (thread, process, redis,
+// worker descriptors). Importing them also installs ZarrArray.blocks/readable/writable/toDescriptor.
+export * from "../streams/index.ts";
+export * from "../sync/index.ts";
