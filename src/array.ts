@@ -16,7 +16,7 @@ import { asNDArray, NDArray } from "./ndarray/ndarray.ts";
 import { cStrides, copyStrided, fillStrided, fStrides, product, type StridedView } from "./ndarray/strided.ts";
 import type { Store } from "./stores/store.ts";
 import { withLock, type Synchronizer } from "./synchronizer.ts";
-import { forEachConcurrent, getIoConcurrency } from "./util/concurrency.ts";
+import { forEachConcurrent, getCodecConcurrency, getIoConcurrency, withCodecSlot } from "./util/concurrency.ts";
 import { InfoReport, humanBytes, storeTypeName } from "./info.ts";
 import { nativeCodecs, type NativeCodecName } from "./codecs/native.ts";
 import { arrayExtension, type ArrayBlock, type ArrayDescriptor, type BlockInput, type BlocksOptions, type ReadableOptions, type WritableOptions } from "./extensions.ts";
@@ -195,7 +195,7 @@ export class ZarrArray {
   async decodeChunkBytes(raw: Uint8Array, key: string): Promise<DataArray> {
     const dt = this.meta.dtype;
     const expected = product(this.meta.chunks) * dt.itemsize;
-    let bytes = await this.pipeline.decode(raw, key);
+    let bytes = await withCodecSlot(() => this.pipeline.decode(raw, key));
     // A codec may hand back a Node Buffer; chunk storage must be a plain typed array (`new
     // Buffer(n)` through `.constructor` is deprecated, and Buffer's `slice` shares memory).
     if (Buffer.isBuffer(bytes)) bytes = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -223,7 +223,7 @@ export class ZarrArray {
       bytes = bytes.slice();
       byteswapInPlace(bytes, sw);
     }
-    return this.pipeline.encode(bytes);
+    return withCodecSlot(() => this.pipeline.encode(bytes));
   }
 
   private fillLanes(): TypedArray {
@@ -297,6 +297,7 @@ export class ZarrArray {
       }
     } else {
       out = new NDArray(allocate(dt, product(outShape)), outShape, dt);
+      await prefault(out.data);
     }
     const { lanes, strides: cst } = this.chunkLayout();
     // Output strides per *array* axis: integer axes contribute nothing.
@@ -350,7 +351,7 @@ export class ZarrArray {
             }
           }
           try {
-            await scatter.fn(scatter.codec, raw, scatter.opts, outBytes!, call);
+            await withCodecSlot(() => scatter.fn(scatter.codec, raw, scatter.opts, outBytes!, call));
           } catch (e) {
             throw new CodecError(`chunk '${key}' could not be decoded: ${(e as Error).message}`);
           }
@@ -474,7 +475,7 @@ export class ZarrArray {
         spec[5] = 0;
         let encoded: Uint8Array;
         try {
-          encoded = await gather.fn(gather.codec, srcBytes!, gather.opts, spec);
+          encoded = await withCodecSlot(() => gather.fn(gather.codec, srcBytes!, gather.opts, spec));
         } catch (e) {
           throw new CodecError(`chunk '${key}' could not be encoded: ${(e as Error).message}`);
         }
@@ -679,6 +680,22 @@ export class ZarrArray {
     items.push(["Chunks initialized", `${await this.nchunksInitialized()}/${this.nchunks}`]);
     return new InfoReport(items);
   }
+}
+
+/**
+ * Fault in a large fresh result buffer in parallel on the pool threads: a 400 MB result otherwise
+ * pays ~100k page faults one at a time as chunks land (measured 0.16 s touched on one thread vs
+ * 0.05 s populated by two).
+ */
+async function prefault(data: DataArray): Promise<void> {
+  const populate = nativeCodecs?.populateAsync;
+  if (!populate || Array.isArray(data) || (data as TypedArray).byteLength < 32 * 1024 * 1024) return;
+  const bytes = asBytes(data as TypedArray);
+  const parts = getCodecConcurrency();
+  const step = Math.ceil(bytes.byteLength / parts / 4096) * 4096;
+  const jobs: Promise<void>[] = [];
+  for (let o = 0; o < bytes.byteLength; o += step) jobs.push(populate.call(nativeCodecs, bytes.subarray(o, Math.min(o + step, bytes.byteLength))));
+  await Promise.all(jobs);
 }
 
 function zeroLane(d: DataArray): unknown {

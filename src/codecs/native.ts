@@ -43,6 +43,8 @@ export interface NativeCodecs {
    * destination.
    */
   encodeGatherAsync?(codec: NativeCodecName | null, src: Uint8Array, opts: NativeOptions, spec: Float64Array): Promise<Uint8Array>;
+  /** Fault in the pages of a fresh buffer on a pool thread (parallel when called on slices). */
+  populateAsync?(bytes: Uint8Array): Promise<void>;
   /** Comma-separated compressor names of the linked c-blosc. */
   bloscListCompressors(): string;
   /** Versions of the linked libraries. */

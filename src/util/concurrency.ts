@@ -42,3 +42,34 @@ export async function forEachConcurrent<T>(items: Iterable<T>, limit: number, fn
   await Promise.all(Array.from({ length: Math.max(1, limit) }, worker));
   if (hasFailed) throw failed;
 }
+
+let codecConcurrency = Math.max(1, availableParallelism());
+let codecActive = 0;
+const codecWaiters: (() => void)[] = [];
+
+/**
+ * How many chunk codec jobs run at once (default: the core count). Kept separate from I/O
+ * concurrency because codec jobs are CPU-bound: more of them than cores only thrashes caches
+ * (measured: W1 whole read 83 ms with 2 jobs on 2 cores, 170 ms with 4).
+ */
+export function getCodecConcurrency(): number {
+  return codecConcurrency;
+}
+
+/** Change how many chunk codec jobs run at once. */
+export function setCodecConcurrency(n: number): void {
+  if (!Number.isInteger(n) || n < 1) throw new RangeError(`codec concurrency must be a positive integer, got ${n}`);
+  codecConcurrency = n;
+}
+
+/** Run a CPU-bound codec job once a codec slot is free. */
+export async function withCodecSlot<T>(fn: () => Promise<T>): Promise<T> {
+  if (codecActive >= codecConcurrency) await new Promise<void>((resolve) => codecWaiters.push(resolve));
+  codecActive++;
+  try {
+    return await fn();
+  } finally {
+    codecActive--;
+    codecWaiters.shift()?.();
+  }
+}
