@@ -316,7 +316,8 @@ export class ZarrArray {
       if (scatter) {
         // Fast path: decode and copy on a pool thread, straight into the output.
         const key = this.chunkKey(p.chunkCoords);
-        const raw = await this.store.get(key);
+        // File-backed stores: the pool thread reads the file too (no JS buffer per chunk).
+        const raw = this.store.filePath ? this.store.filePath(key) : await this.store.get(key);
         if (raw !== undefined) {
           const nd = p.dims.length;
           const spec = new Float64Array(6 + 3 * nd);
@@ -350,12 +351,13 @@ export class ZarrArray {
               call[spec.length + 1] = bytes;
             }
           }
+          let found: boolean;
           try {
-            await withCodecSlot(() => scatter.fn(scatter.codec, raw, scatter.opts, outBytes!, call));
+            found = await withCodecSlot(() => scatter.fn(scatter.codec, raw, scatter.opts, outBytes!, call));
           } catch (e) {
             throw new CodecError(`chunk '${key}' could not be decoded: ${(e as Error).message}`);
           }
-          return;
+          if (found !== false) return;
         }
       }
       const chunk = scatter ? null : await this.readChunk(p.chunkCoords);

@@ -7,7 +7,7 @@
 //   decompressAsync(codec, data, opts, out?)    -> Promise<Uint8Array>
 //   bloscListCompressors()                      -> string (comma separated)
 //   versions()                                  -> {blosc, zstd, lz4, zlib, bz2, lzma}
-//   decodeScatterAsync(codec|null, data, opts, dst, spec) -> Promise<void> (see below)
+//   decodeScatterAsync(codec|null, data|path, opts, dst, spec) -> Promise<boolean> (see below)
 // The async variants run on the libuv thread pool, so many chunks are (de)compressed in parallel
 // and the JS thread stays free. Options are parsed on the JS thread before work is queued.
 #include <node_api.h>
@@ -18,6 +18,10 @@
 #ifdef __linux__
 #include <sys/mman.h>
 #endif
+#include <cerrno>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "codecs.h"
 
@@ -501,6 +505,7 @@ void CopyStrided(const Scatter& s, const uint8_t* src, uint8_t* dst) {
 }
 
 thread_local std::vector<uint8_t> tlsScratchStore;
+thread_local std::vector<uint8_t> tlsFile;  // a chunk file read by the pool thread
 
 struct ScatterJob {
   Params params;
@@ -516,7 +521,47 @@ struct ScatterJob {
   napi_deferred deferred = nullptr;
   napi_async_work work = nullptr;
 
+  std::string path;      // read the stored chunk from this file (instead of `src`)
+  bool missing = false;  // the file does not exist: the caller fills with the fill value
+
+  // Reads the whole file into thread-local memory; false (with `missing` or `error`) on failure.
+  bool ReadFile() {
+    int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+      if (errno == ENOENT || errno == ENOTDIR || errno == EISDIR) missing = true;
+      else error = "cannot open " + path + ": " + std::strerror(errno);
+      return false;
+    }
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+      close(fd);
+      if (S_ISDIR(st.st_mode)) missing = true;
+      else error = "cannot stat " + path;
+      return false;
+    }
+    const size_t size = static_cast<size_t>(st.st_size);
+    // Chunk files are replaced by rename, never rewritten in place, so the size is stable.
+    if (tlsFile.size() < size) tlsFile.resize(size);
+    size_t got = 0;
+    while (got < size) {
+      ssize_t r = read(fd, tlsFile.data() + got, size - got);
+      if (r < 0) {
+        if (errno == EINTR) continue;
+        error = "cannot read " + path + ": " + std::strerror(errno);
+        close(fd);
+        return false;
+      }
+      if (r == 0) break;
+      got += static_cast<size_t>(r);
+    }
+    close(fd);
+    src = tlsFile.data();
+    srcLen = got;
+    return true;
+  }
+
   void Run() {
+    if (!path.empty() && !ReadFile()) return;
     const uint8_t* chunk = src;
     size_t chunkLen = srcLen;
     if (hasCodec && partialCount > 0 && params.kind == CodecKind::Blosc) {
@@ -564,9 +609,9 @@ void CompleteScatter(napi_env env, napi_status status, void* data) {
   ScatterJob* job = static_cast<ScatterJob*>(data);
   std::string error = status == napi_cancelled ? "cancelled" : job->error;
   if (error.empty()) {
-    napi_value undef;
-    napi_get_undefined(env, &undef);
-    napi_resolve_deferred(env, job->deferred, undef);
+    napi_value found;
+    napi_get_boolean(env, !job->missing, &found);
+    napi_resolve_deferred(env, job->deferred, found);
   } else {
     napi_value msg, err;
     napi_create_string_utf8(env, error.c_str(), error.size(), &msg);
@@ -602,8 +647,17 @@ napi_value DecodeScatterAsync(napi_env env, napi_callback_info info) {
   napi_value ab;
   size_t off;
   uint8_t* p;
-  if (!GetBytes(env, argv[1], &p, &job->srcLen, &ab, &off)) { delete job; ThrowError(env, "data must be a Uint8Array"); return nullptr; }
-  job->src = p;
+  napi_valuetype srcType;
+  napi_typeof(env, argv[1], &srcType);
+  if (srcType == napi_string) {
+    size_t plen = 0;
+    napi_get_value_string_utf8(env, argv[1], nullptr, 0, &plen);
+    job->path.resize(plen);
+    napi_get_value_string_utf8(env, argv[1], &job->path[0], plen + 1, &plen);
+  } else {
+    if (!GetBytes(env, argv[1], &p, &job->srcLen, &ab, &off)) { delete job; ThrowError(env, "data must be a Uint8Array or a file path"); return nullptr; }
+    job->src = p;
+  }
   if (!GetBytes(env, argv[3], &job->dst, &job->dstLen, &ab, &off)) { delete job; ThrowError(env, "dst must be a Uint8Array"); return nullptr; }
   bool isTa = false;
   napi_is_typedarray(env, argv[4], &isTa);
@@ -635,7 +689,7 @@ napi_value DecodeScatterAsync(napi_env env, napi_callback_info info) {
     s.dst.push_back(static_cast<int64_t>(sv[6 + 2 * s.nd + d]));
   }
   if (s.elem <= 0 || (s.swap > 1 && s.elem % s.swap != 0)) { delete job; ThrowError(env, "bad element size in spec"); return nullptr; }
-  if (napi_create_reference(env, argv[1], 1, &job->srcRef) != napi_ok || napi_create_reference(env, argv[3], 1, &job->dstRef) != napi_ok) {
+  if ((job->path.empty() && napi_create_reference(env, argv[1], 1, &job->srcRef) != napi_ok) || napi_create_reference(env, argv[3], 1, &job->dstRef) != napi_ok) {
     if (job->srcRef) napi_delete_reference(env, job->srcRef);
     delete job;
     ThrowError(env, "could not reference the buffers");

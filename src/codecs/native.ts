@@ -33,10 +33,11 @@ export interface NativeCodecs {
   ): Promise<Uint8Array>;
   /**
    * Decode one chunk (or take `data` as the raw chunk when `codec` is null) on a pool thread and copy
+   * (`data` may be a file path, read on the pool thread too; resolves false when it does not exist)
    * a strided region of it into `dst` there. `spec` = [nd, elemBytes, swapWidth, chunkBytes,
    * srcOffset, dstOffset, shape…, srcStrides…, dstStrides…], offsets and strides in bytes.
    */
-  decodeScatterAsync?(codec: NativeCodecName | null, data: Uint8Array, opts: NativeOptions, dst: Uint8Array, spec: Float64Array): Promise<void>;
+  decodeScatterAsync?(codec: NativeCodecName | null, data: Uint8Array | string, opts: NativeOptions, dst: Uint8Array, spec: Float64Array): Promise<boolean>;
   /**
    * Gather a strided region of `src` into a chunk and compress it (or return the gathered bytes when
    * `codec` is null), all on a pool thread. `spec` as for decodeScatterAsync, the chunk being the

@@ -136,6 +136,14 @@ export class DirectoryStore implements Store {
     return this.#resolve(this.mapKey(normalizeKey(key)), key);
   }
 
+  /**
+   * The absolute file holding a key (after normalization, safety checks and key mapping), so the
+   * array layer's native read path can read, decode and scatter a chunk in one pool-thread job.
+   */
+  filePath(key: string): string {
+    return this.#fileOf(key);
+  }
+
   /** The bytes of the key's file, or `undefined` when there is no such file. */
   async get(key: string): Promise<Uint8Array | undefined> {
     const file = this.#fileOf(key);

@@ -36,6 +36,8 @@ export interface Store extends WritableStore {
   close?(): Awaitable<unknown>;
   /** The value zarr-python's info table shows as "Store type". */
   readonly storeType?: string;
+  /** For stores backed by files: the file holding a key (lets the native read path read it directly). */
+  filePath?(key: string): string;
   /** Keys are iterable for Map-like stores. */
   keys?(): Iterable<string> | AsyncIterable<string>;
 }
