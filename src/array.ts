@@ -475,14 +475,25 @@ export class ZarrArray {
         });
         spec[4] = so * itemsize;
         spec[5] = 0;
-        let encoded: Uint8Array;
-        try {
-          encoded = await withCodecSlot(() => gather.fn(gather.codec, srcBytes!, gather.opts, spec));
-        } catch (e) {
-          throw new CodecError(`chunk '${key}' could not be encoded: ${(e as Error).message}`);
+        const file = this.store.filePath?.(key);
+        if (file) {
+          // File-backed store: gather, encode and write (temp file + rename) all on the pool thread.
+          // Any failure falls through to the generic path, which reports it properly.
+          const done = await withCodecSlot(() => gather.fn(gather.codec, srcBytes!, gather.opts, spec, file, tempPathFor(file))).then(
+            () => true,
+            () => false,
+          );
+          if (done) return;
+        } else {
+          let encoded: Uint8Array;
+          try {
+            encoded = await withCodecSlot(() => gather.fn(gather.codec, srcBytes!, gather.opts, spec));
+          } catch (e) {
+            throw new CodecError(`chunk '${key}' could not be encoded: ${(e as Error).message}`);
+          }
+          await this.store.set(key, encoded);
+          return;
         }
-        await this.store.set(key, encoded);
-        return;
       }
       const write = async () => {
         let chunk: DataArray;
@@ -698,6 +709,15 @@ async function prefault(data: DataArray): Promise<void> {
   const jobs: Promise<void>[] = [];
   for (let o = 0; o < bytes.byteLength; o += step) jobs.push(populate.call(nativeCodecs, bytes.subarray(o, Math.min(o + step, bytes.byteLength))));
   await Promise.all(jobs);
+}
+
+let tempCounter = 0;
+const tempTag = Math.floor(Math.random() * 0xffffffff).toString(16);
+
+/** A temp file name beside `file`, in the form DirectoryStore uses (and skips when listing). */
+function tempPathFor(file: string): string {
+  const slash = file.lastIndexOf("/");
+  return `${file.slice(0, slash + 1)}.${file.slice(slash + 1)}.${process.pid}.${tempTag}${(tempCounter++).toString(16)}.partial`;
 }
 
 function zeroLane(d: DataArray): unknown {

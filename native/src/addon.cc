@@ -709,11 +709,53 @@ napi_value DecodeScatterAsync(napi_env env, napi_callback_info info) {
 
 // ---------------------------------------------------------------- gather + encode
 //
-// encodeGatherAsync(codec | null, src, opts, spec) -> Promise<Buffer>
+// encodeGatherAsync(codec | null, src, opts, spec[, file, tmp]) -> Promise<Buffer | number>
+// With `file`, the encoded chunk is written to `tmp` and renamed over `file` on the pool thread
+// (resolving to the stored size), so a chunk write costs the JS thread nothing.
 // The mirror of decodeScatterAsync for whole-chunk writes: copies a strided region of `src` (the
 // caller's array) into thread-local chunk scratch and compresses it, both on a pool thread. With a
 // null codec the gathered bytes themselves are returned. spec as for decodeScatterAsync, with the
 // chunk as destination: srcOffset/srcStrides address `src`, dstOffset/dstStrides the chunk.
+
+// Creates the directories above `file` (mkdir -p of its parent).
+bool MakeParents(const std::string& file) {
+  size_t pos = 1;
+  while ((pos = file.find('/', pos)) != std::string::npos) {
+    std::string dir = file.substr(0, pos);
+    if (mkdir(dir.c_str(), 0777) != 0 && errno != EEXIST) return false;
+    pos++;
+  }
+  return true;
+}
+
+// Writes `data` to `tmp` and renames it over `file`, so an interrupted write leaves the old file.
+std::string WriteAtomic(const std::string& file, const std::string& tmp, const uint8_t* data, size_t n) {
+  int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+  if (fd < 0 && errno == ENOENT && MakeParents(tmp)) fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+  if (fd < 0) return "cannot create " + tmp + ": " + std::strerror(errno);
+  size_t done = 0;
+  while (done < n) {
+    ssize_t w = write(fd, data + done, n - done);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      std::string e = "cannot write " + tmp + ": " + std::strerror(errno);
+      close(fd);
+      unlink(tmp.c_str());
+      return e;
+    }
+    done += static_cast<size_t>(w);
+  }
+  if (close(fd) != 0) {
+    unlink(tmp.c_str());
+    return "cannot close " + tmp + ": " + std::strerror(errno);
+  }
+  if (rename(tmp.c_str(), file.c_str()) != 0) {
+    std::string e = "cannot rename " + tmp + " to " + file + ": " + std::strerror(errno);
+    unlink(tmp.c_str());
+    return e;
+  }
+  return "";
+}
 
 struct GatherJob {
   Params params;
@@ -722,6 +764,7 @@ struct GatherJob {
   size_t srcLen = 0;
   Scatter spec;
   OutBuf out;
+  std::string file, tmp;  // when set: write the encoded chunk there (atomically) instead of returning it
   std::string error;
   napi_ref srcRef = nullptr;
   napi_deferred deferred = nullptr;
@@ -734,7 +777,7 @@ struct GatherJob {
     Extent(spec, spec.dst, spec.dstOff, &lo, &hi);
     if (lo < 0 || hi > spec.chunkBytes) { error = "gather chunk region out of range"; return; }
     const size_t n = static_cast<size_t>(spec.chunkBytes);
-    if (!hasCodec) {
+    if (!hasCodec && file.empty()) {
       if (!out.Reserve(n)) { error = "out of memory"; return; }
       CopyStrided(spec, src, out.data());
       out.set_size(n);
@@ -742,7 +785,12 @@ struct GatherJob {
     }
     if (tlsScratchStore.size() < n) tlsScratchStore.resize(n);
     CopyStrided(spec, src, tlsScratchStore.data());
+    if (!hasCodec) {
+      error = WriteAtomic(file, tmp, tlsScratchStore.data(), n);
+      return;
+    }
     error = zf::Compress(params, tlsScratchStore.data(), n, out);
+    if (error.empty() && !file.empty()) error = WriteAtomic(file, tmp, out.data(), out.size());
   }
 };
 
@@ -752,7 +800,9 @@ void CompleteGather(napi_env env, napi_status status, void* data) {
   GatherJob* job = static_cast<GatherJob*>(data);
   std::string error = status == napi_cancelled ? "cancelled" : job->error;
   napi_value result = nullptr;
-  if (error.empty()) {
+  if (error.empty() && !job->file.empty()) {
+    napi_create_double(env, static_cast<double>(job->out.size() ? job->out.size() : job->spec.chunkBytes), &result);
+  } else if (error.empty()) {
     result = OwnedToBuffer(env, job->out);
     if (!result) error = "could not create the result buffer";
   }
@@ -798,14 +848,23 @@ bool ReadSpec(napi_env env, napi_value v, Scatter* s) {
 }
 
 napi_value EncodeGatherAsync(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
-  napi_value argv[4];
+  size_t argc = 6;
+  napi_value argv[6];
   CHECK_NAPI(env, napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
   if (argc < 4) {
-    ThrowError(env, "expected (codec | null, src, options, spec)");
+    ThrowError(env, "expected (codec | null, src, options, spec[, file, tmp])");
     return nullptr;
   }
   auto* job = new GatherJob();
+  if (argc >= 6 && !IsNullish(env, argv[4])) {
+    for (int k = 4; k < 6; k++) {
+      size_t plen = 0;
+      std::string& dest = k == 4 ? job->file : job->tmp;
+      if (napi_get_value_string_utf8(env, argv[k], nullptr, 0, &plen) != napi_ok) { delete job; ThrowError(env, "file and tmp must be strings"); return nullptr; }
+      dest.resize(plen);
+      napi_get_value_string_utf8(env, argv[k], &dest[0], plen + 1, &plen);
+    }
+  }
   std::string err;
   if (!IsNullish(env, argv[0])) {
     job->hasCodec = true;

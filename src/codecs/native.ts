@@ -44,6 +44,8 @@ export interface NativeCodecs {
    * destination.
    */
   encodeGatherAsync?(codec: NativeCodecName | null, src: Uint8Array, opts: NativeOptions, spec: Float64Array): Promise<Uint8Array>;
+  /** The same, writing the chunk to `tmp` and renaming it over `file` on the pool thread. */
+  encodeGatherAsync?(codec: NativeCodecName | null, src: Uint8Array, opts: NativeOptions, spec: Float64Array, file: string, tmp: string): Promise<number>;
   /** Fault in the pages of a fresh buffer on a pool thread (parallel when called on slices). */
   populateAsync?(bytes: Uint8Array): Promise<void>;
   /** Comma-separated compressor names of the linked c-blosc. */
