@@ -97,6 +97,36 @@ export function append(target: ZarrArray, opts: AppendOptions = {}): ArrayOperat
       return a;
     };
 
+    // Full chunk rows are written in the background while the next one fills, so encoding overlaps
+    // with the producer; at most `maxInFlight` rows are in flight (memory: that many row buffers).
+    // Writes and shape growth stay in order (each flush's resize waits for the ones before it), and
+    // an abort settles them first (see SettlingTransformer), so nothing accepted is dropped.
+    const maxInFlight = 2;
+    const inFlight: Promise<void>[] = [];
+    let chain: Promise<void> = Promise.resolve();
+    let failure: unknown = null;
+    const spare: NDArray[] = [];
+    const flushBuffered = async (controller: TransformStreamDefaultController<AppendEvent>) => {
+      const full = buffer;
+      const start = base;
+      buffer = spare.pop() ?? new NDArray(allocate(dt, product(other)), other, dt);
+      const job = chain.then(() => (failure ? undefined : writeRows(full, start, c, false, controller))).then(
+        () => void spare.push(full),
+        (e) => {
+          failure ??= e;
+        },
+      );
+      chain = job;
+      inFlight.push(job);
+      if (inFlight.length >= maxInFlight) await inFlight.shift();
+      if (failure) throw failure;
+    };
+    const drain = async () => {
+      await chain;
+      inFlight.length = 0;
+      if (failure) throw failure;
+    };
+
     /** Copy `count` rows of `src` from row `from` into the buffer at row `fill`. */
     const buffer_ = (src: NDArray, from: number, count: number) => {
       copyBox(buffer, other.map((_, d) => (d === axis ? fill : 0)), src, other.map((_, d) => (d === axis ? from : 0)), other.map((n, d) => (d === axis ? count : n)));
@@ -132,7 +162,8 @@ export function append(target: ZarrArray, opts: AppendOptions = {}): ArrayOperat
         if (n > 0) dirty = true;
         while (n > 0) {
           if (fill === 0 && n >= c) {
-            // Whole chunk rows straight from the slab, no copy.
+            // Whole chunk rows straight from the slab, no copy (after earlier rows, to keep order).
+            await drain();
             const k = Math.floor(n / c) * c;
             await writeRows(subView(slab, other.map((_, d) => (d === axis ? from : 0)), other.map((m, d) => (d === axis ? k : m))), base, k, false, controller);
             base += k;
@@ -145,13 +176,17 @@ export function append(target: ZarrArray, opts: AppendOptions = {}): ArrayOperat
           from += take;
           n -= take;
           if (fill === c) {
-            await writeRows(buffer, base, c, false, controller);
+            await flushBuffered(controller);
             base += c;
             fill = 0;
           }
         }
       },
+      async settle() {
+        await chain;
+      },
       async flush(controller) {
+        await drain();
         if (fill > 0 && dirty) {
           const part = new NDArray(buffer.data, other.map((m, d) => (d === axis ? fill : m)), dt, cStrides(other), 0);
           await writeRows(part, base, fill, true, controller);

@@ -41,8 +41,15 @@ export interface OperatorContext {
  * Build an {@link ArrayOperator} from a transformer factory. The transform is created on first use,
  * so building an operator has no side effects until it is piped.
  */
+/**
+ * A transformer that may keep work running in the background between `transform` calls (append's
+ * chunk-row writes); `settle()` waits for it, so an abort still leaves everything accepted so far
+ * in the store.
+ */
+export type SettlingTransformer<I, O> = Transformer<I, O> & { settle?(): Promise<void> };
+
 export function makeOperator<I, O>(
-  make: (ctx: OperatorContext) => Transformer<I, O>,
+  make: (ctx: OperatorContext) => SettlingTransformer<I, O>,
   opts: OperatorOptions & { writableHighWaterMark?: number; readableHighWaterMark?: number } = {},
 ): ArrayOperator<I, O> {
   const progress = new Subject<Progress>();
@@ -59,9 +66,11 @@ export function makeOperator<I, O>(
     },
   };
   let pair: TransformStream<I, O> | null = null;
+  let transformer: SettlingTransformer<I, O> | null = null;
   const get = (): TransformStream<I, O> => {
     if (pair) return pair;
     const t = make(ctx);
+    transformer = t;
     const fail = (e: unknown) => {
       rejectDone(e);
       progress.error(e);
@@ -95,14 +104,35 @@ export function makeOperator<I, O>(
     return pair;
   };
   const op = ((source: Observable<I>) => rxThrough(source, get())) as ArrayOperator<I, O>;
+  /** The writable side, with an abort that first lets background work settle. */
+  let front: WritableStream<I> | null = null;
+  const writableFront = (): WritableStream<I> => {
+    if (front) return front;
+    const inner = get().writable.getWriter();
+    front = new WritableStream<I>(
+      {
+        async write(chunk) {
+          await inner.ready;
+          await inner.write(chunk);
+        },
+        close: () => inner.close(),
+        async abort(reason) {
+          await transformer?.settle?.().catch(() => {});
+          await inner.abort(reason);
+        },
+      },
+      new CountQueuingStrategy({ highWaterMark: 1 }),
+    );
+    return front;
+  };
   Object.defineProperties(op, {
     readable: { get: () => get().readable },
-    writable: { get: () => get().writable },
+    writable: { get: writableFront },
     sink: {
       get: () => {
         const p = get();
         p.readable.pipeTo(new WritableStream<O>()).catch(() => {});
-        return p.writable;
+        return writableFront();
       },
     },
     progress: { value: progress.asObservable() },
