@@ -25,7 +25,6 @@ export { InfoReport } from "./info.ts";
 export { containsArray, containsGroup } from "./hierarchy-keys.ts";
 export type { Synchronizer, Release } from "./synchronizer.ts";
 export { withLock } from "./synchronizer.ts";
-export { setIoConcurrency, getIoConcurrency } from "./util/concurrency.ts";
 export { pyJsonDumps, parseJson } from "./metadata/json.ts";
 export { parseArrayMetadata, encodeArrayMetadata, type ArrayMetadata } from "./metadata/array-metadata.ts";
 // Streams (blocks, readable/writable, operators, RxJS) and synchronizers (thread, process, redis,

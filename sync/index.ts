@@ -28,4 +28,4 @@ export { startWorker } from "./worker.ts";
  * finds all its knobs in one place.
  */
 export { setCodecThreads, getCodecThreads } from "../src/codecs/compressors.ts";
-export { setIoConcurrency, getIoConcurrency } from "../src/util/concurrency.ts";
+export { setIoConcurrency, getIoConcurrency, setCodecConcurrency, getCodecConcurrency } from "../src/util/concurrency.ts";
