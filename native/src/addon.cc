@@ -504,6 +504,85 @@ void CopyStrided(const Scatter& s, const uint8_t* src, uint8_t* dst) {
   }
 }
 
+// Reads a scatter/gather spec; false with a pending exception when malformed.
+bool ReadSpec(napi_env env, napi_value v, Scatter* s, int64_t* partialStart = nullptr, int64_t* partialCount = nullptr) {
+  bool isTa = false;
+  napi_is_typedarray(env, v, &isTa);
+  napi_typedarray_type t;
+  size_t len = 0;
+  void* sp = nullptr;
+  if (!isTa || napi_get_typedarray_info(env, v, &t, &len, &sp, nullptr, nullptr) != napi_ok || t != napi_float64_array || len < 6) {
+    ThrowError(env, "spec must be a Float64Array");
+    return false;
+  }
+  const double* sv = static_cast<const double*>(sp);
+  s->nd = static_cast<int>(sv[0]);
+  const bool partial = partialStart && len == static_cast<size_t>(8 + 3 * s->nd);
+  if (s->nd < 0 || (len != static_cast<size_t>(6 + 3 * s->nd) && !partial)) { ThrowError(env, "spec has the wrong length"); return false; }
+  if (partial) {
+    *partialStart = static_cast<int64_t>(sv[6 + 3 * s->nd]);
+    *partialCount = static_cast<int64_t>(sv[7 + 3 * s->nd]);
+    if (*partialStart < 0 || *partialCount < 0) { ThrowError(env, "bad partial range in spec"); return false; }
+  }
+  s->elem = static_cast<int64_t>(sv[1]);
+  s->swap = static_cast<int64_t>(sv[2]);
+  s->chunkBytes = static_cast<int64_t>(sv[3]);
+  s->srcOff = static_cast<int64_t>(sv[4]);
+  s->dstOff = static_cast<int64_t>(sv[5]);
+  for (int d = 0; d < s->nd; d++) {
+    s->shape.push_back(static_cast<int64_t>(sv[6 + d]));
+    s->sst.push_back(static_cast<int64_t>(sv[6 + s->nd + d]));
+    s->dst.push_back(static_cast<int64_t>(sv[6 + 2 * s->nd + d]));
+  }
+  if (s->elem <= 0 || s->chunkBytes < 0 || (s->swap > 1 && s->elem % s->swap != 0)) { ThrowError(env, "bad element size in spec"); return false; }
+  return true;
+}
+
+// Parses an optional codec (null = raw bytes); false with a pending exception on bad options.
+bool ParseOptionalCodec(napi_env env, napi_value codec, napi_value opts, Params* params, bool* hasCodec) {
+  *hasCodec = !IsNullish(env, codec);
+  if (!*hasCodec) return true;
+  std::string err;
+  if (ParseParams(env, codec, opts, params, &err)) return true;
+  bool pending = false;
+  napi_is_exception_pending(env, &pending);
+  if (!pending) ThrowError(env, err.empty() ? "invalid options" : err);
+  return false;
+}
+
+// Reads a JS string argument.
+bool GetString(napi_env env, napi_value v, std::string* out) {
+  size_t len = 0;
+  if (napi_get_value_string_utf8(env, v, nullptr, 0, &len) != napi_ok) return false;
+  out->resize(len);
+  return napi_get_value_string_utf8(env, v, &(*out)[0], len + 1, &len) == napi_ok;
+}
+
+// Resolves (with `value`) or rejects (with `error`) a job's promise.
+void Settle(napi_env env, napi_deferred deferred, const std::string& error, napi_value value) {
+  if (error.empty()) {
+    napi_resolve_deferred(env, deferred, value);
+    return;
+  }
+  napi_value msg, err;
+  napi_create_string_utf8(env, error.c_str(), error.size(), &msg);
+  napi_create_error(env, nullptr, msg, &err);
+  napi_reject_deferred(env, deferred, err);
+}
+
+// Queues async work for a job and returns its promise (nullptr with a pending exception on failure).
+napi_value Queue(napi_env env, const char* name, napi_async_execute_callback exec, napi_async_complete_callback done, void* job,
+                 napi_deferred* deferred, napi_async_work* work) {
+  napi_value promise, n;
+  napi_create_string_utf8(env, name, NAPI_AUTO_LENGTH, &n);
+  if (napi_create_promise(env, deferred, &promise) != napi_ok || napi_create_async_work(env, nullptr, n, exec, done, job, work) != napi_ok ||
+      napi_queue_async_work(env, *work) != napi_ok) {
+    ThrowError(env, std::string("could not queue ") + name + " work");
+    return nullptr;
+  }
+  return promise;
+}
+
 thread_local std::vector<uint8_t> tlsScratchStore;
 thread_local std::vector<uint8_t> tlsFile;  // a chunk file read by the pool thread
 
@@ -607,17 +686,9 @@ void ExecuteScatter(napi_env, void* data) { static_cast<ScatterJob*>(data)->Run(
 
 void CompleteScatter(napi_env env, napi_status status, void* data) {
   ScatterJob* job = static_cast<ScatterJob*>(data);
-  std::string error = status == napi_cancelled ? "cancelled" : job->error;
-  if (error.empty()) {
-    napi_value found;
-    napi_get_boolean(env, !job->missing, &found);
-    napi_resolve_deferred(env, job->deferred, found);
-  } else {
-    napi_value msg, err;
-    napi_create_string_utf8(env, error.c_str(), error.size(), &msg);
-    napi_create_error(env, nullptr, msg, &err);
-    napi_reject_deferred(env, job->deferred, err);
-  }
+  napi_value found;
+  napi_get_boolean(env, !job->missing, &found);
+  Settle(env, job->deferred, status == napi_cancelled ? "cancelled" : job->error, found);
   if (job->srcRef) napi_delete_reference(env, job->srcRef);
   if (job->dstRef) napi_delete_reference(env, job->dstRef);
   napi_delete_async_work(env, job->work);
@@ -633,79 +704,37 @@ napi_value DecodeScatterAsync(napi_env env, napi_callback_info info) {
     return nullptr;
   }
   auto* job = new ScatterJob();
-  std::string err;
-  if (!IsNullish(env, argv[0])) {
-    job->hasCodec = true;
-    if (!ParseParams(env, argv[0], argv[2], &job->params, &err)) {
-      delete job;
-      bool pending = false;
-      napi_is_exception_pending(env, &pending);
-      if (!pending) ThrowError(env, err.empty() ? "invalid options" : err);
-      return nullptr;
-    }
-  }
   napi_value ab;
   size_t off;
   uint8_t* p;
   napi_valuetype srcType;
   napi_typeof(env, argv[1], &srcType);
-  if (srcType == napi_string) {
-    size_t plen = 0;
-    napi_get_value_string_utf8(env, argv[1], nullptr, 0, &plen);
-    job->path.resize(plen);
-    napi_get_value_string_utf8(env, argv[1], &job->path[0], plen + 1, &plen);
-  } else {
-    if (!GetBytes(env, argv[1], &p, &job->srcLen, &ab, &off)) { delete job; ThrowError(env, "data must be a Uint8Array or a file path"); return nullptr; }
+  bool ok = ParseOptionalCodec(env, argv[0], argv[2], &job->params, &job->hasCodec);
+  if (ok && srcType == napi_string) {
+    ok = GetString(env, argv[1], &job->path);
+  } else if (ok) {
+    ok = GetBytes(env, argv[1], &p, &job->srcLen, &ab, &off);
+    if (!ok) ThrowError(env, "data must be a Uint8Array or a file path");
     job->src = p;
   }
-  if (!GetBytes(env, argv[3], &job->dst, &job->dstLen, &ab, &off)) { delete job; ThrowError(env, "dst must be a Uint8Array"); return nullptr; }
-  bool isTa = false;
-  napi_is_typedarray(env, argv[4], &isTa);
-  napi_typedarray_type t;
-  size_t len = 0;
-  void* sp = nullptr;
-  if (!isTa || napi_get_typedarray_info(env, argv[4], &t, &len, &sp, nullptr, nullptr) != napi_ok || t != napi_float64_array || len < 6) {
-    delete job;
-    ThrowError(env, "spec must be a Float64Array");
-    return nullptr;
+  if (ok && !GetBytes(env, argv[3], &job->dst, &job->dstLen, &ab, &off)) {
+    ok = false;
+    ThrowError(env, "dst must be a Uint8Array");
   }
-  const double* sv = static_cast<const double*>(sp);
-  Scatter& s = job->spec;
-  s.nd = static_cast<int>(sv[0]);
-  if (s.nd < 0 || (len != static_cast<size_t>(6 + 3 * s.nd) && len != static_cast<size_t>(8 + 3 * s.nd))) { delete job; ThrowError(env, "spec has the wrong length"); return nullptr; }
-  if (len == static_cast<size_t>(8 + 3 * s.nd)) {
-    job->partialStart = static_cast<int64_t>(sv[6 + 3 * s.nd]);
-    job->partialCount = static_cast<int64_t>(sv[7 + 3 * s.nd]);
-    if (job->partialStart < 0 || job->partialCount < 0) { delete job; ThrowError(env, "bad partial range in spec"); return nullptr; }
-  }
-  s.elem = static_cast<int64_t>(sv[1]);
-  s.swap = static_cast<int64_t>(sv[2]);
-  s.chunkBytes = static_cast<int64_t>(sv[3]);
-  s.srcOff = static_cast<int64_t>(sv[4]);
-  s.dstOff = static_cast<int64_t>(sv[5]);
-  for (int d = 0; d < s.nd; d++) {
-    s.shape.push_back(static_cast<int64_t>(sv[6 + d]));
-    s.sst.push_back(static_cast<int64_t>(sv[6 + s.nd + d]));
-    s.dst.push_back(static_cast<int64_t>(sv[6 + 2 * s.nd + d]));
-  }
-  if (s.elem <= 0 || (s.swap > 1 && s.elem % s.swap != 0)) { delete job; ThrowError(env, "bad element size in spec"); return nullptr; }
-  if ((job->path.empty() && napi_create_reference(env, argv[1], 1, &job->srcRef) != napi_ok) || napi_create_reference(env, argv[3], 1, &job->dstRef) != napi_ok) {
-    if (job->srcRef) napi_delete_reference(env, job->srcRef);
-    delete job;
+  ok = ok && ReadSpec(env, argv[4], &job->spec, &job->partialStart, &job->partialCount);
+  if (ok && ((job->path.empty() && napi_create_reference(env, argv[1], 1, &job->srcRef) != napi_ok) ||
+             napi_create_reference(env, argv[3], 1, &job->dstRef) != napi_ok)) {
+    ok = false;
     ThrowError(env, "could not reference the buffers");
+  }
+  if (!ok) {
+    if (job->srcRef) napi_delete_reference(env, job->srcRef);
+    if (job->dstRef) napi_delete_reference(env, job->dstRef);
+    delete job;
     return nullptr;
   }
-  napi_value promise, name;
-  napi_create_string_utf8(env, "zarrflow:scatter", NAPI_AUTO_LENGTH, &name);
-  if (napi_create_promise(env, &job->deferred, &promise) != napi_ok ||
-      napi_create_async_work(env, nullptr, name, ExecuteScatter, CompleteScatter, job, &job->work) != napi_ok ||
-      napi_queue_async_work(env, job->work) != napi_ok) {
-    ThrowError(env, "could not queue scatter work");
-    return nullptr;
-  }
-  return promise;
+  return Queue(env, "zarrflow:scatter", ExecuteScatter, CompleteScatter, job, &job->deferred, &job->work);
 }
-
 
 // ---------------------------------------------------------------- gather + encode
 //
@@ -806,45 +835,10 @@ void CompleteGather(napi_env env, napi_status status, void* data) {
     result = OwnedToBuffer(env, job->out);
     if (!result) error = "could not create the result buffer";
   }
-  if (error.empty()) {
-    napi_resolve_deferred(env, job->deferred, result);
-  } else {
-    napi_value msg, err;
-    napi_create_string_utf8(env, error.c_str(), error.size(), &msg);
-    napi_create_error(env, nullptr, msg, &err);
-    napi_reject_deferred(env, job->deferred, err);
-  }
+  Settle(env, job->deferred, error, result);
   if (job->srcRef) napi_delete_reference(env, job->srcRef);
   napi_delete_async_work(env, job->work);
   delete job;
-}
-
-// Reads a scatter/gather spec; false with a pending exception when malformed.
-bool ReadSpec(napi_env env, napi_value v, Scatter* s) {
-  bool isTa = false;
-  napi_is_typedarray(env, v, &isTa);
-  napi_typedarray_type t;
-  size_t len = 0;
-  void* sp = nullptr;
-  if (!isTa || napi_get_typedarray_info(env, v, &t, &len, &sp, nullptr, nullptr) != napi_ok || t != napi_float64_array || len < 6) {
-    ThrowError(env, "spec must be a Float64Array");
-    return false;
-  }
-  const double* sv = static_cast<const double*>(sp);
-  s->nd = static_cast<int>(sv[0]);
-  if (s->nd < 0 || len != static_cast<size_t>(6 + 3 * s->nd)) { ThrowError(env, "spec has the wrong length"); return false; }
-  s->elem = static_cast<int64_t>(sv[1]);
-  s->swap = static_cast<int64_t>(sv[2]);
-  s->chunkBytes = static_cast<int64_t>(sv[3]);
-  s->srcOff = static_cast<int64_t>(sv[4]);
-  s->dstOff = static_cast<int64_t>(sv[5]);
-  for (int d = 0; d < s->nd; d++) {
-    s->shape.push_back(static_cast<int64_t>(sv[6 + d]));
-    s->sst.push_back(static_cast<int64_t>(sv[6 + s->nd + d]));
-    s->dst.push_back(static_cast<int64_t>(sv[6 + 2 * s->nd + d]));
-  }
-  if (s->elem <= 0 || s->chunkBytes < 0 || (s->swap > 1 && s->elem % s->swap != 0)) { ThrowError(env, "bad element size in spec"); return false; }
-  return true;
 }
 
 napi_value EncodeGatherAsync(napi_env env, napi_callback_info info) {
@@ -856,48 +850,30 @@ napi_value EncodeGatherAsync(napi_env env, napi_callback_info info) {
     return nullptr;
   }
   auto* job = new GatherJob();
-  if (argc >= 6 && !IsNullish(env, argv[4])) {
-    for (int k = 4; k < 6; k++) {
-      size_t plen = 0;
-      std::string& dest = k == 4 ? job->file : job->tmp;
-      if (napi_get_value_string_utf8(env, argv[k], nullptr, 0, &plen) != napi_ok) { delete job; ThrowError(env, "file and tmp must be strings"); return nullptr; }
-      dest.resize(plen);
-      napi_get_value_string_utf8(env, argv[k], &dest[0], plen + 1, &plen);
-    }
-  }
-  std::string err;
-  if (!IsNullish(env, argv[0])) {
-    job->hasCodec = true;
-    if (!ParseParams(env, argv[0], argv[2], &job->params, &err)) {
-      delete job;
-      bool pending = false;
-      napi_is_exception_pending(env, &pending);
-      if (!pending) ThrowError(env, err.empty() ? "invalid options" : err);
-      return nullptr;
-    }
+  bool ok = ParseOptionalCodec(env, argv[0], argv[2], &job->params, &job->hasCodec);
+  if (ok && argc >= 6 && !IsNullish(env, argv[4]) && !(GetString(env, argv[4], &job->file) && GetString(env, argv[5], &job->tmp))) {
+    ok = false;
+    ThrowError(env, "file and tmp must be strings");
   }
   napi_value ab;
   size_t off;
-  uint8_t* p;
-  if (!GetBytes(env, argv[1], &p, &job->srcLen, &ab, &off)) { delete job; ThrowError(env, "src must be a Uint8Array"); return nullptr; }
+  uint8_t* p = nullptr;
+  if (ok && !GetBytes(env, argv[1], &p, &job->srcLen, &ab, &off)) {
+    ok = false;
+    ThrowError(env, "src must be a Uint8Array");
+  }
   job->src = p;
-  if (!ReadSpec(env, argv[3], &job->spec)) { delete job; return nullptr; }
-  if (napi_create_reference(env, argv[1], 1, &job->srcRef) != napi_ok) {
-    delete job;
+  ok = ok && ReadSpec(env, argv[3], &job->spec);
+  if (ok && napi_create_reference(env, argv[1], 1, &job->srcRef) != napi_ok) {
+    ok = false;
     ThrowError(env, "could not reference the buffers");
+  }
+  if (!ok) {
+    delete job;
     return nullptr;
   }
-  napi_value promise, name;
-  napi_create_string_utf8(env, "zarrflow:gather", NAPI_AUTO_LENGTH, &name);
-  if (napi_create_promise(env, &job->deferred, &promise) != napi_ok ||
-      napi_create_async_work(env, nullptr, name, ExecuteGather, CompleteGather, job, &job->work) != napi_ok ||
-      napi_queue_async_work(env, job->work) != napi_ok) {
-    ThrowError(env, "could not queue gather work");
-    return nullptr;
-  }
-  return promise;
+  return Queue(env, "zarrflow:gather", ExecuteGather, CompleteGather, job, &job->deferred, &job->work);
 }
-
 
 // ---------------------------------------------------------------- page population
 //
