@@ -9,7 +9,7 @@ import { CodecPipeline } from "./codecs/pipeline.ts";
 import { dtypeName, parseDtype, type DType } from "./dtype/dtype.ts";
 import { allocate, asBytes, byteswapInPlace, elementLanes, laneInfo, swapWidth, viewBytes, type DataArray, type TypedArray } from "./dtype/elements.ts";
 import { ArrayNotFoundError, CodecError, ReadOnlyError, ShapeError, IndexError, ZarrError } from "./errors.ts";
-import { chunkGridShape, projectSelection, selectionShape, type ChunkProjection } from "./indexing/chunk-projection.ts";
+import { chunkGridShape, gridCoords, projectSelection, selectionShape, type ChunkProjection } from "./indexing/chunk-projection.ts";
 import { normalizeBasicSelection, type BasicSelection, type NormalizedDim } from "./indexing/slice.ts";
 import { encodeArrayMetadata, parseArrayMetadata, type ArrayMetadata } from "./metadata/array-metadata.ts";
 import { asNDArray, NDArray } from "./ndarray/ndarray.ts";
@@ -580,11 +580,10 @@ export class ZarrArray {
       const shrinks = newShape.some((n, i) => n < old[i]);
       await this.writeMeta({ ...this.meta, shape: [...newShape] });
       if (!shrinks) return;
-      const all = projectSelection(old.map((n) => ({ kind: "slice", start: 0, step: 1, count: Math.ceil(n / 1) }) as NormalizedDim).map((_, i) => ({ kind: "slice", start: 0, step: chunks[i], count: oldGrid[i] }) as NormalizedDim), oldGrid.map((g, i) => g * chunks[i]), chunks);
+      const all = gridCoords(oldGrid);
       const { lanes, strides: cst } = this.chunkLayout();
       const fill = this.meta.fillValue === null ? new Array(lanes).fill(0) : (this.fillLanes() as unknown as ArrayLike<unknown>);
-      await forEachConcurrent(all, getIoConcurrency(), async (p) => {
-        const c = p.chunkCoords;
+      await forEachConcurrent(all, getIoConcurrency(), async (c) => {
         const key = this.chunkKey(c);
         if (c.some((ci, i) => ci >= newGrid[i])) {
           await this.store.delete(key);

@@ -83,3 +83,18 @@ export function* projectSelection(sel: readonly NormalizedDim[], shape: readonly
 export function chunkGridShape(shape: readonly number[], chunks: readonly number[]): number[] {
   return shape.map((n, d) => Math.ceil(n / chunks[d]));
 }
+
+/** Every chunk coordinate of a grid, in C order, lazily. */
+export function* gridCoords(grid: readonly number[]): Generator<number[]> {
+  if (grid.some((n) => n === 0)) return;
+  const idx = new Array(grid.length).fill(0);
+  for (;;) {
+    yield [...idx];
+    let d = grid.length - 1;
+    for (; d >= 0; d--) {
+      if (++idx[d] < grid[d]) break;
+      idx[d] = 0;
+    }
+    if (d < 0) return;
+  }
+}
