@@ -1,0 +1,201 @@
+/**
+ * Consolidated metadata (`.zmetadata`): every `.zarray`, `.zgroup` and `.zattrs` of a hierarchy in
+ * one key, as zarr-python 2.x's `consolidate_metadata` writes it, and a store wrapper that serves
+ * metadata from it.
+ * @module
+ */
+import { MetadataError, ReadOnlyError } from "../errors.ts";
+import { PyFloat, pyJsonDumps, parseJson } from "../metadata/json.ts";
+import { compareKeys, normalizeKey, normalizePrefix } from "./keys.ts";
+import type { Store } from "./store.ts";
+
+/** Whether a key is a zarr v2 metadata key (`.zarray`, `.zgroup` or `.zattrs`, at any depth). */
+export function isMetadataKey(key: string): boolean {
+  return key.endsWith(".zarray") || key.endsWith(".zgroup") || key.endsWith(".zattrs");
+}
+
+/**
+ * Parse JSON as Python's `json.loads` would, keeping floats as {@link PyFloat} (so `1.0` prints back
+ * as `1.0`), big integers as `bigint`, and NaN/±Infinity as floats. Used so re-serialized metadata is
+ * byte-identical to zarr-python's.
+ * @internal
+ */
+export function parsePyJson(text: string | Uint8Array, what = "JSON"): unknown {
+  const s = typeof text === "string" ? text : new TextDecoder("utf-8").decode(text);
+  // Mark every float literal outside strings, then let the lenient parser do the rest.
+  let out = "";
+  let i = 0;
+  while (i < s.length) {
+    const c = s[i];
+    if (c === '"') {
+      let j = i + 1;
+      while (j < s.length && s[j] !== '"') j += s[j] === "\\" ? 2 : 1;
+      out += s.slice(i, j + 1);
+      i = j + 1;
+      continue;
+    }
+    const m = /^(-?Infinity|NaN|-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?)/.exec(s.slice(i, i + 400));
+    if (m && (c === "-" || c === "N" || c === "I" || (c >= "0" && c <= "9"))) {
+      const isFloat = m[3] !== undefined || m[4] !== undefined || /Infinity|NaN/.test(m[0]);
+      out += isFloat ? `{"\u0000pyfloat":"${m[0]}"}` : m[0];
+      i += m[0].length;
+      continue;
+    }
+    out += c;
+    i++;
+  }
+  const revive = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(revive);
+    if (v !== null && typeof v === "object") {
+      const o = v as Record<string, unknown>;
+      const keys = Object.keys(o);
+      if (keys.length === 1 && keys[0] === "\u0000pyfloat") return new PyFloat(Number(o[keys[0]]));
+      const r: Record<string, unknown> = {};
+      for (const k of keys) r[k] = revive(o[k]);
+      return r;
+    }
+    return v;
+  };
+  return revive(parseJson(out, what));
+}
+
+/** All keys of a store, as plain strings. */
+async function allKeys(store: Store): Promise<string[]> {
+  if (store.list) {
+    const l = store.list();
+    if (Symbol.asyncIterator in (l as object)) {
+      const out: string[] = [];
+      for await (const k of l as AsyncIterable<string>) out.push(k);
+      return out;
+    }
+    return [...(await (l as Promise<string[]> | string[]))];
+  }
+  if (store.keys) {
+    const out: string[] = [];
+    for await (const k of store.keys() as AsyncIterable<string>) out.push(k);
+    return out;
+  }
+  throw new MetadataError("store cannot list its keys");
+}
+
+/**
+ * The bytes zarr-python 2.13's `consolidate_metadata` would write for `store`:
+ * `json_dumps({"zarr_consolidated_format": 1, "metadata": {key: json_loads(store[key])}})`.
+ */
+export async function buildConsolidatedMetadata(store: Store): Promise<Uint8Array> {
+  const metadata: Record<string, unknown> = {};
+  const keys = (await allKeys(store)).filter(isMetadataKey).sort(compareKeys);
+  for (const k of keys) {
+    const raw = await store.get(k);
+    if (raw !== undefined) metadata[k] = parsePyJson(raw, k);
+  }
+  return new TextEncoder().encode(pyJsonDumps({ zarr_consolidated_format: 1, metadata }));
+}
+
+/**
+ * A store that answers metadata keys (`.zarray`, `.zgroup`, `.zattrs`) from consolidated metadata
+ * and everything else (chunks) from the wrapped store, as zarr-python's `ConsolidatedMetadataStore`
+ * combined with the chunk store `open_consolidated` passes. Metadata is read-only: writing or
+ * deleting a metadata key throws {@link ReadOnlyError}; chunk writes go to the wrapped store (also
+ * refused when `readOnly`).
+ */
+export class ConsolidatedMetadataStore implements Store {
+  /** What zarr-python's `info` prints as "Store type" for a hierarchy opened with `open_consolidated`. */
+  readonly storeType: string = "zarr.storage.ConsolidatedMetadataStore";
+  /** Metadata key → bytes. */
+  readonly #meta = new Map<string, Uint8Array>();
+
+  /**
+   * @param store the store holding chunks and the consolidated metadata key
+   * @param metadata the parsed `metadata` object of `.zmetadata`
+   * @param readOnly refuse chunk writes too (mode `r`)
+   */
+  constructor(readonly store: Store, metadata: Record<string, unknown>, readonly readOnly = false) {
+    for (const [k, v] of Object.entries(metadata)) this.#meta.set(normalizeKey(k), new TextEncoder().encode(pyJsonDumps(v)));
+  }
+
+  /**
+   * Read `metadataKey` (default `.zmetadata`) from `store` and wrap it; throws {@link MetadataError}
+   * when it is missing or not format 1.
+   */
+  static async open(store: Store, opts: { metadataKey?: string; readOnly?: boolean } = {}): Promise<ConsolidatedMetadataStore> {
+    const key = opts.metadataKey ?? ".zmetadata";
+    const raw = await store.get(key);
+    if (raw === undefined) throw new MetadataError(`no consolidated metadata: missing '${key}'`);
+    const obj = parsePyJson(raw, key) as { zarr_consolidated_format?: unknown; metadata?: unknown };
+    if (obj === null || typeof obj !== "object" || obj.zarr_consolidated_format !== 1) {
+      throw new MetadataError(`${key}: unsupported zarr_consolidated_format ${JSON.stringify(String(obj?.zarr_consolidated_format))}`);
+    }
+    if (obj.metadata === null || typeof obj.metadata !== "object") throw new MetadataError(`${key}: 'metadata' must be an object`);
+    return new ConsolidatedMetadataStore(store, obj.metadata as Record<string, unknown>, opts.readOnly ?? false);
+  }
+
+  /** Metadata from the consolidated object, chunks from the wrapped store. */
+  async get(key: string): Promise<Uint8Array | undefined> {
+    const k = normalizeKey(key);
+    if (isMetadataKey(k)) return this.#meta.get(k);
+    return await this.store.get(k);
+  }
+
+  /** Whether a key exists (metadata keys are answered from the consolidated object). */
+  async has(key: string): Promise<boolean> {
+    const k = normalizeKey(key);
+    if (isMetadataKey(k)) return this.#meta.has(k);
+    if (this.store.has) return await this.store.has(k);
+    return (await this.store.get(k)) !== undefined;
+  }
+
+  #checkWrite(key: string): string {
+    const k = normalizeKey(key);
+    if (isMetadataKey(k)) throw new ReadOnlyError(`metadata key '${k}' is read-only: the hierarchy was opened from consolidated metadata`);
+    if (this.readOnly) throw new ReadOnlyError(`store opened read-only; cannot write '${k}'`);
+    return k;
+  }
+
+  /** Write a chunk to the wrapped store; metadata keys throw {@link ReadOnlyError}. */
+  async set(key: string, value: Uint8Array): Promise<void> {
+    await this.store.set(this.#checkWrite(key), value);
+  }
+
+  /** Delete a chunk from the wrapped store; metadata keys throw {@link ReadOnlyError}. */
+  async delete(key: string): Promise<void> {
+    await this.store.delete(this.#checkWrite(key));
+  }
+
+  /** Keys under `prefix`: consolidated metadata keys plus the wrapped store's other keys. */
+  async list(prefix?: string): Promise<string[]> {
+    const p = normalizePrefix(prefix, true);
+    const out = new Set<string>();
+    for (const k of this.#meta.keys()) if (k.startsWith(p)) out.add(k);
+    for (const k of await allKeys(this.store)) if (!isMetadataKey(k) && k.startsWith(p)) out.add(k);
+    return [...out].sort(compareKeys);
+  }
+
+  /** Direct children of `prefix` from metadata keys and the wrapped store's listing. */
+  async listDir(prefix?: string): Promise<string[]> {
+    const dir = normalizePrefix(prefix);
+    const start = dir === "" ? "" : dir + "/";
+    const names = new Set<string>();
+    for (const k of this.#meta.keys()) {
+      if (!k.startsWith(start)) continue;
+      const rest = k.slice(start.length);
+      const i = rest.indexOf("/");
+      names.add(i < 0 ? rest : rest.slice(0, i));
+    }
+    if (this.store.listDir) for (const n of await this.store.listDir(dir)) names.add(n);
+    return [...names].sort(compareKeys);
+  }
+
+  /** Size of values under `prefix`, from the wrapped store. */
+  async getSize(prefix?: string): Promise<number> {
+    if (this.store.getSize) return await this.store.getSize(prefix);
+    let n = 0;
+    for (const k of await this.list(prefix)) n += (await this.get(k))?.byteLength ?? 0;
+    return n;
+  }
+
+  /** Close the wrapped store. */
+  async close(): Promise<void> {
+    await this.store.close?.();
+  }
+}
