@@ -7,10 +7,12 @@ import { Attributes } from "./attributes.ts";
 import type { Codec } from "./codecs/codec.ts";
 import { CodecPipeline } from "./codecs/pipeline.ts";
 import { dtypeName, parseDtype, type DType } from "./dtype/dtype.ts";
-import { allocate, asBytes, byteswapInPlace, elementLanes, laneInfo, swapWidth, viewBytes, type DataArray, type TypedArray } from "./dtype/elements.ts";
+import { allocate, asBytes, byteswapInPlace, elementLanes, getElement, laneInfo, setElement, swapWidth, viewBytes, type DataArray, type TypedArray } from "./dtype/elements.ts";
 import { ArrayNotFoundError, CodecError, ReadOnlyError, ShapeError, IndexError, ZarrError } from "./errors.ts";
 import { chunkGridShape, gridCoords, projectSelection, selectionShape, type ChunkProjection } from "./indexing/chunk-projection.ts";
 import { normalizeBasicSelection, type BasicSelection, type NormalizedDim } from "./indexing/slice.ts";
+import { forEachOrthoBlock, normalizeOrthogonalSelection, orthogonalShape, projectOrthogonalSelection, type OrthogonalSelection } from "./indexing/orthogonal.ts";
+import { normalizeCoordinateSelection, normalizeMaskSelection, projectPoints, type CoordinateSelection, type MaskSelection, type NormalizedCoordinates } from "./indexing/coordinate.ts";
 import { encodeArrayMetadata, parseArrayMetadata, type ArrayMetadata } from "./metadata/array-metadata.ts";
 import { asNDArray, NDArray } from "./ndarray/ndarray.ts";
 import { cStrides, copyStrided, fillStrided, fStrides, product, type StridedView } from "./ndarray/strided.ts";
@@ -175,7 +177,7 @@ export class ZarrArray {
 
   private chunkLayout() {
     const dt = this.meta.dtype;
-    const { lanes } = laneInfo(dt);
+    const { lanes } = dt.kind === "O" ? { lanes: 1 } : laneInfo(dt); // object dtype: one JS value per element
     const strides = (this.meta.order === "F" ? fStrides : cStrides)(this.meta.chunks);
     return { lanes, strides, size: product(this.meta.chunks) };
   }
@@ -194,6 +196,11 @@ export class ZarrArray {
   /** Decode stored bytes of one chunk into element storage (machine byte order). */
   async decodeChunkBytes(raw: Uint8Array, key: string): Promise<DataArray> {
     const dt = this.meta.dtype;
+    // Object dtype: the first filter (an object codec) yields the element values themselves.
+    if (dt.kind === "O") {
+      const layout = { shape: this.meta.chunks, order: this.meta.order };
+      return (await withCodecSlot(() => this.pipeline.decodeObjects(raw, key, product(this.meta.chunks), layout))) as unknown as DataArray;
+    }
     const expected = product(this.meta.chunks) * dt.itemsize;
     let bytes = await withCodecSlot(() => this.pipeline.decode(raw, key));
     // A codec may hand back a Node Buffer; chunk storage must be a plain typed array (`new
@@ -217,6 +224,11 @@ export class ZarrArray {
   /** Encode element storage of one full chunk (machine byte order) into stored bytes. */
   async encodeChunkData(data: DataArray): Promise<Uint8Array> {
     const dt = this.meta.dtype;
+    // Object dtype: element values go through the object codec (first filter), then bytes as usual.
+    if (dt.kind === "O") {
+      const layout = { shape: this.meta.chunks, order: this.meta.order };
+      return withCodecSlot(() => this.pipeline.encodeObjects(data as unknown as unknown[], layout));
+    }
     let bytes = asBytes(data as TypedArray);
     const sw = swapWidth(dt);
     if (sw) {
@@ -227,6 +239,8 @@ export class ZarrArray {
   }
 
   private fillLanes(): TypedArray {
+    // Object dtype: one lane holding the fill value itself (0, null, a string, ...), as zarr-python.
+    if (this.meta.dtype.kind === "O") return [this.meta.fillValue] as unknown as TypedArray;
     return elementLanes(this.meta.dtype, this.meta.fillValue ?? 0);
   }
 
@@ -238,7 +252,7 @@ export class ZarrArray {
     const fv = this.meta.fillValue;
     if (fv !== null && fv !== undefined) {
       const pat = this.fillLanes();
-      if (!(pat as Uint8Array).every((x: number | bigint) => x === 0 || x === 0n) || Object.is((pat as unknown as number[])[0], -0)) {
+      if (dt.kind === "O" || !(pat as Uint8Array).every((x: number | bigint) => x === 0 || x === 0n) || Object.is((pat as unknown as number[])[0], -0)) {
         fillStrided({ data, offset: 0, strides: [lanes, 1] }, [size, lanes], pat as unknown as ArrayLike<unknown>);
       }
     }
@@ -442,7 +456,10 @@ export class ZarrArray {
     const { lanes, strides: cst } = this.chunkLayout();
     let src: NDArray | null = null;
     let scalar: TypedArray | null = null;
-    if (isScalar(value, dt)) scalar = elementLanes(dt, value);
+    // Object dtype: any value written to a single element is that element (a list, dict, NDArray...).
+    if (dt.kind === "O" && (isScalar(value, dt) || outShape.length === 0 || value instanceof Uint8Array)) {
+      scalar = [value instanceof NDArray && value.dt.kind === "O" && value.ndim === 0 ? value.getFlat(0) : value] as unknown as TypedArray;
+    } else if (isScalar(value, dt)) scalar = elementLanes(dt, value);
     else {
       src = asNDArray(value, dt.str);
       if (src.dtype !== dt.str && !(src.dt.kind === dt.kind && src.dt.itemsize === dt.itemsize)) src = asNDArray(src, dt.str);
@@ -692,6 +709,242 @@ export class ZarrArray {
     items.push(["Chunks initialized", `${await this.nchunksInitialized()}/${this.nchunks}`]);
     return new InfoReport(items);
   }
+
+  // ------------------------------------------------------------------ advanced indexing
+  // Orthogonal, coordinate and mask selections (zarr-python's get/set_*_selection, oindex, vindex).
+  // Projections live in src/indexing/orthogonal.ts and src/indexing/coordinate.ts; these methods
+  // only fetch each touched chunk once and copy. Writes are read-modify-write under the chunk lock.
+
+  /**
+   * zarr-python's `get_orthogonal_selection`: each axis is selected independently (integer, slice,
+   * integer array in any order with repeats, or boolean array), so rows × columns style picks need
+   * no intermediate full read. Integer axes are dropped; all-integer selections give the value.
+   */
+  async getOrthogonalSelection(selection: OrthogonalSelection, opts: GetOptions = {}): Promise<any> {
+    const sel = normalizeOrthogonalSelection(selection, this.meta.shape);
+    const outShape = orthogonalShape(sel);
+    const out = this.advancedOut(outShape, opts);
+    const fullOutStrides: number[] = [];
+    let k = 0;
+    for (const d of sel) fullOutStrides.push(d.kind === "int" ? 0 : out.strides[k++]);
+    const { lanes, strides: cst } = this.chunkLayout();
+    const fill = this.missingChunkLanes(out);
+    await forEachConcurrent(projectOrthogonalSelection(sel, this.meta.shape, this.meta.chunks), opts.concurrency ?? getIoConcurrency(), async (p) => {
+      const chunk = await this.readChunk(p.chunkCoords);
+      forEachOrthoBlock(p, cst, fullOutStrides, (c, o, shape, cbs, obs) => {
+        const dst: StridedView = { data: out.data, offset: (out.offset + o) * lanes, strides: [...obs.map((s) => s * lanes), 1] };
+        if (chunk === null) fillStrided(dst, [...shape, lanes], fill);
+        else copyStrided(dst, { data: chunk, offset: c * lanes, strides: [...cbs.map((s) => s * lanes), 1] }, [...shape, lanes]);
+      });
+    });
+    return this.advancedResult(out, opts, outShape.length === 0);
+  }
+
+  /**
+   * zarr-python's `set_orthogonal_selection`. The value broadcasts to the selection's shape like
+   * numpy; with repeated indices the last occurrence wins.
+   */
+  async setOrthogonalSelection(selection: OrthogonalSelection, value: ArrayValue, opts: SetOptions = {}): Promise<void> {
+    if (this.readOnly) throw new ReadOnlyError(`array '${this.path || "/"}' is read-only`);
+    const sel = normalizeOrthogonalSelection(selection, this.meta.shape);
+    const outShape = orthogonalShape(sel);
+    const src = await this.advancedValue(value, outShape, opts);
+    const fullSrcStrides: number[] = [];
+    let k = 0;
+    for (const d of sel) fullSrcStrides.push(d.kind === "int" || !src.strides ? 0 : src.strides[k++]);
+    const { lanes, strides: cst } = this.chunkLayout();
+    await forEachConcurrent(projectOrthogonalSelection(sel, this.meta.shape, this.meta.chunks), opts.concurrency ?? getIoConcurrency(), async (p) => {
+      const key = this.chunkKey(p.chunkCoords);
+      await withLock(this.synchronizer, key, async () => {
+        const chunk = (await this.readChunk(p.chunkCoords)) ?? this.newChunk();
+        forEachOrthoBlock(p, cst, fullSrcStrides, (c, o, shape, cbs, obs) => {
+          if (src.merge) {
+            forEachInBlock(shape, cbs, obs, (ci, oi) => src.merge!(chunk, c + ci, o + oi));
+            return;
+          }
+          const dst: StridedView = { data: chunk, offset: c * lanes, strides: [...cbs.map((s) => s * lanes), 1] };
+          if (src.scalar) fillStrided(dst, [...shape, lanes], src.scalar as unknown as ArrayLike<unknown>);
+          else copyStrided(dst, { data: src.array!.data, offset: (src.array!.offset + o) * lanes, strides: [...obs.map((s) => s * lanes), 1] }, [...shape, lanes]);
+        });
+        await this.storeChunk(key, chunk);
+      });
+    });
+  }
+
+  /**
+   * zarr-python's `get_coordinate_selection`: pick individual points, one integer array per axis
+   * (broadcast together). The result has the broadcast shape, in the order the points were given.
+   */
+  async getCoordinateSelection(selection: CoordinateSelection, opts: GetOptions = {}): Promise<NDArray> {
+    return this.getPoints(normalizeCoordinateSelection(selection, this.meta.shape), opts);
+  }
+
+  /**
+   * zarr-python's `set_coordinate_selection`: the value is flattened and matched to the points in
+   * order (a single value also broadcasts). With repeated points the last one given wins.
+   */
+  async setCoordinateSelection(selection: CoordinateSelection, value: ArrayValue, opts: SetOptions = {}): Promise<void> {
+    if (this.readOnly) throw new ReadOnlyError(`array '${this.path || "/"}' is read-only`);
+    return this.setPoints(normalizeCoordinateSelection(selection, this.meta.shape), value, opts);
+  }
+
+  /** zarr-python's `get_mask_selection`: the elements where a boolean mask of the array's shape is true, in C order. */
+  async getMaskSelection(mask: MaskSelection, opts: GetOptions = {}): Promise<NDArray> {
+    return this.getPoints(normalizeMaskSelection(mask, this.meta.shape), opts);
+  }
+
+  /** zarr-python's `set_mask_selection`: the value is matched to the true entries in C order. */
+  async setMaskSelection(mask: MaskSelection, value: ArrayValue, opts: SetOptions = {}): Promise<void> {
+    if (this.readOnly) throw new ReadOnlyError(`array '${this.path || "/"}' is read-only`);
+    return this.setPoints(normalizeMaskSelection(mask, this.meta.shape), value, opts);
+  }
+
+  /**
+   * zarr-python's `vindex`: point selection. A boolean selection (NDArray or nested JS booleans) is
+   * a mask, anything else a coordinate selection.
+   */
+  get vindex(): AdvancedIndexer<CoordinateSelection | MaskSelection> {
+    const isMask = (s: unknown) => (s instanceof NDArray ? s.dt.kind === "b" : Array.isArray(s) && allBooleanLeaves(s));
+    return {
+      get: (sel, opts) => (isMask(sel) ? this.getMaskSelection(sel as MaskSelection, opts) : this.getCoordinateSelection(sel as CoordinateSelection, opts)),
+      set: (sel, value, opts) => (isMask(sel) ? this.setMaskSelection(sel as MaskSelection, value, opts) : this.setCoordinateSelection(sel as CoordinateSelection, value, opts)),
+    };
+  }
+
+  /** zarr-python's `oindex`: orthogonal selection, e.g. `z.oindex.get([[0, 2], null])` for rows 0 and 2. */
+  get oindex(): AdvancedIndexer<OrthogonalSelection> {
+    return {
+      get: (sel, opts) => this.getOrthogonalSelection(sel, opts),
+      set: (sel, value, opts) => this.setOrthogonalSelection(sel, value, opts),
+    };
+  }
+
+  private async getPoints(nc: NormalizedCoordinates, opts: GetOptions): Promise<NDArray> {
+    const out = this.advancedOut(nc.shape, opts);
+    if (!out.isCContiguous) throw new ShapeError("out must be C-contiguous for a point selection");
+    const { lanes, strides: cst } = this.chunkLayout();
+    const fill = this.missingChunkLanes(out);
+    const D = out.data as unknown as unknown[];
+    await forEachConcurrent(projectPoints(nc, this.meta.chunks, cst), opts.concurrency ?? getIoConcurrency(), async (g) => {
+      const chunk = (await this.readChunk(g.chunkCoords)) as unknown as unknown[] | null;
+      for (let j = 0; j < g.outIdx.length; j++) {
+        const o = (out.offset + g.outIdx[j]) * lanes, c = g.chunkOffsets[j] * lanes;
+        for (let l = 0; l < lanes; l++) D[o + l] = chunk === null ? fill[l] : chunk[c + l];
+      }
+    });
+    return this.advancedResult(out, opts, false);
+  }
+
+  private async setPoints(nc: NormalizedCoordinates, value: ArrayValue, opts: SetOptions): Promise<void> {
+    const n = nc.coords.length ? nc.coords[0].length : 0;
+    // As zarr-python: an array value is flattened and matched to the points in order.
+    let v = value;
+    if (!isScalar(value, this.valueDtype(opts.fields)) && !(value instanceof ZarrArray)) {
+      const a = asNDArray(value, this.valueDtype(opts.fields).str);
+      v = a.ndim > 1 ? a.reshape(-1) : a;
+    }
+    const src = await this.advancedValue(v, [n], opts);
+    const st = src.strides ? src.strides[0] : 0;
+    const { lanes, strides: cst } = this.chunkLayout();
+    await forEachConcurrent(projectPoints(nc, this.meta.chunks, cst), opts.concurrency ?? getIoConcurrency(), async (g) => {
+      const key = this.chunkKey(g.chunkCoords);
+      await withLock(this.synchronizer, key, async () => {
+        const chunk = (await this.readChunk(g.chunkCoords)) ?? this.newChunk();
+        const C = chunk as unknown as unknown[];
+        for (let j = 0; j < g.outIdx.length; j++) {
+          const c = g.chunkOffsets[j], o = g.outIdx[j] * st;
+          if (src.merge) src.merge(chunk, c, o);
+          else if (src.scalar) for (let l = 0; l < lanes; l++) C[c * lanes + l] = src.scalar[l];
+          else {
+            const S = src.array!.data as unknown as unknown[], so = (src.array!.offset + o) * lanes;
+            for (let l = 0; l < lanes; l++) C[c * lanes + l] = S[so + l];
+          }
+        }
+        await this.storeChunk(key, chunk);
+      });
+    });
+  }
+
+  /** The result buffer of an advanced read: `opts.out` (checked) or a fresh C-order array of the full dtype. */
+  private advancedOut(outShape: number[], opts: GetOptions): NDArray {
+    const dt = this.meta.dtype;
+    if (!opts.out || opts.fields !== undefined) return new NDArray(allocate(dt, product(outShape)), outShape, dt);
+    const out = opts.out;
+    if (out.dtype !== dt.str && !(out.dt.kind === dt.kind && out.dt.itemsize === dt.itemsize)) {
+      throw new ShapeError(`out has dtype ${out.dtype} but the array has ${dt.str}`);
+    }
+    if (out.shape.length !== outShape.length || out.shape.some((n, i) => n !== outShape[i])) {
+      throw new ShapeError(`out has shape (${out.shape.join(", ")}) but the selection has shape (${outShape.join(", ")})`);
+    }
+    return out;
+  }
+
+  /** Apply `fields` and unwrap all-integer selections to a value, as zarr-python does. */
+  private advancedResult(out: NDArray, opts: GetOptions, scalar: boolean): any {
+    let r = opts.fields !== undefined ? selectFields(out, opts.fields) : out;
+    if (opts.fields !== undefined && opts.out) {
+      const o = this.copyIntoOut(r, opts.out);
+      r = o;
+    }
+    return scalar && !opts.out ? r.getFlat(0) : r;
+  }
+
+  private copyIntoOut(r: NDArray, out: NDArray): NDArray {
+    if (out.shape.length !== r.shape.length || out.shape.some((n, i) => n !== r.shape[i]) || out.dt.itemsize !== r.dt.itemsize) {
+      throw new ShapeError(`out has shape (${out.shape.join(", ")}) and dtype ${out.dtype} but the selection gives (${r.shape.join(", ")}) ${r.dtype}`);
+    }
+    for (let i = 0; i < r.size; i++) out.set(unravel(i, r.shape), r.getFlat(i));
+    return out;
+  }
+
+  /** Lanes of the element that stands in for a chunk that is not stored. */
+  private missingChunkLanes(out: NDArray): unknown[] {
+    const { lanes } = this.chunkLayout();
+    if (this.meta.fillValue !== null) return Array.from(this.fillLanes() as unknown as ArrayLike<unknown>);
+    return new Array(lanes).fill(this.meta.dtype.kind === "O" ? null : zeroLane(out.data));
+  }
+
+  /** The dtype a written value is converted to: the array's, or the selected field(s). */
+  private valueDtype(fields: string | string[] | undefined): DType {
+    const dt = this.meta.dtype;
+    if (fields === undefined) return dt;
+    const names = typeof fields === "string" ? [fields] : fields;
+    const sub = names.map((f) => {
+      const fd = dt.fields?.find((x) => x.name === f);
+      if (!fd) throw new IndexError(`no field '${f}' in dtype ${dt.str}`);
+      return fd;
+    });
+    return typeof fields === "string" ? sub[0].dtype : parseDtype(sub.map((fd) => [fd.name, fd.dtype.str]));
+  }
+
+  /**
+   * Prepare a written value for an advanced write: a scalar's lanes, or an NDArray with strides
+   * broadcast to the selection's shape; with `fields`, a per-element merge into existing records.
+   */
+  private async advancedValue(value: ArrayValue, outShape: number[], opts: SetOptions): Promise<{ scalar?: TypedArray; array?: NDArray; strides?: number[]; merge?: (chunk: DataArray, c: number, o: number) => void }> {
+    const dt = this.meta.dtype;
+    const vdt = this.valueDtype(opts.fields);
+    if (value instanceof ZarrArray) value = await value.get();
+    if (opts.fields === undefined) {
+      if (isScalar(value, dt)) return { scalar: elementLanes(dt, value) };
+      let a = asNDArray(value, dt.str);
+      if (a.dtype !== dt.str && !(a.dt.kind === dt.kind && a.dt.itemsize === dt.itemsize)) a = asNDArray(a, dt.str);
+      return { array: a, strides: broadcastStrides(a, outShape) };
+    }
+    const names = typeof opts.fields === "string" ? [opts.fields] : opts.fields;
+    const single = typeof opts.fields === "string";
+    const scalarValue = isScalar(value, vdt) ? value : undefined;
+    const a = scalarValue === undefined && !isScalar(value, vdt) ? asNDArray(value, vdt.str) : null;
+    const strides = a ? broadcastStrides(a, outShape) : outShape.map(() => 0);
+    const merge = (chunk: DataArray, c: number, o: number) => {
+      const rec = { ...(getElement(dt, chunk, c) as Record<string, unknown>) };
+      const v = a ? getElement(a.dt, a.data, a.offset + o) : scalarValue;
+      if (single) rec[names[0]] = v;
+      else for (const f of names) rec[f] = (v as Record<string, unknown>)[f];
+      setElement(dt, chunk, c, rec);
+    };
+    return { strides, merge };
+  }
 }
 
 /**
@@ -804,4 +1057,42 @@ export async function listKeys(store: Store, prefix: string): Promise<string[]> 
     return out;
   }
   throw new ZarrError("store cannot list its keys (it has neither list() nor keys())");
+}
+
+// ------------------------------------------------------------------ advanced indexing helpers
+
+/**
+ * What `vindex` and `oindex` return: zarr-python's `z.vindex[sel]` / `z.vindex[sel] = v` become
+ * `get(sel)` / `set(sel, v)` since JS has no index operator overloading.
+ */
+export interface AdvancedIndexer<S> {
+  get(selection: S, opts?: GetOptions): Promise<any>;
+  set(selection: S, value: ArrayValue, opts?: SetOptions): Promise<void>;
+}
+
+/** True when a (nested) JS array is non-empty and holds only booleans: a mask for `vindex`. */
+function allBooleanLeaves(a: unknown[]): boolean {
+  const flat = a.flat(Infinity as 1) as unknown[];
+  return flat.length > 0 && flat.every((x) => typeof x === "boolean");
+}
+
+/** Call `fn` with element offsets of every position of a strided block (C order). */
+function forEachInBlock(shape: readonly number[], a: readonly number[], b: readonly number[], fn: (ao: number, bo: number) => void): void {
+  const nd = shape.length;
+  if (shape.some((n) => n === 0)) return;
+  const idx = new Array(nd).fill(0);
+  for (;;) {
+    let ao = 0, bo = 0;
+    for (let d = 0; d < nd; d++) {
+      ao += idx[d] * a[d];
+      bo += idx[d] * b[d];
+    }
+    fn(ao, bo);
+    let d = nd - 1;
+    for (; d >= 0; d--) {
+      if (++idx[d] < shape[d]) break;
+      idx[d] = 0;
+    }
+    if (d < 0) return;
+  }
 }

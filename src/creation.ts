@@ -7,6 +7,7 @@ import { ZarrArray } from "./array.ts";
 import type { Codec, CodecConfig } from "./codecs/codec.ts";
 import { getCodec } from "./codecs/registry.ts";
 import { parseDtype, type DtypeLike } from "./dtype/dtype.ts";
+import { objectDtypeShorthand } from "./codecs/object/index.ts";
 import { ArrayNotFoundError, ContainsArrayError, ContainsGroupError, ShapeError, ZarrError, GroupNotFoundError } from "./errors.ts";
 import { containsArray, containsGroup, prepareNode } from "./hierarchy-keys.ts";
 import { encodeArrayMetadata, parseArrayMetadata, type ArrayMetadata } from "./metadata/array-metadata.ts";
@@ -113,15 +114,18 @@ function resolveStore(opts: CreateOptions): { store: Store; path: string } {
 /** Build `.zarray` metadata from creation options, validating everything before anything is written. */
 export async function buildArrayMetadata(opts: CreateOptions): Promise<ArrayMetadata> {
   const shape = normalizeShape(opts.shape);
-  const dtype = parseDtype(opts.dtype ?? "<f8");
+  // Object-dtype shorthands ("str", "bytes", "array:i8") as in zarr-python's normalize_dtype.
+  const shorthand = objectDtypeShorthand(opts.dtype);
+  const dtype = parseDtype(shorthand ? shorthand.dtype : opts.dtype ?? "<f8");
+  const objectCodec = opts.objectCodec ?? shorthand?.codec;
   const chunks = normalizeChunks(opts.chunks, shape, dtype.itemsize);
   const order = opts.order ?? "C";
   if (order !== "C" && order !== "F") throw new ZarrError(`order must be "C" or "F", got ${JSON.stringify(order)}`);
   const compressor = opts.compressor === undefined ? (await import("./codecs/compressors.ts")).getDefaultCompressor() : opts.compressor;
   const filters = [...(opts.filters ?? [])];
   if (dtype.kind === "O") {
-    if (!opts.objectCodec && !filters.length) throw new ZarrError("an object dtype needs an objectCodec (e.g. VLenUTF8)");
-    if (opts.objectCodec) filters.unshift(opts.objectCodec);
+    if (!objectCodec && !filters.length) throw new ZarrError("an object dtype needs an objectCodec (e.g. VLenUTF8)");
+    if (objectCodec) filters.unshift(objectCodec);
   }
   const sep = opts.dimensionSeparator;
   if (sep !== undefined && sep !== "." && sep !== "/") throw new ZarrError(`dimensionSeparator must be "." or "/", got ${JSON.stringify(sep)}`);
@@ -195,7 +199,7 @@ export async function array(data: unknown, opts: CreateOptions = {}): Promise<Za
     await z.set(null, data);
     return z;
   }
-  const nd = data instanceof NDArray ? data : asNDArray(data, opts.dtype);
+  const nd = data instanceof NDArray ? data : asNDArray(data, objectDtypeShorthand(opts.dtype) ? "|O" : opts.dtype); // "str" etc. hold objects
   const z = await create({ chunks: opts.chunks ?? (nd.shape.length ? undefined : []), ...opts, shape: nd.shape, dtype: opts.dtype ?? nd.dtype });
   await z.set(null, nd);
   return z;

@@ -13,6 +13,7 @@ export { getCodec, registerCodec, registerCodecLoader, listCodecs } from "./code
 export { CodecPipeline } from "./codecs/pipeline.ts";
 export * from "./codecs/compressors.ts";
 export * from "./codecs/filters/index.ts";
+export * from "./codecs/object/index.ts";
 export * from "./stores/index.ts";
 export { ZarrArray, type ArrayOpenOptions, type GetOptions, type SetOptions, type ArrayValue } from "./array.ts";
 export { ZarrGroup, TreeView, group, openGroup, type GroupOptions } from "./group.ts";
@@ -31,3 +32,18 @@ export { parseArrayMetadata, encodeArrayMetadata, type ArrayMetadata } from "./m
 // worker descriptors). Importing them also installs ZarrArray.blocks/readable/writable/toDescriptor.
 export * from "../streams/index.ts";
 export * from "../sync/index.ts";
+// Convenience functions (consolidated metadata, copy_store/copy_all, tree) and the ZIP and
+// consolidated-metadata stores. The root `copy` dispatches between the stream operator and zarr.copy.
+export { consolidateMetadata, openConsolidated, copyStore, copyNode, copyAll, tree, CopyError, type CopyLog, type CopyStoreOptions, type CopyNodeOptions, type ConsolidateMetadataOptions, type OpenConsolidatedOptions } from "./convenience.ts";
+export { ConsolidatedMetadataStore, isMetadataKey, buildConsolidatedMetadata } from "./stores/consolidated.ts";
+export { ZipStore, type ZipStoreOptions } from "./stores/zip.ts";
+export { copy } from "../streams/copy-dispatch.ts";
+export type { AdvancedIndexer } from "./array.ts";
+export {
+  normalizeOrthogonalSelection, orthogonalShape, projectOrthoDim, projectOrthogonalSelection, forEachOrthoBlock,
+  type OrthogonalSelection, type OrthogonalDimSelection, type IndexArrayLike, type OrthoDim, type OrthoDimProjection, type OrthoChunkProjection,
+} from "./indexing/orthogonal.ts";
+export {
+  normalizeCoordinateSelection, normalizeMaskSelection, projectPoints, broadcastShapes,
+  type CoordinateSelection, type CoordinateDimSelection, type MaskSelection, type NormalizedCoordinates, type PointChunkProjection,
+} from "./indexing/coordinate.ts";

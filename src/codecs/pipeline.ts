@@ -8,6 +8,7 @@ import { parseDtype } from "../dtype/dtype.ts";
 import { CodecError } from "../errors.ts";
 import type { ChunkContext, Codec, CodecConfig } from "./codec.ts";
 import { getCodec } from "./registry.ts";
+import { isObjectCodec, type ObjectLayout } from "./object/object-codec.ts";
 
 /** Filters + compressor, with the dtype seen by each stage. */
 export class CodecPipeline {
@@ -54,6 +55,38 @@ export class CodecPipeline {
       throw new CodecError(`chunk '${key}' could not be decoded: ${(e as Error).message ?? e}`);
     }
     return b;
+  }
+
+  // ---- object dtype (`|O`): the first filter is an object codec turning values into bytes.
+
+  /** The first filter as an object codec, or a {@link CodecError} when there is none. */
+  private objectCodec() {
+    const f = this.filters[0];
+    if (!isObjectCodec(f)) throw new CodecError("missing object_codec for object array (the first filter must be an object codec such as VLenUTF8)");
+    return f;
+  }
+
+  /** Encode an object chunk's values (flat, memory order): object codec, remaining filters, compressor. */
+  async encodeObjects(values: unknown[], layout: ObjectLayout): Promise<Uint8Array> {
+    let b = await this.objectCodec().encodeObjects(values, layout);
+    for (let i = 1; i < this.filters.length; i++) b = await this.filters[i].encode(b, this.contexts[i]);
+    if (this.compressor) b = await this.compressor.encode(b, this.contexts[this.filters.length]);
+    return b;
+  }
+
+  /** Decode stored bytes of an object chunk into `count` values (flat, memory order). */
+  async decodeObjects(bytes: Uint8Array, key: string, count: number, layout: ObjectLayout): Promise<unknown[]> {
+    try {
+      const codec = this.objectCodec();
+      let b = bytes;
+      const nf = this.filters.length;
+      if (this.compressor) b = await this.compressor.decode(b, undefined, this.contexts[nf]);
+      for (let i = nf - 1; i >= 1; i--) b = await this.filters[i].decode(b, undefined, this.contexts[i]);
+      return await codec.decodeObjects(b, count, layout);
+    } catch (e) {
+      if (e instanceof CodecError) throw new CodecError(`chunk '${key}': ${e.message}`);
+      throw new CodecError(`chunk '${key}' could not be decoded: ${(e as Error).message ?? e}`);
+    }
   }
 }
 

@@ -4,6 +4,7 @@
  * @module
  */
 import { CodecError } from "../../errors.ts";
+import type { ObjectCategorize } from "../object/categorize.ts";
 import type { ChunkContext, Codec, CodecConfig } from "../codec.ts";
 import {
   checkConfig,
@@ -36,7 +37,8 @@ const NAME = "Categorize";
 
 /**
  * Categorize compatible with numcodecs 0.11 for fixed-width unicode (`U`) arrays. Object-dtype
- * (`|O`) arrays are not handled here. Codes that do not fit `astype` wrap as numpy 1.24 does, and a
+ * (`|O`) arrays are handled by {@link ObjectCategorize}, which `getCodec` returns for `|O` configs.
+ * Codes that do not fit `astype` wrap as numpy 1.24 does, and a
  * later duplicate label wins when encoding, as in numcodecs' loop.
  */
 export class Categorize implements Codec {
@@ -53,7 +55,7 @@ export class Categorize implements Codec {
     if (options.labels === undefined) throw new CodecError(`${NAME}: parameter 'labels' is required`);
     if (options.dtype === undefined) throw new CodecError(`${NAME}: parameter 'dtype' is required`);
     if (options.dtype === "|O" || options.dtype === "O" || options.dtype === "object") {
-      throw new CodecError(`${NAME}: parameter 'dtype' '|O' (object arrays) is not supported by this implementation yet`);
+      throw new CodecError(`${NAME}: parameter 'dtype' '|O' (object arrays) is handled by ObjectCategorize (getCodec picks it for '|O' configs)`);
     }
     this.dtype = parseFilterDtype(options.dtype, NAME, "dtype");
     if (this.dtype.kind !== "U") {
