@@ -101,7 +101,7 @@ export function append(target: ZarrArray, opts: AppendOptions = {}): ArrayOperat
     // with the producer; at most `maxInFlight` rows are in flight (memory: that many row buffers).
     // Writes and shape growth stay in order (each flush's resize waits for the ones before it), and
     // an abort settles them first (see SettlingTransformer), so nothing accepted is dropped.
-    const maxInFlight = 2;
+    const maxInFlight = 3;
     const inFlight: Promise<void>[] = [];
     let chain: Promise<void> = Promise.resolve();
     let failure: unknown = null;
