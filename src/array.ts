@@ -17,6 +17,8 @@ import { encodeArrayMetadata, parseArrayMetadata, type ArrayMetadata } from "./m
 import { asNDArray, NDArray } from "./ndarray/ndarray.ts";
 import { cStrides, copyStrided, fillStrided, fStrides, product, type StridedView } from "./ndarray/strided.ts";
 import type { Store } from "./stores/store.ts";
+import { listKeys } from "./stores/list-keys.ts";
+export { listKeys };
 import { withLock, type Synchronizer } from "./synchronizer.ts";
 import { forEachConcurrent, getCodecConcurrency, getIoConcurrency, withCodecSlot } from "./util/concurrency.ts";
 import { InfoReport, humanBytes, storeTypeName } from "./info.ts";
@@ -1040,24 +1042,6 @@ function selectFields(a: NDArray, fields: string | string[]): NDArray {
   return out;
 }
 
-/** Every key under a prefix, whatever listing the store offers. */
-export async function listKeys(store: Store, prefix: string): Promise<string[]> {
-  if (store.list) {
-    const r = store.list(prefix);
-    if (Symbol.asyncIterator in (r as object)) {
-      const out: string[] = [];
-      for await (const k of r as AsyncIterable<string>) out.push(k);
-      return out.filter((k) => k.startsWith(prefix));
-    }
-    return (await (r as Promise<string[]>)).filter((k) => k.startsWith(prefix));
-  }
-  if (store.keys) {
-    const out: string[] = [];
-    for await (const k of store.keys() as AsyncIterable<string>) if (k.startsWith(prefix)) out.push(k);
-    return out;
-  }
-  throw new ZarrError("store cannot list its keys (it has neither list() nor keys())");
-}
 
 // ------------------------------------------------------------------ advanced indexing helpers
 

@@ -4,6 +4,7 @@
  * `tree`. Log lines and counts are those zarr-python 2.13 prints.
  * @module
  */
+import { listKeys } from "./stores/list-keys.ts";
 import { ZarrArray } from "./array.ts";
 import { dtypeName } from "./dtype/dtype.ts";
 import { ZarrError } from "./errors.ts";
@@ -44,21 +45,7 @@ function shapeRepr(shape: readonly number[]): string {
 }
 
 async function storeKeys(store: Store): Promise<string[]> {
-  if (store.list) {
-    const l = store.list();
-    if (Symbol.asyncIterator in (l as object)) {
-      const out: string[] = [];
-      for await (const k of l as AsyncIterable<string>) out.push(k);
-      return out;
-    }
-    return [...(await (l as Promise<string[]> | string[]))];
-  }
-  if (store.keys) {
-    const out: string[] = [];
-    for await (const k of store.keys() as AsyncIterable<string>) out.push(k);
-    return out;
-  }
-  throw new ZarrError("source store cannot list its keys");
+  return listKeys(store, "");
 }
 
 async function storeHas(store: Store, key: string): Promise<boolean> {

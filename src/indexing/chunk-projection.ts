@@ -61,22 +61,24 @@ export function selectionShape(sel: readonly NormalizedDim[]): number[] {
   return sel.filter((d) => d.kind === "slice").map((d) => (d as { count: number }).count);
 }
 
-/** Every chunk a selection touches (cartesian product of per-axis projections), lazily. */
-export function* projectSelection(sel: readonly NormalizedDim[], shape: readonly number[], chunks: readonly number[]): Generator<ChunkProjection> {
-  const perDim = sel.map((s, d) => projectDim(s, shape[d], chunks[d]));
-  if (perDim.some((p) => p.length === 0)) return;
-  const nd = perDim.length;
-  const idx = new Array(nd).fill(0);
+/** Every combination of one item per list (the cartesian product, last list fastest), lazily. */
+export function* cartesian<T>(lists: readonly (readonly T[])[]): Generator<T[]> {
+  if (lists.some((l) => l.length === 0)) return;
+  const idx = new Array(lists.length).fill(0);
   for (;;) {
-    const dims = idx.map((i, d) => perDim[d][i]);
-    yield { chunkCoords: dims.map((p) => p.chunkIndex), dims };
-    let d = nd - 1;
+    yield idx.map((i, d) => lists[d][i]);
+    let d = lists.length - 1;
     for (; d >= 0; d--) {
-      if (++idx[d] < perDim[d].length) break;
+      if (++idx[d] < lists[d].length) break;
       idx[d] = 0;
     }
     if (d < 0) return;
   }
+}
+
+/** Every chunk a selection touches (cartesian product of per-axis projections), lazily. */
+export function* projectSelection(sel: readonly NormalizedDim[], shape: readonly number[], chunks: readonly number[]): Generator<ChunkProjection> {
+  for (const dims of cartesian(sel.map((s, d) => projectDim(s, shape[d], chunks[d])))) yield { chunkCoords: dims.map((p) => p.chunkIndex), dims };
 }
 
 /** Number of chunks along each axis. */
@@ -85,16 +87,6 @@ export function chunkGridShape(shape: readonly number[], chunks: readonly number
 }
 
 /** Every chunk coordinate of a grid, in C order, lazily. */
-export function* gridCoords(grid: readonly number[]): Generator<number[]> {
-  if (grid.some((n) => n === 0)) return;
-  const idx = new Array(grid.length).fill(0);
-  for (;;) {
-    yield [...idx];
-    let d = grid.length - 1;
-    for (; d >= 0; d--) {
-      if (++idx[d] < grid[d]) break;
-      idx[d] = 0;
-    }
-    if (d < 0) return;
-  }
+export function gridCoords(grid: readonly number[]): Generator<number[]> {
+  return cartesian(grid.map((n) => Array.from({ length: n }, (_, i) => i)));
 }

@@ -7,7 +7,7 @@
  */
 import { BoundsCheckError, IndexError } from "../errors.ts";
 import { NDArray } from "../ndarray/ndarray.ts";
-import { projectDim, type DimProjection } from "./chunk-projection.ts";
+import { cartesian, projectDim, type DimProjection } from "./chunk-projection.ts";
 import { ellipsis, Slice } from "./slice.ts";
 
 /**
@@ -189,20 +189,7 @@ export function projectOrthoDim(sel: OrthoDim, length: number, chunk: number): O
 
 /** Every chunk an orthogonal selection touches (cartesian product of the per-axis parts), lazily. */
 export function* projectOrthogonalSelection(sel: readonly OrthoDim[], shape: readonly number[], chunks: readonly number[]): Generator<OrthoChunkProjection> {
-  const perDim = sel.map((s, d) => projectOrthoDim(s, shape[d], chunks[d]));
-  if (perDim.some((p) => p.length === 0)) return;
-  const nd = perDim.length;
-  const idx = new Array(nd).fill(0);
-  for (;;) {
-    const dims = idx.map((i, d) => perDim[d][i]);
-    yield { chunkCoords: dims.map((p) => p.chunkIndex), dims };
-    let d = nd - 1;
-    for (; d >= 0; d--) {
-      if (++idx[d] < perDim[d].length) break;
-      idx[d] = 0;
-    }
-    if (d < 0) return;
-  }
+  for (const dims of cartesian(sel.map((s, d) => projectOrthoDim(s, shape[d], chunks[d])))) yield { chunkCoords: dims.map((p) => p.chunkIndex), dims };
 }
 
 /**

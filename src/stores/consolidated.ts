@@ -4,6 +4,7 @@
  * metadata from it.
  * @module
  */
+import { listKeys } from "./list-keys.ts";
 import { MetadataError, ReadOnlyError } from "../errors.ts";
 import { PyFloat, pyJsonDumps, parseJson } from "../metadata/json.ts";
 import { compareKeys, normalizeKey, normalizePrefix } from "./keys.ts";
@@ -61,21 +62,7 @@ export function parsePyJson(text: string | Uint8Array, what = "JSON"): unknown {
 
 /** All keys of a store, as plain strings. */
 async function allKeys(store: Store): Promise<string[]> {
-  if (store.list) {
-    const l = store.list();
-    if (Symbol.asyncIterator in (l as object)) {
-      const out: string[] = [];
-      for await (const k of l as AsyncIterable<string>) out.push(k);
-      return out;
-    }
-    return [...(await (l as Promise<string[]> | string[]))];
-  }
-  if (store.keys) {
-    const out: string[] = [];
-    for await (const k of store.keys() as AsyncIterable<string>) out.push(k);
-    return out;
-  }
-  throw new MetadataError("store cannot list its keys");
+  return listKeys(store, "");
 }
 
 /**
