@@ -550,13 +550,11 @@ export class ZarrArray {
     if (srcShape.length !== outShape.length || srcShape.some((n, i) => n !== outShape[i])) {
       throw new ShapeError(`cannot copy array of shape (${srcShape.join(", ")}) into selection of shape (${outShape.join(", ")})`);
     }
-    const tasks: Promise<void>[] = [];
     const conc = opts.concurrency ?? Math.max(2, Math.floor(getIoConcurrency() / 4));
     await forEachConcurrent(projectSelection(sel, this.meta.shape, this.meta.chunks), conc, async (p) => {
       // The part of the selection inside this chunk, in output coordinates.
       const subTarget: NormalizedDim[] = [];
       const subSource: NormalizedDim[] = [];
-      let k = 0;
       sel.forEach((d, i) => {
         const pd = p.dims[i];
         if (d.kind === "int") {
@@ -565,12 +563,10 @@ export class ZarrArray {
         }
         subTarget.push({ kind: "slice", start: d.start + pd.outStart * d.step, step: d.step, count: pd.count });
         subSource.push({ kind: "slice", start: pd.outStart, step: 1, count: pd.count });
-        k++;
       });
       const block = await source.readSelection(subSource);
       await this.writeSelection(subTarget, block, { concurrency: 1 });
     });
-    await Promise.all(tasks);
   }
 
   // ------------------------------------------------------------------ shape changes
@@ -999,7 +995,6 @@ function isScalar(v: unknown, dt: DType): boolean {
 /** Strides (in elements) that broadcast `src` to `shape` as numpy does, or a ShapeError. */
 function broadcastStrides(src: NDArray, shape: readonly number[]): number[] {
   const out = new Array(shape.length).fill(0);
-  const off = shape.length - src.shape.length;
   // Leading length-1 axes of the value may be dropped, as numpy allows.
   let s = src.shape, st = src.strides;
   while (s.length > shape.length && s[0] === 1) {
@@ -1013,7 +1008,6 @@ function broadcastStrides(src: NDArray, shape: readonly number[]): number[] {
     else if (s[i] === 1) out[i + o] = 0;
     else throw new ShapeError(`could not broadcast value of shape (${src.shape.join(", ")}) into selection of shape (${shape.join(", ")})`);
   }
-  void off;
   return out;
 }
 
