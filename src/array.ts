@@ -1044,7 +1044,9 @@ function selectFields(a: NDArray, fields: string | string[]): NDArray {
  * `get(sel)` / `set(sel, v)` since JS has no index operator overloading.
  */
 export interface AdvancedIndexer<S> {
+  /** Read the selection (see the owning array's `get*Selection` methods for the result). */
   get(selection: S, opts?: GetOptions): Promise<any>;
+  /** Write a value (broadcast like numpy) into the selection. */
   set(selection: S, value: ArrayValue, opts?: SetOptions): Promise<void>;
 }
 

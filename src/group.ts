@@ -278,6 +278,7 @@ export class ZarrGroup {
 /** The text of a `tree()`; `toString()` gives the drawing. */
 export class TreeView {
   constructor(readonly text: string) {}
+  /** The drawing, as zarr-python's `tree()` prints it. */
   toString(): string {
     return this.text;
   }

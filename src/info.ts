@@ -13,6 +13,7 @@ export class InfoReport {
     return Object.fromEntries(this.items);
   }
 
+  /** The table as zarr-python prints `.info`. */
   toString(): string {
     const w = Math.max(...this.items.map(([k]) => k.length));
     let out = "";

@@ -34,13 +34,10 @@ export interface ArrayOperator<I, O> {
 
 /** What an operator implementation receives: a way to report progress. */
 export interface OperatorContext {
+  /** Publish a progress event to `onProgress` and the operator's `progress` observable. */
   report(p: Progress): void;
 }
 
-/**
- * Build an {@link ArrayOperator} from a transformer factory. The transform is created on first use,
- * so building an operator has no side effects until it is piped.
- */
 /**
  * A transformer that may keep work running in the background between `transform` calls (append's
  * chunk-row writes); `settle()` waits for it, so an abort still leaves everything accepted so far
@@ -48,6 +45,10 @@ export interface OperatorContext {
  */
 export type SettlingTransformer<I, O> = Transformer<I, O> & { settle?(): Promise<void> };
 
+/**
+ * Build an {@link ArrayOperator} from a transformer factory. The transform is created on first use,
+ * so building an operator has no side effects until it is piped.
+ */
 export function makeOperator<I, O>(
   make: (ctx: OperatorContext) => SettlingTransformer<I, O>,
   opts: OperatorOptions & { writableHighWaterMark?: number; readableHighWaterMark?: number } = {},

@@ -25,6 +25,7 @@ export class Slice {
     return { start, step, count: start > stop ? Math.ceil((start - stop) / -step) : 0 };
   }
 
+  /** Python's repr, e.g. `slice(0, 10, 2)`. */
   toString(): string {
     return `slice(${this.start}, ${this.stop}, ${this.step})`;
   }

@@ -9,12 +9,15 @@ export type Awaitable<T> = T | Promise<T>;
 
 /** The least a store must do: give back the bytes under a key, or `undefined` when absent. */
 export interface ReadableStore {
+  /** The bytes under a key, or `undefined` when absent. */
   get(key: string): Awaitable<Uint8Array | undefined>;
 }
 
 /** A store that can be written. */
 export interface WritableStore extends ReadableStore {
+  /** Store bytes under a key, replacing what was there. */
   set(key: string, value: Uint8Array): Awaitable<unknown>;
+  /** Remove a key (absent keys are not an error). */
   delete(key: string): Awaitable<unknown>;
 }
 
@@ -23,6 +26,7 @@ export interface WritableStore extends ReadableStore {
  * the array layer falls back to `get` or to filtering `keys()`.
  */
 export interface Store extends WritableStore {
+  /** Whether a key exists (falls back to `get` when absent). */
   has?(key: string): Awaitable<boolean>;
   /** Every key that starts with `prefix` (all keys when omitted), in any order. */
   list?(prefix?: string): Awaitable<string[]> | AsyncIterable<string>;
