@@ -5,7 +5,8 @@
  * `Transformer`, and get the other faces from here, so both worlds see the same behaviour.
  * @module
  */
-import { Observable, Subject } from "rxjs";
+import type { Observable, Subject } from "rxjs";
+import { rxjs } from "./rxjs-lazy.ts";
 import type { Progress } from "../src/extensions.ts";
 
 /** Options every operator accepts. */
@@ -53,7 +54,29 @@ export function makeOperator<I, O>(
   make: (ctx: OperatorContext) => SettlingTransformer<I, O>,
   opts: OperatorOptions & { writableHighWaterMark?: number; readableHighWaterMark?: number } = {},
 ): ArrayOperator<I, O> {
-  const progress = new Subject<Progress>();
+  // The progress Subject is made on first access of `op.progress`, so operators used without RxJS
+  // never load it. A plain Subject drops events nobody listens to, so nothing is lost by waiting;
+  // an operator that already ended hands its end to a late Subject.
+  let subject: Subject<Progress> | null = null;
+  let ended: { error: unknown } | "complete" | null = null;
+  const progressSubject = (): Subject<Progress> => {
+    if (subject) return subject;
+    subject = new (rxjs().Subject)<Progress>();
+    if (ended === "complete") subject.complete();
+    else if (ended) subject.error(ended.error);
+    return subject;
+  };
+  const progress = {
+    next: (p: Progress) => subject?.next(p),
+    error: (e: unknown) => {
+      ended = { error: e };
+      subject?.error(e);
+    },
+    complete: () => {
+      ended = "complete";
+      subject?.complete();
+    },
+  };
   let resolveDone!: () => void, rejectDone!: (e: unknown) => void;
   const done = new Promise<void>((res, rej) => {
     resolveDone = res;
@@ -136,7 +159,7 @@ export function makeOperator<I, O>(
         return writableFront();
       },
     },
-    progress: { value: progress.asObservable() },
+    progress: { get: () => progressSubject().asObservable() },
     done: { value: done },
   });
   return op;
@@ -176,7 +199,7 @@ export function signalDemand(ready: Promise<unknown>): void {
  * values wait in the queue.
  */
 export function rxThrough<I, O>(source: Observable<I>, pair: ReadableWritablePair<O, I>): Observable<O> {
-  return new Observable<O>((sub) => {
+  return new (rxjs().Observable)<O>((sub) => {
     const writer = pair.writable.getWriter();
     const reader = pair.readable.getReader();
     const inSub = source.subscribe({
@@ -208,7 +231,7 @@ export function rxThrough<I, O>(source: Observable<I>, pair: ReadableWritablePai
 
 /** A ReadableStream as an Observable (pulls one value per emission; unsubscribing cancels). */
 export function fromReadable<T>(stream: ReadableStream<T>): Observable<T> {
-  return new Observable<T>((sub) => {
+  return new (rxjs().Observable)<T>((sub) => {
     const reader = stream.getReader();
     (async () => {
       try {

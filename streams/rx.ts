@@ -3,7 +3,8 @@
  * (`map`, `filter`, `mergeMap`, ...) and zarrflow's own operators in one `pipe(...)`.
  * @module
  */
-import { Observable } from "rxjs";
+import type { Observable } from "rxjs";
+import { rxjs } from "./rxjs-lazy.ts";
 import type { ZarrArray } from "../src/array.ts";
 import type { ArrayBlock, BlocksOptions } from "../src/extensions.ts";
 import { blocks } from "./blocks.ts";
@@ -18,7 +19,7 @@ import { emitWithBackpressure } from "./operator.ts";
  * `ZarrArray.readable()` when the consumer must set the pace regardless.
  */
 export function fromArray(z: ZarrArray, opts: BlocksOptions = {}): Observable<ArrayBlock> {
-  return new Observable<ArrayBlock>((sub) => {
+  return new (rxjs().Observable)<ArrayBlock>((sub) => {
     const ac = new AbortController();
     const signal = opts.signal ? AbortSignal.any([opts.signal, ac.signal]) : ac.signal;
     const it = blocks(z, { ...opts, signal });

@@ -20,7 +20,8 @@ const open = (dir: string) => zf.openArray(store(dir), { mode: "r" });
 
 /** streams/ exports, or null while it does not exist yet. */
 async function streams(): Promise<Record<string, any> | null> {
-  const file = join(root, "streams", "index.ts");
+  // index.ts from the sources, index.js from a compiled build (`npm run build`, `bench --dist`).
+  const file = join(root, "streams", import.meta.url.endsWith(".js") ? "index.js" : "index.ts");
   if (!existsSync(file)) return null;
   return (await import(pathToFileURL(file).href)) as Record<string, any>;
 }

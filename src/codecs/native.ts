@@ -54,7 +54,11 @@ export interface NativeCodecs {
   versions(): Record<"blosc" | "zstd" | "lz4" | "zlib" | "bz2" | "lzma", string>;
 }
 
-const addonPath = fileURLToPath(new URL("../../native/build/Release/zarrflow_codecs.node", import.meta.url));
+// From src/codecs/ in the sources, or from dist/src/codecs/ in a compiled build.
+const addonPath = [
+  fileURLToPath(new URL("../../native/build/Release/zarrflow_codecs.node", import.meta.url)),
+  fileURLToPath(new URL("../../../native/build/Release/zarrflow_codecs.node", import.meta.url)),
+].find((p) => existsSync(p)) ?? fileURLToPath(new URL("../../native/build/Release/zarrflow_codecs.node", import.meta.url));
 
 /** Why the addon is not in use, or null when it is. Useful in bug reports and test skip reasons. */
 export let nativeUnavailableReason: string | null = null;
