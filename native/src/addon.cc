@@ -639,6 +639,21 @@ struct ScatterJob {
     return true;
   }
 
+  // True when the copy is the whole chunk, in order, into one contiguous destination run (no swap).
+  bool WholeChunkContiguous() const {
+    if (spec.swap > 1 || spec.srcOff != 0 || partialCount > 0) return false;
+    int64_t n = 1;
+    int64_t expectSrc = spec.elem, expectDst = spec.elem;
+    for (int d = spec.nd - 1; d >= 0; d--) {
+      if (spec.shape[d] == 1) continue;
+      if (spec.sst[d] != expectSrc || spec.dst[d] != expectDst) return false;
+      expectSrc *= spec.shape[d];
+      expectDst *= spec.shape[d];
+      n *= spec.shape[d];
+    }
+    return n * spec.elem == spec.chunkBytes;
+  }
+
   void Run() {
     if (!path.empty() && !ReadFile()) return;
     const uint8_t* chunk = src;
@@ -658,6 +673,19 @@ struct ScatterJob {
       Extent(spec, spec.dst, spec.dstOff, &lo, &hi);
       if (lo < 0 || hi > static_cast<int64_t>(dstLen)) { error = "scatter destination region out of range"; return; }
       CopyStrided(shifted, tlsScratchStore.data(), dst);
+      return;
+    }
+    if (hasCodec && WholeChunkContiguous()) {
+      // The chunk lands as one contiguous run in the destination: decode straight into place.
+      int64_t lo, hi;
+      Extent(spec, spec.dst, spec.dstOff, &lo, &hi);
+      if (lo < 0 || hi > static_cast<int64_t>(dstLen)) { error = "scatter destination region out of range"; return; }
+      OutBuf out;
+      out.SetFixed(dst + spec.dstOff, static_cast<size_t>(spec.chunkBytes));
+      error = zf::Decompress(params, src, srcLen, out);
+      if (error.empty() && static_cast<int64_t>(out.size()) != spec.chunkBytes) {
+        error = "decoded to " + std::to_string(out.size()) + " bytes, expected " + std::to_string(spec.chunkBytes);
+      }
       return;
     }
     if (hasCodec) {

@@ -34,3 +34,17 @@ for (const [name, compressor] of [["blosc lz4", new Blosc({ cname: "lz4", clevel
     });
   }
 }
+
+test("chunks that land contiguously in the result (1-d, whole rows) decode straight into place", async () => {
+  const n = 100_003; // an edge chunk too
+  const z = await zeros([n], { chunks: [10_000], dtype: "<i4", compressor: new Blosc({ cname: "lz4", clevel: 5, shuffle: Blosc.SHUFFLE }) });
+  const data = new Int32Array(n).map((_, i) => i * 7 - 3);
+  await z.set(null, ndarray(data, [n]));
+  assert.deepEqual(Array.from((await z.get()).data as Int32Array), Array.from(data));
+  assert.deepEqual(Array.from((await z.get("25000:75000")).data as Int32Array), Array.from(data.subarray(25000, 75000)));
+  const m = await zeros([40, 50], { chunks: [10, 50], dtype: "<f8", compressor: new Zstd({ level: 1 }) });
+  const md = new Float64Array(2000).map((_, i) => i / 3);
+  await m.set(null, ndarray(md, [40, 50]));
+  assert.deepEqual(Array.from((await m.get()).data as Float64Array), Array.from(md));
+  assert.deepEqual((await m.get("35:, 49")).toList(), [35, 36, 37, 38, 39].map((i) => md[i * 50 + 49]));
+});
