@@ -8,7 +8,7 @@
 import { BoundsCheckError, IndexError } from "../errors.ts";
 import { NDArray } from "../ndarray/ndarray.ts";
 import { cartesian, projectDim, type DimProjection } from "./chunk-projection.ts";
-import { ellipsis, Slice } from "./slice.ts";
+import { ellipsis, expandEllipsis, Slice } from "./slice.ts";
 
 /**
  * An index array given by the caller: a JS array, a typed array or a 1-D NDArray. Kept loose on
@@ -126,18 +126,7 @@ function splitSelection(selection: OrthogonalSelection): (OrthogonalDimSelection
  */
 export function normalizeOrthogonalSelection(selection: OrthogonalSelection, shape: readonly number[]): OrthoDim[] {
   const items = splitSelection(selection);
-  const nEll = items.filter((x) => x === ellipsis).length;
-  if (nEll > 1) throw new IndexError("a selection can only have a single ellipsis ('...')");
-  if (nEll === 1) {
-    const at = items.indexOf(ellipsis);
-    const fill = shape.length - (items.length - 1);
-    if (fill < 0) throw new IndexError(`too many indices for array: array is ${shape.length}-dimensional, but ${items.length - 1} were indexed`);
-    items.splice(at, 1, ...new Array(fill).fill(null));
-  }
-  if (items.length > shape.length) {
-    throw new IndexError(`too many indices for array: array is ${shape.length}-dimensional, but ${items.length} were indexed`);
-  }
-  while (items.length < shape.length) items.push(null);
+  expandEllipsis(items as unknown[], shape.length);
   return items.map((it, d): OrthoDim => {
     const n = shape[d];
     if (it === null || it === undefined) return { kind: "slice", start: 0, step: 1, count: n };

@@ -79,6 +79,25 @@ export function parseSelection(s: string): (DimSelection | typeof ellipsis)[] {
 }
 
 /**
+ * Replace a single ellipsis with full-axis `null`s and pad missing trailing axes, in place, so every
+ * selection kind has one item per axis. Refuses two ellipses or more items than axes.
+ */
+export function expandEllipsis<T>(items: (T | typeof ellipsis | null)[], ndim: number): void {
+  const nEll = items.filter((x) => x === ellipsis).length;
+  if (nEll > 1) throw new IndexError("a selection can only have a single ellipsis ('...')");
+  if (nEll === 1) {
+    const at = items.indexOf(ellipsis);
+    const fill = ndim - (items.length - 1);
+    if (fill < 0) throw new IndexError(`too many indices for array: array is ${ndim}-dimensional, but ${items.length - 1} were indexed`);
+    items.splice(at, 1, ...new Array(fill).fill(null));
+  }
+  if (items.length > ndim) {
+    throw new IndexError(`too many indices for array: array is ${ndim}-dimensional, but ${items.length} were indexed`);
+  }
+  while (items.length < ndim) items.push(null);
+}
+
+/**
  * Normalize a basic selection against a shape: expand the ellipsis, pad missing trailing axes with
  * full slices, resolve negative indices, and check bounds.
  */
@@ -88,18 +107,7 @@ export function normalizeBasicSelection(selection: BasicSelection, shape: readon
   else if (typeof selection === "string") items = parseSelection(selection);
   else if (Array.isArray(selection)) items = [...selection];
   else items = [selection as DimSelection];
-  const nEll = items.filter((x) => x === ellipsis).length;
-  if (nEll > 1) throw new IndexError("a selection can only have a single ellipsis ('...')");
-  if (nEll === 1) {
-    const at = items.indexOf(ellipsis);
-    const fill = shape.length - (items.length - 1);
-    if (fill < 0) throw new IndexError(`too many indices for array: array is ${shape.length}-dimensional, but ${items.length - 1} were indexed`);
-    items.splice(at, 1, ...new Array(fill).fill(null));
-  }
-  if (items.length > shape.length) {
-    throw new IndexError(`too many indices for array: array is ${shape.length}-dimensional, but ${items.length} were indexed`);
-  }
-  while (items.length < shape.length) items.push(null);
+  expandEllipsis(items, shape.length);
   return items.map((it, d) => {
     const n = shape[d];
     if (it === null || it === undefined) return { kind: "slice", start: 0, step: 1, count: n };
