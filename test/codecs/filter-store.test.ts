@@ -15,8 +15,9 @@ import { getCodec } from "../../src/codecs/registry.ts";
 import type { ChunkContext, Codec } from "../../src/codecs/codec.ts";
 import { parseFilterDtype } from "../../src/codecs/filters/elements.ts";
 import { readNpy } from "../helpers/npy.ts";
+import { SHARED_FIXTURES } from "../helpers/fixtures-root.ts";
 
-const ROOT = "/work/shared/fixtures/zarr-python-2.13";
+const ROOT = SHARED_FIXTURES + "/zarr-python-2.13";
 
 interface ManifestArray {
   path: string;

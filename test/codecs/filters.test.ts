@@ -11,8 +11,9 @@ import "../../src/codecs/filters/index.ts";
 import { getCodec } from "../../src/codecs/registry.ts";
 import type { ChunkContext } from "../../src/codecs/codec.ts";
 import { readNpy } from "../helpers/npy.ts";
+import { SHARED_FIXTURES } from "../helpers/fixtures-root.ts";
 
-const FIXTURES = "/work/shared/fixtures";
+const FIXTURES = SHARED_FIXTURES;
 const NUMCODECS = join(FIXTURES, "numcodecs");
 
 interface IndexEncoded {

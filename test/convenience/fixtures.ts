@@ -7,8 +7,9 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { listCodecs, type ZarrArray } from "../../src/index.ts";
 import { assertMatchesNpy, readManifest, readNpyFile, type ManifestArray } from "../fixtures/compare.ts";
+import { SHARED_FIXTURES } from "../helpers/fixtures-root.ts";
 
-export const FIXTURES = "/work/shared/fixtures/zarr-python-2.13";
+export const FIXTURES = SHARED_FIXTURES + "/zarr-python-2.13";
 export const fixturesPresent = existsSync(join(FIXTURES, "manifest.json"));
 export const manifest = fixturesPresent ? readManifest(join(FIXTURES, "manifest.json")) : { arrays: [], groups: [] };
 

@@ -11,8 +11,9 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { getCodec, isObjectCodec, type ObjectCodec } from "../../src/index.ts";
 import { assertTagged, fromTagged, hasIntegralFloat, type TaggedFile } from "./tagged.ts";
+import { SHARED_FIXTURES } from "../helpers/fixtures-root.ts";
 
-const FIXTURES = "/work/shared/fixtures";
+const FIXTURES = SHARED_FIXTURES;
 const DIRS = ["vlen-utf8", "vlen-bytes", "vlen-array", "json2", "msgpack2", "categorize/O"];
 
 interface IndexDir {

@@ -10,8 +10,9 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { create, getCodec, MemoryStore, NDArray, openArray } from "../../src/index.ts";
 import { assertTagged, fromTagged, type TaggedFile } from "./tagged.ts";
+import { SHARED_FIXTURES } from "../helpers/fixtures-root.ts";
 
-const ROOT = "/work/shared/fixtures/zarr-python-2.13";
+const ROOT = SHARED_FIXTURES + "/zarr-python-2.13";
 const manifest = JSON.parse(readFileSync(join(ROOT, "manifest.json"), "utf8")) as {
   arrays: {
     path: string; dtype: string; shape: number[]; chunks: number[]; order: "C" | "F"; fill_value: unknown;

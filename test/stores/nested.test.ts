@@ -5,9 +5,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { InvalidKeyError, ZarrError } from "../../src/errors.ts";
 import { NestedDirectoryStore } from "../../src/stores/nested.ts";
+import { SHARED_FIXTURES } from "../helpers/fixtures-root.ts";
 
 const b = (...xs: number[]) => new Uint8Array(xs);
-const FIXTURES = "/work/shared/fixtures/zarr-python";
+const FIXTURES = SHARED_FIXTURES + "/zarr-python";
 
 function tempDir(t: { after(fn: () => void): void }): string {
   const dir = mkdtempSync(join(tmpdir(), "zarrflow-nested-"));
