@@ -9,3 +9,4 @@ export { MemoryStore, KVStore } from "./memory.ts";
 export { DirectoryStore, type DirectoryStoreOptions, type DirectoryStoreDescriptor } from "./directory.ts";
 export { NestedDirectoryStore } from "./nested.ts";
 export { asStore, storeFromDescriptor, type StoreLike } from "./adapt.ts";
+export { LRUStoreCache } from "./lru-cache.ts";
