@@ -3,7 +3,8 @@
  * @module
  */
 
-export type { Awaitable, ReadableStore, WritableStore, Store } from "./store.ts";
+export type { Awaitable, ReadableStore, WritableStore, ListableStore, Store, AbortOptions, RangeQuery, StoreCapabilities, LocalFileCapability, StoreDescriptor } from "./store.ts";
+export { capabilitiesOf, getRangeOf, sliceRange, throwIfAborted } from "./store.ts";
 export { normalizeKey, normalizeStoragePath, normalizePrefix, compareKeys, nestedChunkKey } from "./keys.ts";
 export { MemoryStore, KVStore } from "./memory.ts";
 export { DirectoryStore, type DirectoryStoreOptions, type DirectoryStoreDescriptor } from "./directory.ts";
