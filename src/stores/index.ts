@@ -3,7 +3,7 @@
  * @module
  */
 
-export type { Awaitable, ReadableStore, WritableStore, ListableStore, Store, AbortOptions, RangeQuery, StoreCapabilities, LocalFileCapability, StoreDescriptor } from "./store.ts";
+export type { Awaitable, ReadableStore, WritableStore, ListableStore, Store, AbortOptions, RangeQuery, StoreCapabilities, LocalFileCapability, StoreDescriptor as StoreCapabilityDescriptor } from "./store.ts";
 export { capabilitiesOf, getRangeOf, sliceRange, throwIfAborted } from "./store.ts";
 export { normalizeKey, normalizeStoragePath, normalizePrefix, compareKeys, nestedChunkKey } from "./keys.ts";
 export { MemoryStore, KVStore } from "./memory.ts";
