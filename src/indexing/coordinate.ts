@@ -14,9 +14,10 @@ import { resolveIndices } from "./orthogonal.ts";
 export type CoordinateDimSelection = number | bigint | readonly unknown[] | ArrayLike<number> | NDArray;
 
 /**
- * A coordinate selection: one entry per axis. A flat JS array of numbers, a typed array or an
- * NDArray on its own is the entry for axis 0, as zarr-python reads a bare Python list, so 1-D
- * arrays can be indexed with `[1, 4]`.
+ * A coordinate selection: one entry per axis, by the one selection rule (a top-level JS array is a
+ * per-axis tuple; an index list for an axis is an array inside it: `[[0, 2], [1, 3]]` on a 2-d
+ * array). On a 1-d array a flat JS array of integers is the index list itself, as in the tutorial's
+ * `getCoordinateSelection([1, 4])`. A typed array or NDArray alone is the entry for axis 0.
  */
 export type CoordinateSelection = CoordinateDimSelection | readonly CoordinateDimSelection[];
 
@@ -118,7 +119,7 @@ export function normalizeCoordinateSelection(selection: CoordinateSelection, sha
   else {
     const arr = selection as unknown[];
     const flat = arr.length === 0 || !arr.some((v) => isArrayish(v));
-    items = flat ? [arr] : (arr as CoordinateDimSelection[]);
+    items = flat && (shape.length === 1 || arr.length === 0) ? [arr] : (arr as CoordinateDimSelection[]);
   }
   if (items.length !== shape.length) {
     throw new IndexError(`invalid coordinate selection; expected one integer (array) per axis of the ${shape.length}-dimensional array, got ${items.length}`);

@@ -21,9 +21,10 @@ export type OrthogonalDimSelection = number | Slice | null | IndexArrayLike;
 
 /**
  * An orthogonal selection: one entry per axis (missing trailing axes are whole), optionally with a
- * single `"..."`. A flat JS array of numbers or booleans is read as *one* index array for axis 0, as
- * zarr-python reads a Python list, so `[0, 2]` picks rows 0 and 2 (write `[0, 2]` per axis as
- * `[[0], [2]]` or use integers with a slice).
+ * single `"..."`. The one rule of every selection method: a top-level JS array is a per-axis tuple,
+ * and an index list for one axis is an array inside it, so on a 2-d array `[[0, 2], null]` picks
+ * rows 0 and 2 and `[0, 2]` is the element (0, 2). Only on a 1-d array is a flat array of integers
+ * (or booleans) the index list itself, as in the tutorial's `z.oindex[[0, 2]]`.
  */
 export type OrthogonalSelection = OrthogonalDimSelection | readonly (OrthogonalDimSelection | typeof ellipsis)[];
 
@@ -107,17 +108,22 @@ function maskIndices(values: readonly unknown[], axis: number, length: number): 
 }
 
 /**
- * Split the caller's selection into per-axis items, applying zarr-python's tuple rules: a flat
- * array of scalars (or a typed array / NDArray) is one index array for axis 0, anything else is a
- * per-axis tuple.
+ * Split the caller's selection into per-axis items by the one selection rule (see
+ * {@link OrthogonalSelection}): a top-level JS array is a per-axis tuple, except that on a 1-d array
+ * a flat array of scalars is the index list of axis 0. A typed array or NDArray alone is an index
+ * array for axis 0.
  */
-function splitSelection(selection: OrthogonalSelection): (OrthogonalDimSelection | typeof ellipsis)[] {
+function splitSelection(selection: OrthogonalSelection, ndim: number): (OrthogonalDimSelection | typeof ellipsis)[] {
   if (selection === null || selection === undefined) return [];
   if (!Array.isArray(selection)) return [selection as OrthogonalDimSelection];
   const items = selection as unknown[];
-  const scalarList = items.length > 0 && items.every((v) => typeof v === "number" || typeof v === "bigint" || typeof v === "boolean");
-  if (scalarList) return [items as IndexArrayLike];
+  if (ndim === 1 && isScalarList(items)) return [items as IndexArrayLike];
   return items as (OrthogonalDimSelection | typeof ellipsis)[];
+}
+
+/** Whether a JS array holds only integers/booleans (a candidate index list for a 1-d array). */
+export function isScalarList(items: readonly unknown[]): boolean {
+  return items.length > 0 && items.every((v) => typeof v === "number" || typeof v === "bigint" || typeof v === "boolean");
 }
 
 /**
@@ -125,7 +131,7 @@ function splitSelection(selection: OrthogonalSelection): (OrthogonalDimSelection
  * negative indices, turn boolean arrays into positions, and bounds-check, naming the axis at fault.
  */
 export function normalizeOrthogonalSelection(selection: OrthogonalSelection, shape: readonly number[]): OrthoDim[] {
-  const items = splitSelection(selection);
+  const items = splitSelection(selection, shape.length);
   expandEllipsis(items as unknown[], shape.length);
   return items.map((it, d): OrthoDim => {
     const n = shape[d];

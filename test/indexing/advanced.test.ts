@@ -125,8 +125,13 @@ test("orthogonal: any order, duplicates, negatives, booleans, typed arrays and N
   assert.deepEqual(r.toArray(), [[18, 21, 22], [0, 3, 4], [18, 21, 22]]);
   assert.deepEqual((await z.oindex.get([Int32Array.from([2, 0]), asNDArray([5, -1])])).toArray(), [[17, 17], [5, 5]]);
   assert.deepEqual((await z.oindex.get([1, [4, 1]])).toArray(), [10, 7]);
-  // A flat numeric JS array is an index array for axis 0, as a Python list is.
-  assert.deepEqual((await z.oindex.get([1, -1])).shape, [2, 6]);
+  // The one selection rule: a top-level JS array is a per-axis tuple; an axis's index list is an
+  // array inside it. So on a 2-d array [1, -1] is the element (1, -1), and [[1, -1]] picks two rows.
+  assert.equal(await z.oindex.get([1, -1]), 11);
+  assert.deepEqual((await z.oindex.get([[1, -1]])).shape, [2, 6]);
+  assert.deepEqual((await z.getOrthogonalSelection([[2, 3], null])).toArray(), [[12, 13, 14, 15, 16, 17], [18, 19, 20, 21, 22, 23]]);
+  assert.deepEqual((await z.vindex.get([[0, 2], [1, 3]])).toArray(), [1, 15]);
+  assert.deepEqual((await z.getCoordinateSelection([2, 3])).toArray(), [15]);
   assert.deepEqual((await z.oindex.get(["...", [0]])).toArray(), [[0], [6], [12], [18]]);
   assert.deepEqual((await z.oindex.get([[], null])).shape, [0, 6]);
   assert.equal(await z.oindex.get([slice(2, 3), 5]).then((x: NDArray) => String(x.toArray())), "17");
