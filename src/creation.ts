@@ -8,6 +8,7 @@ import type { Codec, CodecConfig } from "./codecs/codec.ts";
 import { getCodec } from "./codecs/registry.ts";
 import { parseDtype, type DtypeLike } from "./dtype/dtype.ts";
 import { objectDtypeShorthand } from "./codecs/object/index.ts";
+import { capabilitiesOf } from "./stores/store.ts";
 import { ArrayNotFoundError, ContainsArrayError, ContainsGroupError, ShapeError, ZarrError, GroupNotFoundError } from "./errors.ts";
 import { containsArray, containsGroup, prepareNode } from "./hierarchy-keys.ts";
 import { encodeArrayMetadata, parseArrayMetadata, type ArrayMetadata } from "./metadata/array-metadata.ts";
@@ -164,7 +165,10 @@ export async function create(opts: CreateOptions): Promise<ZarrArray> {
   const prefix = path ? path + "/" : "";
   await store.set(prefix + ".zarray", encoded);
   if (opts.attributes && Object.keys(opts.attributes).length) await store.set(prefix + ".zattrs", encodeJson(opts.attributes));
-  return new ZarrArray(store, path, meta, pipeline, { readOnly: opts.readOnly, synchronizer: opts.synchronizer, writeEmptyChunks: opts.writeEmptyChunks });
+  const arrayOpts = { readOnly: opts.readOnly, synchronizer: opts.synchronizer, writeEmptyChunks: opts.writeEmptyChunks };
+  // A store that rewrites metadata (N5) is read back, as zarr-python re-reads `.zarray`.
+  if (capabilitiesOf(store).translatesMetadata) return ZarrArray.open(store, { path, ...arrayOpts });
+  return new ZarrArray(store, path, meta, pipeline, arrayOpts);
 }
 
 function shapeArgs(shape: number | readonly number[] | CreateOptions, opts: CreateOptions): CreateOptions {

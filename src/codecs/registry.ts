@@ -9,6 +9,15 @@ import type { Codec, CodecConfig, CodecFactory } from "./codec.ts";
 const factories = new Map<string, CodecFactory>();
 const loaders = new Map<string, () => Promise<CodecFactory>>();
 
+/**
+ * Codecs that ship with zarrflow but are loaded only when an array names them, so importing
+ * zarrflow never loads them. A registration of the same id takes precedence.
+ */
+const builtinLoaders: Record<string, () => Promise<CodecFactory>> = {
+  n5_wrapper: () => import("./n5-wrapper.ts").then((m) => (c: CodecConfig) => m.N5ChunkWrapper.fromConfig(c)),
+  "n5-lz4": () => import("./n5-wrapper.ts").then((m) => (c: CodecConfig) => m.N5LZ4Block.fromConfig(c)),
+};
+
 /** Register a codec factory under its numcodecs id, replacing any earlier one. */
 export function registerCodec(id: string, factory: CodecFactory): void {
   factories.set(id, factory);
@@ -21,7 +30,7 @@ export function registerCodecLoader(id: string, loader: () => Promise<CodecFacto
 
 /** The ids of every registered codec. */
 export function listCodecs(): string[] {
-  return [...new Set([...factories.keys(), ...loaders.keys()])].sort();
+  return [...new Set([...factories.keys(), ...loaders.keys(), ...Object.keys(builtinLoaders)])].sort();
 }
 
 /**
@@ -34,7 +43,7 @@ export async function getCodec(config: CodecConfig): Promise<Codec> {
   }
   let factory = factories.get(config.id);
   if (!factory) {
-    const loader = loaders.get(config.id);
+    const loader = loaders.get(config.id) ?? (Object.hasOwn(builtinLoaders, config.id) ? builtinLoaders[config.id] : undefined);
     if (!loader) throw new CodecError(`unknown codec id '${config.id}' (known: ${listCodecs().join(", ")})`);
     factory = await loader();
     factories.set(config.id, factory);

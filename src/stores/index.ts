@@ -11,3 +11,4 @@ export { DirectoryStore, type DirectoryStoreOptions, type DirectoryStoreDescript
 export { NestedDirectoryStore } from "./nested.ts";
 export { asStore, storeFromDescriptor, type StoreLike } from "./adapt.ts";
 export { LRUStoreCache } from "./lru-cache.ts";
+export { N5Store, invertChunkKey } from "./n5.ts";

@@ -95,6 +95,11 @@ export interface StoreCapabilities {
    * `dimension_separator` is read with (zarr-python's store `_dimension_separator`).
    */
   dimensionSeparator?: "." | "/";
+  /**
+   * The store rewrites metadata on the way in and out (N5's attributes.json), so an array created
+   * on it must be reopened from what the store gives back rather than from the metadata written.
+   */
+  translatesMetadata?: boolean;
   /** How to reopen this store elsewhere (a worker thread). */
   descriptor?(): StoreDescriptor;
 }
