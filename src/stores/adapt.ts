@@ -8,6 +8,7 @@ import { ZarrError } from "../errors.ts";
 import { DirectoryStore, type DirectoryStoreDescriptor } from "./directory.ts";
 import { NestedDirectoryStore } from "./nested.ts";
 import type { Store } from "./store.ts";
+import { storeFromUrl, type UrlStoreOptions } from "./url.ts";
 
 /** Anything {@link asStore} accepts. */
 export type StoreLike = Store | Map<string, Uint8Array> | string | URL;
@@ -22,15 +23,13 @@ function isStore(x: unknown): x is Store {
  * ceremony: a {@link Store} (returned as is), a plain `Map<string, Uint8Array>` (returned as is: a
  * `Map` already satisfies the contract, and handing it back unwrapped means the caller's `Map` sees
  * every write; its keys are not normalized or checked, which is harmless as nothing touches disk),
- * or a file-system path (string or `file:` URL), opened as a {@link DirectoryStore}.
- * @throws {ZarrError} for anything else, or a non-`file:` URL.
+ * or a path or URL (string or `URL`), opened by {@link storeFromUrl}: a directory, an `.n5` or `.zip`
+ * path, `file://`, `http(s)://`, `s3://`, `abfs://`, or a chain such as `simplecache::s3://...`.
+ * @throws {ZarrError} for anything else, or an unknown URL scheme.
  */
-export function asStore(x: StoreLike): Store {
-  if (typeof x === "string") return new DirectoryStore(x);
-  if (x instanceof URL) {
-    if (x.protocol !== "file:") throw new ZarrError(`cannot open a store from URL ${x.href}: only file: URLs are supported`);
-    return new DirectoryStore(fileURLToPath(x));
-  }
+export function asStore(x: StoreLike, opts: UrlStoreOptions = {}): Store {
+  if (typeof x === "string") return storeFromUrl(x, opts);
+  if (x instanceof URL) return x.protocol === "file:" ? storeFromUrl(fileURLToPath(x), opts) : storeFromUrl(x.href, opts);
   if (x instanceof Map) return x as Store;
   if (isStore(x)) return x;
   throw new ZarrError(

@@ -12,3 +12,6 @@ export { NestedDirectoryStore } from "./nested.ts";
 export { asStore, storeFromDescriptor, type StoreLike } from "./adapt.ts";
 export { LRUStoreCache } from "./lru-cache.ts";
 export { N5Store, invertChunkKey } from "./n5.ts";
+export { storeFromUrl, registerUrlScheme, isUrlLike, type StorageOptions, type UrlStoreOptions } from "./url.ts";
+export { DiskCacheStore, type DiskCacheOptions } from "./disk-cache.ts";
+export { LazyStore } from "./lazy.ts";
