@@ -298,7 +298,7 @@ function resultsMarkdown(rows: Row[], meta: { pyVersions: Record<string, any> | 
   for (const w of workloads) L.push(`- **${w.id}**: ${w.title}`);
   L.push(
     "",
-    "- Ops on W1–W4: `write` (create + write the whole array from memory into a fresh DirectoryStore), `read` (open + read whole), `read_into` (open + `get(null, { out })` / zarr-python `get_basic_selection(out=)` into a preallocated, pre-faulted array), `read_row` / `read_col` (open + one row / column through the middle).",
+    "- Ops on W1–W5: `write` (create + write the whole array from memory into a fresh DirectoryStore), `read` (open + read whole), `read_into` (open + `get(null, { out })` / zarr-python `get_basic_selection(out=)` into a preallocated, pre-faulted array), `read_row` / `read_col` (open + one row / column through the middle).",
     "- zarr-python writes each shared input once, untimed; every implementation reads those same files, so reads compare decoders on identical bytes. Each write goes to the implementation's own directory and is then read back and compared with the expected data by zarr-python (`checked`); reads check sample values.",
     "- Each (implementation, workload, op) runs in a fresh child process. `read_row` / `read_col` get one untimed warm-up call (WASM codec set-up, JIT). The data dir lives under os.tmpdir() and is removed at the end.",
     "- zarrita's `create` writes only Zarr v3, so its write writes the same v2 `.zarray` JSON zarr-python would and fills chunks with `zarr.set`. zarr.js ships no filesystem store: a small `AsyncStore` over node:fs is used. zarr.js registers no zstd codec, so W2 is n/a for it.",

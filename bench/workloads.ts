@@ -75,6 +75,15 @@ export const WORKLOADS: Workload[] = [
     dtype: "<f8", shape: [4000, 4000], chunks: [500, 500], compressor: BLOSC_LZ4, data: "normal", row: 2000, col: 2000,
   },
   {
+    kind: "array", id: "W5", title: "float64 normal (1000,1000) in tiny (10,10) chunks, Blosc(lz4,5,SHUFFLE)",
+    dtype: "<f8", shape: [1000, 1000], chunks: [10, 10], compressor: BLOSC_LZ4, data: "normal", row: 500, col: 500,
+  },
+  {
+    kind: "rechunk", id: "W6", title: "tiny chunks: plain copy of int32 (1000,1000) from (1000,1) to (1,1000) chunks, Blosc(lz4,5,SHUFFLE)",
+    dtype: "<i4", shape: [1000, 1000], sourceChunks: [1000, 1], targetChunks: [1, 1000], compressor: BLOSC_LZ4,
+    budget: 256 * 2 ** 20,
+  },
+  {
     kind: "append", id: "APPEND", title: "append 1M rows x 100 f4 in 1000-row slabs, chunks (10000,100), Blosc(lz4,5,SHUFFLE)",
     dtype: "<f4", rows: 1_000_000, width: 100, slab: 1000, chunkRows: 10_000, compressor: BLOSC_LZ4,
   },

@@ -10,6 +10,7 @@ import { dtypeName } from "./dtype/dtype.ts";
 import { ZarrError } from "./errors.ts";
 import { ZarrGroup, openGroup, type TreeView } from "./group.ts";
 import { asStore, type StoreLike } from "./stores/adapt.ts";
+import { capabilitiesOf } from "./stores/store.ts";
 import { ConsolidatedMetadataStore, buildConsolidatedMetadata } from "./stores/consolidated.ts";
 import { compareKeys, normalizeStoragePath } from "./stores/keys.ts";
 import type { Store } from "./stores/store.ts";
@@ -206,10 +207,14 @@ async function copyRec(log: (l: string) => void, source: ZarrArray | ZarrGroup, 
       log(`copy ${label}`);
       if (!o.dryRun) {
         if (exists) await dest!.delete(name);
-        const ds = await dest!.createDataset(name, {
-          shape: source.shape, dtype: source.dtype, chunks: source.chunks, compressor: source.compressor,
-          filters: source.filters, order: source.order, fillValue: source.fillValue,
-        });
+        // As zarr-python: zarr → zarr preserves compression; h5py → zarr uses zarr's defaults.
+        const foreign = capabilitiesOf(source.store).foreignFormat !== undefined;
+        const ds = await dest!.createDataset(name, foreign
+          ? { shape: source.shape, dtype: source.dtype, chunks: source.chunks, fillValue: source.fillValue }
+          : {
+              shape: source.shape, dtype: source.dtype, chunks: source.chunks, compressor: source.compressor,
+              filters: source.filters, order: source.order, fillValue: source.fillValue,
+            });
         const shape = ds.shape, chunks = ds.chunks;
         const offsets = (d: number): number[][] => {
           if (d === shape.length) return [[]];

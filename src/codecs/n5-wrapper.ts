@@ -15,6 +15,7 @@ import { parseDtype } from "../dtype/dtype.ts";
 import { CodecError } from "../errors.ts";
 import type { ChunkContext, Codec, CodecConfig } from "./codec.ts";
 import { getCodec } from "./registry.ts";
+import { padToChunk } from "../util/pad.ts";
 
 /** The configuration zarr-python's N5Store synthesizes in `.zarray`. */
 export interface N5WrapperOptions {
@@ -95,32 +96,6 @@ function swapInPlace(bytes: Uint8Array, width: number): void {
   }
 }
 
-/** Copy a C-order block of shape `shape` into the top corner of a zeroed C-order chunk of `full`. */
-function padBlock(block: Uint8Array, shape: readonly number[], full: readonly number[], itemsize: number): Uint8Array {
-  const out = new Uint8Array(full.reduce((a, b) => a * b, 1) * itemsize);
-  const nd = full.length;
-  if (shape.some((n) => n === 0)) return out;
-  const rowBytes = shape[nd - 1] * itemsize;
-  const fullStrides = new Array<number>(nd);
-  let s = itemsize;
-  for (let i = nd - 1; i >= 0; i--) {
-    fullStrides[i] = s;
-    s *= full[i];
-  }
-  const idx = new Array<number>(Math.max(0, nd - 1)).fill(0);
-  const rows = shape.slice(0, -1).reduce((a, b) => a * b, 1);
-  for (let r = 0, src = 0; r < rows; r++, src += rowBytes) {
-    let dst = 0;
-    for (let d = 0; d < nd - 1; d++) dst += idx[d] * fullStrides[d];
-    out.set(block.subarray(src, src + rowBytes), dst);
-    for (let d = nd - 2; d >= 0; d--) {
-      if (++idx[d] < shape[d]) break;
-      idx[d] = 0;
-    }
-  }
-  return out;
-}
-
 /** zarr-python's `N5ChunkWrapper`: N5 block headers and big-endian elements around an inner codec. */
 export class N5ChunkWrapper implements Codec {
   /** The numcodecs id. */
@@ -194,7 +169,7 @@ export class N5ChunkWrapper implements Codec {
     bytes = bytes.buffer === data.buffer ? bytes.slice() : bytes;
     swapInPlace(bytes, this.#itemsize);
     if (h.shape.every((n, i) => n === this.chunkShape[i])) return bytes;
-    return padBlock(bytes, h.shape, this.chunkShape, this.#itemsize);
+    return padToChunk(bytes, h.shape, this.chunkShape, this.#itemsize);
   }
 
   /** Exactly zarr-python's `get_config()`. */

@@ -15,3 +15,4 @@ export { N5Store, invertChunkKey } from "./n5.ts";
 export { storeFromUrl, registerUrlScheme, isUrlLike, type StorageOptions, type UrlStoreOptions } from "./url.ts";
 export { DiskCacheStore, type DiskCacheOptions } from "./disk-cache.ts";
 export { LazyStore } from "./lazy.ts";
+export { HDF5Store } from "./hdf5.ts";

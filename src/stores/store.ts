@@ -100,6 +100,11 @@ export interface StoreCapabilities {
    * on it must be reopened from what the store gives back rather than from the metadata written.
    */
   translatesMetadata?: boolean;
+  /**
+   * The store presents another format as zarr (an HDF5 file): copying from it gives new arrays
+   * zarr's default compressor and order, as zarr-python does when copying from h5py.
+   */
+  foreignFormat?: "hdf5";
   /** How to reopen this store elsewhere (a worker thread). */
   descriptor?(): StoreDescriptor;
 }
