@@ -37,7 +37,8 @@ function abortReason(signal: AbortSignal): unknown {
  * `store` seen through `signal` and `meter`: `get`, `getRange`, `has` and `set` throw the signal's
  * reason (an `AbortError`) once it is aborted; deletes still go through so cleanups can run. Other
  * members (listing, `storeType`, capabilities) are forwarded, with the methods bound to the original
- * store so stores with private fields keep working. A declared local-file capability is checked too.
+ * store so stores with private fields keep working. A declared local-file capability is hidden, so chunks
+ * cannot bypass the checks.
  * Optional artificial latency (`delayMs` per read and write) exists for testing cancellation.
  * @example
  * const ac = new AbortController();
@@ -92,17 +93,14 @@ export function guardStore<S extends Store>(store: S, signal: AbortSignal, meter
       return (store.has as Function).call(store, key, { ...opts, signal });
     };
   }
+  // A local-file capability would let a native codec backend read and write chunk files behind
+  // `get`/`set`; hide it so every chunk goes through the checks and the counts above.
   const caps = store.capabilities;
   if (caps?.localFile) {
-    const lf = caps.localFile;
-    wrapped.capabilities = {
-      ...caps,
-      localFile: {
-        readPath: (key: string) => (check(), lf.readPath(key)),
-        prepareWrite: (key: string) => (check(), lf.prepareWrite(key)),
-      },
-    };
+    const { localFile: _hidden, ...rest } = caps;
+    wrapped.capabilities = rest;
   }
+  wrapped.filePath = undefined; // the transitional form of the same capability
   return new Proxy(store as object, {
     get(t, prop) {
       if (typeof prop === "string" && prop in wrapped) return wrapped[prop];

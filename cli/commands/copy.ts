@@ -70,7 +70,7 @@ export async function copyCommand(ctx: CliContext, srcTarget: string, dstTarget:
     const destIsGroup = await containsGroup(store, dst.path);
     if (destIsGroup || dst.path === "") {
       const destGroup = await openGroup(store, { mode: "a", path: dst.path });
-      const name = o.name ?? source.basename ?? undefined;
+      const name = o.name ?? (source.basename || undefined);
       if (name === undefined) {
         if (!(source instanceof ZarrGroup)) throw new UsageError(`${srcTarget} is an array at a store root; give --name for the copy`);
         result = await copyAll(source, destGroup, opts);
