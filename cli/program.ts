@@ -35,7 +35,11 @@ Exit codes: 0 ok, 1 damage found or the operation failed, 2 usage error, 130 int
  * Build the commander program. Each action stores its exit code through `setCode`.
  * @internal exported for tests and for embedding
  */
-export function buildProgram(getCtx: (cmd: Command) => CliContext, setCode: (code: number | Promise<number>) => void): Command {
+export function buildProgram(
+  getCtx: (cmd: Command) => CliContext,
+  setCode: (code: number | Promise<number>) => void,
+  io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream } = process,
+): Command {
   const program = new Command("zarrflow")
     .description("Inspect, create, copy, rechunk and verify Zarr v2 stores (zarr-python 2.x compatible).")
     .addHelpText("after", PATH_HELP)
@@ -45,7 +49,7 @@ export function buildProgram(getCtx: (cmd: Command) => CliContext, setCode: (cod
     .option("--debug", "show stack traces of failures")
     .showHelpAfterError("(run 'zarrflow --help' for usage)")
     .exitOverride()
-    .configureOutput({});
+    .configureOutput({ writeOut: (t) => void io.stdout.write(t), writeErr: (t) => void io.stderr.write(t) });
   const pathOpt = () => new Option("--path <node>", "path of the node inside the store (PATH is then the store root)");
   const act = (fn: (ctx: CliContext, ...args: any[]) => Promise<number>) => function (this: Command, ...args: unknown[]) {
     const cmd = args[args.length - 1] as Command;
@@ -100,7 +104,10 @@ export function buildProgram(getCtx: (cmd: Command) => CliContext, setCode: (cod
   program.command("verify").description("decode every stored chunk and report damaged keys (exit 1 on damage)").argument("<PATH>").addOption(pathOpt())
     .option("--concurrency <n>", "chunks checked at once", "8")
     .action(act((ctx, p, o) => verifyCommand(ctx, p, o)));
-  for (const c of program.commands) c.exitOverride().showHelpAfterError(`(run 'zarrflow ${c.name()} --help' for usage)`);
+  for (const c of program.commands) {
+    c.exitOverride().showHelpAfterError(`(run 'zarrflow ${c.name()} --help' for usage)`)
+      .configureOutput({ writeOut: (t) => void io.stdout.write(t), writeErr: (t) => void io.stderr.write(t) });
+  }
   return program;
 }
 
@@ -124,6 +131,7 @@ export async function run(argv: string[], env: RunEnv = { stdout: process.stdout
     (code) => {
       pending = Promise.resolve(code);
     },
+    env,
   );
   const interrupt = () => {
     if (ac.signal.aborted) return;

@@ -3,6 +3,7 @@
  * terminal, plain progress lines otherwise (logs, CI, pipes), nothing with `--quiet`.
  * @module
  */
+/// <reference path="./cli-progress.d.ts" />
 import cliProgress from "cli-progress";
 
 /** One progress observation. `total` may be unknown (null). */

@@ -74,7 +74,8 @@ export async function rechunkCommand(ctx: CliContext, srcTarget: string, dstTarg
       },
     });
     progress.update({ done: 0, total: plan.stages.reduce((a, s) => a + s.regions, 0), bytes: 0 });
-    await ReadableStream.from([source]).pipeTo(op.sink, { signal: ctx.signal });
+    const input = new ReadableStream<ZarrArray>({ start: (c) => (c.enqueue(source), c.close()) });
+    await input.pipeTo(op.sink, { signal: ctx.signal });
     await op.done;
     completed = !ctx.signal.aborted;
   } finally {
