@@ -16,6 +16,7 @@ export { JSONCodec, type JSONCodecOptions } from "./json.ts";
 export { JSONCodec as JSON } from "./json.ts";
 export { MsgPack, type MsgPackOptions } from "./msgpack.ts";
 export { ObjectCategorize, type ObjectCategorizeOptions } from "./categorize.ts";
+export { Pickle, unpickle, type PickleOptions } from "./pickle.ts"; // registers the read-only, safe Pickle codec
 
 /** Register the object codecs (run on import; exported to restore the defaults). */
 export function registerObjectCodecs(): void {

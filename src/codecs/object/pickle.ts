@@ -1,0 +1,450 @@
+/**
+ * numcodecs `Pickle` (id `pickle`), read-only and safe: a small pickle virtual machine that builds
+ * values from the opcodes of protocols 2–5 without ever running code. numcodecs pickles the whole
+ * object chunk (`pickle.dumps(chunk)`), so a chunk is a pickled numpy object array:
+ * `numpy.core.multiarray._reconstruct(numpy.ndarray, (0,), b'b')` + BUILD with the shape, the dtype
+ * and the list of elements.
+ *
+ * Values map as follows: `None` → `null`, `bool` → boolean, `int` → number when it is a safe integer
+ * (|n| ≤ 2^53 − 1), else `bigint`; `float` → number; `str` → string; `bytes` and `bytearray` →
+ * `Uint8Array`; `list` and `tuple` → arrays; `dict` → a plain object when every key is a string,
+ * else a `Map`; `set`/`frozenset` → `Set`; numpy scalars of plain dtypes (bool, int, uint, float,
+ * complex as `[re, im]`, `S`, `U`) → the same JS values as their Python counterparts; numpy arrays of
+ * those dtypes or of object dtype → {@link NDArray}.
+ *
+ * The only globals it resolves are numpy's array, dtype and scalar reconstructors, `set`,
+ * `frozenset`, `bytes`, `bytearray` and `_codecs.encode` (how protocol 2 spells bytes). Any other global —
+ * `os.system`, `builtins.eval`, a user class — and any other opcode is refused with a
+ * {@link CodecError} naming it, before anything is called. Writing pickles is refused unless the
+ * codec is built with `allowWrite: true`.
+ * @module
+ */
+import { CodecError } from "../../errors.ts";
+import { parseDtype, type DType } from "../../dtype/dtype.ts";
+import { byteswapInPlace, decodeRawElement, swapWidth, viewBytes } from "../../dtype/elements.ts";
+import { NDArray } from "../../ndarray/ndarray.ts";
+import { fStrides, product } from "../../ndarray/strided.ts";
+import type { ChunkContext, CodecConfig } from "../codec.ts";
+import { registerCodec } from "../registry.ts";
+import { bytesNotSupported, checkCount, checkObjectConfig, fromNested, type ObjectCodec, type ObjectLayout } from "./object-codec.ts";
+
+const NAME = "Pickle";
+
+/** Opcode names, for messages about opcodes this decoder refuses. */
+const OPCODE_NAMES: Record<number, string> = {
+  0x28: "MARK", 0x2e: "STOP", 0x30: "POP", 0x31: "POP_MARK", 0x32: "DUP", 0x46: "FLOAT", 0x49: "INT", 0x4a: "BININT",
+  0x4b: "BININT1", 0x4c: "LONG", 0x4d: "BININT2", 0x4e: "NONE", 0x50: "PERSID", 0x51: "BINPERSID", 0x52: "REDUCE",
+  0x53: "STRING", 0x54: "BINSTRING", 0x55: "SHORT_BINSTRING", 0x56: "UNICODE", 0x58: "BINUNICODE", 0x61: "APPEND",
+  0x62: "BUILD", 0x63: "GLOBAL", 0x64: "DICT", 0x7d: "EMPTY_DICT", 0x65: "APPENDS", 0x67: "GET", 0x68: "BINGET",
+  0x69: "INST", 0x6a: "LONG_BINGET", 0x6c: "LIST", 0x5d: "EMPTY_LIST", 0x6f: "OBJ", 0x70: "PUT", 0x71: "BINPUT",
+  0x72: "LONG_BINPUT", 0x73: "SETITEM", 0x74: "TUPLE", 0x29: "EMPTY_TUPLE", 0x75: "SETITEMS", 0x47: "BINFLOAT",
+  0x80: "PROTO", 0x81: "NEWOBJ", 0x82: "EXT1", 0x83: "EXT2", 0x84: "EXT4", 0x85: "TUPLE1", 0x86: "TUPLE2",
+  0x87: "TUPLE3", 0x88: "NEWTRUE", 0x89: "NEWFALSE", 0x8a: "LONG1", 0x8b: "LONG4", 0x42: "BINBYTES",
+  0x43: "SHORT_BINBYTES", 0x8c: "SHORT_BINUNICODE", 0x8d: "BINUNICODE8", 0x8e: "BINBYTES8", 0x8f: "EMPTY_SET",
+  0x90: "ADDITEMS", 0x91: "FROZENSET", 0x92: "NEWOBJ_EX", 0x93: "STACK_GLOBAL", 0x94: "MEMOIZE", 0x95: "FRAME",
+  0x96: "BYTEARRAY8", 0x97: "NEXT_BUFFER", 0x98: "READONLY_BUFFER",
+};
+
+/** A global the pickle names, resolved to one of the few this decoder knows. */
+class PyGlobal {
+  constructor(readonly module: string, readonly name: string) {}
+  get qualname(): string {
+    return `${this.module}.${this.name}`;
+  }
+}
+
+/** A numpy dtype under construction (`numpy.dtype(...)` then BUILD with its state). */
+class PendingDtype {
+  dtype: DType | null = null;
+  constructor(readonly typestr: string) {}
+}
+
+/** A numpy array under construction (`_reconstruct(...)` then BUILD with its state). */
+class PendingArray {
+  value: NDArray | null = null;
+}
+
+const MARK = Symbol("mark");
+const ALLOWED = new Set([
+  "numpy.core.multiarray._reconstruct", "numpy._core.multiarray._reconstruct", "numpy.ndarray", "numpy.dtype",
+  "numpy.core.multiarray.scalar", "numpy._core.multiarray.scalar", "numpy.core.numeric._frombuffer", "numpy._core.numeric._frombuffer",
+  "builtins.set", "builtins.frozenset", "builtins.bytearray", "__builtin__.set", "__builtin__.frozenset", "__builtin__.bytearray",
+  "builtins.bytes", "__builtin__.bytes", "_codecs.encode",
+]);
+
+function fail(msg: string): never {
+  throw new CodecError(`${NAME}: ${msg}`);
+}
+
+function safeInt(v: bigint): number | bigint {
+  return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
+}
+
+/** A value going into a user-visible container: built arrays and dtypes resolved, globals refused. */
+function unwrap(v: unknown): unknown {
+  if (v instanceof PendingArray) return v.value ?? fail("a numpy array was used before its state was set (BUILD)");
+  if (v instanceof PendingDtype) return v.dtype ?? fail(`numpy dtype '${v.typestr}' was used before its state was set (BUILD)`);
+  if (v instanceof PyGlobal) fail(`global '${v.qualname}' may only be called, not stored`);
+  return v;
+}
+
+/** A tuple item (maybe a reduce argument or a state): dtypes and globals stay as they are. */
+function unwrapArg(v: unknown): unknown {
+  return v instanceof PendingArray ? unwrap(v) : v;
+}
+
+function dtypeOf(v: unknown, what: string): DType {
+  const d = v instanceof PendingDtype ? v.dtype : null;
+  if (!d) fail(`${what} must be a numpy dtype`);
+  return d;
+}
+
+function asBytesArg(v: unknown, what: string): Uint8Array {
+  if (v instanceof Uint8Array) return v;
+  fail(`${what} must be bytes`);
+}
+
+/** Plain dtypes only: bool, int, uint, float, complex, bytes, str and object. */
+function buildDtype(p: PendingDtype, state: unknown): DType {
+  if (!Array.isArray(state) || state.length < 8) fail(`invalid state for numpy dtype '${p.typestr}'`);
+  const [version, byteorder, subarray, names, fields] = state as unknown[];
+  if (version !== 3) fail(`numpy dtype '${p.typestr}' (state version ${String(version)}) is not a plain dtype; only bool, int, uint, float, complex, S, U and object dtypes are supported`);
+  if (subarray !== null || names !== null || fields !== null) fail(`structured or subarray numpy dtype '${p.typestr}' is not supported`);
+  const kind = p.typestr[0];
+  if (!"biufcSUO".includes(kind)) fail(`numpy dtype '${p.typestr}' is not supported`);
+  const order = byteorder === ">" ? ">" : kind === "O" || kind === "S" || kind === "b" || /^[iu]1$/.test(p.typestr) ? "|" : "<";
+  const spec = kind === "O" ? "|O" : kind === "b" ? "|b1" : order + p.typestr;
+  try {
+    return parseDtype(spec);
+  } catch (e) {
+    fail(`numpy dtype '${spec}': ${(e as Error).message}`);
+  }
+}
+
+/** An NDArray from raw bytes in the dtype's stored byte order, C or F memory order. */
+function arrayFromBytes(dt: DType, shape: number[], raw: Uint8Array, fortran: boolean): NDArray {
+  const n = product(shape);
+  if (raw.byteLength !== n * dt.itemsize) fail(`array data is ${raw.byteLength} bytes, expected ${n * dt.itemsize} for shape (${shape.join(", ")}) of '${dt.str}'`);
+  const bytes = raw.slice();
+  const w = swapWidth(dt);
+  if (w) byteswapInPlace(bytes, w);
+  return new NDArray(viewBytes(dt, bytes), shape, dt, fortran ? fStrides(shape) : undefined);
+}
+
+function scalarFrom(dt: DType, raw: Uint8Array): unknown {
+  if (dt.kind === "O") fail("numpy object scalars are not supported");
+  if (dt.kind === "U" || dt.kind === "S") {
+    // numpy stores only the used length of a str_/bytes_ scalar; pad to the itemsize.
+    const padded = new Uint8Array(Math.max(dt.itemsize, raw.byteLength));
+    padded.set(raw);
+    raw = padded;
+  } else if (raw.byteLength !== dt.itemsize) fail(`numpy scalar of '${dt.str}' has ${raw.byteLength} bytes`);
+  const v = decodeRawElement(dt, raw, 0);
+  return typeof v === "bigint" ? safeInt(v) : v;
+}
+
+function toShape(v: unknown): number[] {
+  if (!Array.isArray(v) || v.some((d) => typeof d !== "number" || !Number.isInteger(d) || d < 0)) fail(`invalid array shape ${String(v)}`);
+  return v as number[];
+}
+
+/** Call one of the allowed globals. */
+function callGlobal(g: PyGlobal, args: unknown[]): unknown {
+  const name = g.name;
+  if (g.module.startsWith("numpy")) {
+    if (name === "_reconstruct") {
+      if (!(args[0] instanceof PyGlobal) || args[0].qualname !== "numpy.ndarray") fail("_reconstruct may only build numpy.ndarray");
+      return new PendingArray();
+    }
+    if (name === "dtype") {
+      if (typeof args[0] !== "string") fail("numpy.dtype needs a type string");
+      return new PendingDtype(args[0]);
+    }
+    if (name === "scalar") return scalarFrom(dtypeOf(args[0], "scalar's first argument"), asBytesArg(args[1], "scalar's data"));
+    if (name === "_frombuffer") {
+      const [buf, dt, shape, order] = args;
+      return arrayFromBytes(dtypeOf(dt, "_frombuffer's dtype"), toShape(shape), asBytesArg(buf, "_frombuffer's buffer"), order === "F");
+    }
+  }
+  if (name === "set" || name === "frozenset") {
+    if (args.length > 1 || (args.length === 1 && !Array.isArray(args[0]))) fail(`${g.qualname} needs a list`);
+    return new Set((args[0] as unknown[] | undefined) ?? []);
+  }
+  if (name === "bytearray" || name === "bytes" || name === "encode") {
+    if (args.length === 0 && name !== "encode") return new Uint8Array(0);
+    if (args[0] instanceof Uint8Array) return args[0].slice();
+    if (typeof args[0] === "string" && (args[1] === "latin1" || args[1] === "latin-1")) {
+      const s = args[0];
+      const out = new Uint8Array(s.length);
+      for (let i = 0; i < s.length; i++) {
+        const c = s.charCodeAt(i);
+        if (c > 255) fail(`${g.qualname}: character beyond latin-1`);
+        out[i] = c;
+      }
+      return out;
+    }
+    fail(`${g.qualname} with these arguments is not supported`);
+  }
+  fail(`global '${g.qualname}' is not allowed`);
+}
+
+/** The state of `_reconstruct`'s array: (version, shape, dtype, is_fortran, data-or-list). */
+function buildArray(p: PendingArray, state: unknown): void {
+  if (!Array.isArray(state) || state.length !== 5) fail("invalid numpy array state");
+  const [, shapeV, dtV, fortran, data] = state as unknown[];
+  const shape = toShape(shapeV);
+  const dt = dtypeOf(dtV, "array state's dtype");
+  if (dt.kind === "O") {
+    if (!Array.isArray(data) || data.length !== product(shape)) fail(`object array state must list ${product(shape)} elements`);
+    // numpy lists object elements in C order whatever the memory order.
+    p.value = new NDArray(data.slice(), shape, dt);
+  } else {
+    p.value = arrayFromBytes(dt, shape, asBytesArg(data, "array state's data"), fortran === true);
+  }
+}
+
+/**
+ * Unpickle `bytes` safely (see the module note for what is supported and how values map). No
+ * code runs: the few allowed globals are interpreted, everything else is refused.
+ * @throws {CodecError} naming the refused opcode or global, or describing the malformed input.
+ * @example
+ * unpickle(pythonPickleBytes); // e.g. NDArray of dtype |O for a numcodecs Pickle chunk
+ */
+export function unpickle(bytes: Uint8Array): unknown {
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const utf8 = new TextDecoder("utf-8");
+  let pos = 0;
+  const stack: unknown[] = [];
+  const marks: number[] = [];
+  const memo = new Map<number, unknown>();
+  const need = (n: number) => {
+    if (n < 0 || pos + n > bytes.length) fail(`truncated pickle: need ${n} bytes at offset ${pos}`);
+  };
+  const u8 = () => (need(1), bytes[pos++]);
+  const u32 = () => (need(4), (pos += 4), dv.getUint32(pos - 4, true));
+  const u64 = () => {
+    need(8);
+    const v = dv.getBigUint64(pos, true);
+    pos += 8;
+    if (v > BigInt(bytes.length)) fail(`truncated pickle: length ${v} at offset ${pos - 8}`);
+    return Number(v);
+  };
+  const take = (n: number) => (need(n), (pos += n), bytes.subarray(pos - n, pos));
+  const pop = () => (stack.length ? stack.pop() : fail(`stack underflow at offset ${pos - 1}`));
+  const popMark = (forTuple = false) => {
+    const m = marks.pop();
+    if (m === undefined) fail(`MARK expected before offset ${pos - 1}`);
+    return stack.splice(m).map(forTuple ? unwrapArg : unwrap);
+  };
+  const top = () => (stack.length ? stack[stack.length - 1] : fail(`stack underflow at offset ${pos - 1}`));
+  const long = (raw: Uint8Array) => {
+    let v = 0n;
+    for (let i = raw.length - 1; i >= 0; i--) v = (v << 8n) | BigInt(raw[i]);
+    if (raw.length && raw[raw.length - 1] & 0x80) v -= 1n << BigInt(raw.length * 8);
+    return safeInt(v);
+  };
+  const setItems = (d: unknown, items: unknown[]) => {
+    if (items.length % 2) fail("odd number of dict items");
+    if (d instanceof Map) for (let i = 0; i < items.length; i += 2) d.set(items[i], items[i + 1]);
+    else if (d !== null && typeof d === "object" && !Array.isArray(d)) {
+      for (let i = 0; i < items.length; i += 2) {
+        if (typeof items[i] !== "string") {
+          // A non-string key: the dict becomes a Map (see the module note). Replace it where it is.
+          fail("internal: dict with non-string keys must be a Map");
+        }
+        Object.defineProperty(d, items[i] as string, { value: items[i + 1], enumerable: true, writable: true, configurable: true });
+      }
+    } else fail("SETITEM(S) on something that is not a dict");
+  };
+  const asDict = (items: unknown[]) => {
+    const allStr = items.every((k, i) => i % 2 === 1 || typeof k === "string");
+    const d: unknown = allStr ? {} : new Map();
+    setItems(d, items);
+    return d;
+  };
+  for (;;) {
+    const at = pos;
+    const op = u8();
+    switch (op) {
+      case 0x80: { const p = u8(); if (p < 2 || p > 5) fail(`pickle protocol ${p} is not supported (2 to 5 are)`); break; } // PROTO
+      case 0x95: u64(); break; // FRAME: frames are just a hint for buffering
+      case 0x2e: { // STOP
+        if (stack.length !== 1) fail(`STOP with ${stack.length} items on the stack`);
+        return unwrap(stack[0]);
+      }
+      case 0x28: marks.push(stack.length); break; // MARK
+      case 0x30: pop(); break; // POP
+      case 0x31: popMark(); break; // POP_MARK
+      case 0x32: stack.push(top()); break; // DUP
+      case 0x94: memo.set(memo.size, top()); break; // MEMOIZE
+      case 0x71: memo.set(u8(), top()); break; // BINPUT
+      case 0x72: memo.set(u32(), top()); break; // LONG_BINPUT
+      case 0x68: case 0x6a: { // BINGET, LONG_BINGET
+        const k = op === 0x68 ? u8() : u32();
+        if (!memo.has(k)) fail(`memo key ${k} missing at offset ${at}`);
+        stack.push(memo.get(k));
+        break;
+      }
+      case 0x4e: stack.push(null); break;
+      case 0x88: stack.push(true); break;
+      case 0x89: stack.push(false); break;
+      case 0x4a: need(4); stack.push(dv.getInt32(pos, true)); pos += 4; break; // BININT
+      case 0x4b: stack.push(u8()); break; // BININT1
+      case 0x4d: need(2); stack.push(dv.getUint16(pos, true)); pos += 2; break; // BININT2
+      case 0x8a: stack.push(long(take(u8()))); break; // LONG1
+      case 0x8b: stack.push(long(take(u32()))); break; // LONG4
+      case 0x47: need(8); stack.push(dv.getFloat64(pos, false)); pos += 8; break; // BINFLOAT
+      case 0x8c: stack.push(utf8.decode(take(u8()))); break; // SHORT_BINUNICODE
+      case 0x58: stack.push(utf8.decode(take(u32()))); break; // BINUNICODE
+      case 0x8d: stack.push(utf8.decode(take(u64()))); break; // BINUNICODE8
+      case 0x43: stack.push(take(u8()).slice()); break; // SHORT_BINBYTES
+      case 0x42: stack.push(take(u32()).slice()); break; // BINBYTES
+      case 0x8e: case 0x96: stack.push(take(u64()).slice()); break; // BINBYTES8, BYTEARRAY8
+      case 0x5d: stack.push([]); break; // EMPTY_LIST
+      case 0x6c: stack.push(popMark()); break; // LIST
+      case 0x61: { const v = unwrap(pop()); const l = top(); if (!Array.isArray(l)) fail("APPEND to something that is not a list"); l.push(v); break; }
+      case 0x65: { const vs = popMark(); const l = top(); if (!Array.isArray(l)) fail("APPENDS to something that is not a list"); l.push(...vs); break; }
+      case 0x29: stack.push([]); break; // EMPTY_TUPLE
+      case 0x74: stack.push(popMark(true)); break; // TUPLE
+      case 0x85: stack.push([unwrapArg(pop())]); break;
+      case 0x86: { const b = unwrapArg(pop()), a = unwrapArg(pop()); stack.push([a, b]); break; }
+      case 0x87: { const c = unwrapArg(pop()), b = unwrapArg(pop()), a = unwrapArg(pop()); stack.push([a, b, c]); break; }
+      case 0x7d: stack.push({}); break; // EMPTY_DICT
+      case 0x64: stack.push(asDict(popMark())); break; // DICT
+      case 0x73: case 0x75: { // SETITEM, SETITEMS
+        const items = op === 0x73 ? (() => { const v = unwrap(pop()), k = unwrap(pop()); return [k, v]; })() : popMark();
+        let d = top();
+        if (!(d instanceof Map) && d !== null && typeof d === "object" && !Array.isArray(d) && items.some((k, i) => i % 2 === 0 && typeof k !== "string")) {
+          // First non-string key: turn the dict into a Map (memo entries pointing at it follow).
+          const m = new Map(Object.entries(d as object));
+          for (const [k, v] of memo) if (v === d) memo.set(k, m);
+          stack[stack.length - 1] = d = m;
+        }
+        setItems(d, items);
+        break;
+      }
+      case 0x8f: stack.push(new Set()); break; // EMPTY_SET
+      case 0x90: { const vs = popMark(); const s = top(); if (!(s instanceof Set)) fail("ADDITEMS to something that is not a set"); for (const v of vs) s.add(v); break; }
+      case 0x91: stack.push(new Set(popMark())); break; // FROZENSET
+      case 0x63: case 0x93: { // GLOBAL, STACK_GLOBAL
+        let module: string, name: string;
+        if (op === 0x63) {
+          const line = () => {
+            const end = bytes.indexOf(0x0a, pos);
+            if (end < 0) fail("truncated GLOBAL");
+            const s = utf8.decode(bytes.subarray(pos, end));
+            pos = end + 1;
+            return s;
+          };
+          module = line();
+          name = line();
+        } else {
+          name = unwrap(pop()) as string;
+          module = unwrap(pop()) as string;
+          if (typeof name !== "string" || typeof module !== "string") fail("STACK_GLOBAL needs two strings");
+        }
+        const g = new PyGlobal(module, name);
+        if (!ALLOWED.has(g.qualname)) {
+          fail(`refusing to load global '${g.qualname}' (opcode ${OPCODE_NAMES[op]} at offset ${at}): only numpy arrays, dtypes and scalars, set, frozenset and bytearray can be unpickled safely`);
+        }
+        stack.push(g);
+        break;
+      }
+      case 0x52: { // REDUCE
+        const args = pop();
+        const f = pop();
+        if (!(f instanceof PyGlobal)) fail(`REDUCE at offset ${at} calls something that is not an allowed global`);
+        if (!Array.isArray(args)) fail(`REDUCE at offset ${at}: arguments must be a tuple`);
+        stack.push(callGlobal(f, args));
+        break;
+      }
+      case 0x62: { // BUILD
+        const state = unwrapArg(pop());
+        const obj = top();
+        if (obj instanceof PendingArray) buildArray(obj, state);
+        else if (obj instanceof PendingDtype) obj.dtype = buildDtype(obj, state);
+        else fail(`BUILD at offset ${at} on an object that is not a numpy array or dtype`);
+        break;
+      }
+      default:
+        fail(`opcode ${OPCODE_NAMES[op] ?? "0x" + op.toString(16).padStart(2, "0")} at offset ${at} is not supported`);
+    }
+  }
+}
+
+/** Options of {@link Pickle}. */
+export interface PickleOptions {
+  /** Pickle protocol written by numcodecs (recorded in the config). Default 5. */
+  protocol?: number;
+  /** Allow `encodeObjects` (writing pickles). Default false: writing is refused. */
+  allowWrite?: boolean;
+}
+
+/** numcodecs' Pickle codec (`pickle`): decodes safely; encoding needs `allowWrite`. */
+export class Pickle implements ObjectCodec {
+  /** The numcodecs id. */
+  static readonly codecId = "pickle";
+  /** The numcodecs id. */
+  readonly codecId = Pickle.codecId;
+  /** Always true: this is an {@link ObjectCodec}. */
+  readonly isObjectCodec = true as const;
+  /** The protocol in the config. */
+  readonly protocol: number;
+  /** Whether encoding is allowed. */
+  readonly allowWrite: boolean;
+
+  /** Build with numcodecs' parameters. */
+  constructor(options: PickleOptions = {}) {
+    this.protocol = options?.protocol ?? 5;
+    this.allowWrite = options?.allowWrite ?? false;
+    if (!Number.isInteger(this.protocol) || this.protocol < -1 || this.protocol > 5) fail(`unsupported protocol ${this.protocol}`);
+  }
+
+  /** Build from a `.zarray` filter entry; rejects unknown keys. */
+  static fromConfig(config: CodecConfig | Record<string, unknown>): Pickle {
+    const c = checkObjectConfig(config as Record<string, unknown>, Pickle.codecId, NAME, ["protocol"]);
+    return new Pickle({ protocol: c.protocol as number | undefined });
+  }
+
+  /** Refused unless built with `allowWrite: true` (then not implemented yet either). */
+  async encodeObjects(_values: unknown[], _layout?: ObjectLayout): Promise<Uint8Array> {
+    if (!this.allowWrite) fail("writing pickles is disabled (construct Pickle with { allowWrite: true } to enable it)");
+    return fail("writing pickles is not implemented");
+  }
+
+  /** Decode a chunk: a pickled numpy object array, flattened into `layout.order` (C by default). */
+  async decodeObjects(bytes: Uint8Array, count?: number, layout?: ObjectLayout): Promise<unknown[]> {
+    const v = unpickle(bytes);
+    if (!(v instanceof NDArray)) fail("a chunk must be a pickled numpy array");
+    const flat = fromNested(NAME, v.toArray(), v.shape, layout?.order ?? "C");
+    checkCount(NAME, flat.length, count);
+    return flat;
+  }
+
+  /** Not usable on bytes: throws {@link CodecError}. */
+  async encode(_data: Uint8Array, _ctx?: ChunkContext): Promise<Uint8Array> {
+    return bytesNotSupported(NAME);
+  }
+
+  /** Not usable on bytes: throws {@link CodecError}. */
+  async decode(_data: Uint8Array, _out?: Uint8Array, _ctx?: ChunkContext): Promise<Uint8Array> {
+    return bytesNotSupported(NAME);
+  }
+
+  /** The encoded stream is plain bytes. */
+  encodedDtype(_inputDtype: string): string {
+    return "|u1";
+  }
+
+  /** `{ id: "pickle", protocol }` */
+  getConfig(): CodecConfig {
+    return { id: Pickle.codecId, protocol: this.protocol };
+  }
+
+  /** `Pickle(protocol=5)` */
+  toString(): string {
+    return `Pickle(protocol=${this.protocol})`;
+  }
+}
+
+registerCodec(Pickle.codecId, (c) => Pickle.fromConfig(c));
