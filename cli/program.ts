@@ -3,6 +3,7 @@
  * `run(argv)` is the whole program; `cli/main.ts` calls it.
  * @module
  */
+import { existsSync, readFileSync } from "node:fs";
 import { Command, CommanderError, Option } from "commander";
 import { attrsCommand, catCommand, infoCommand, lsCommand, treeCommand } from "./commands/inspect.ts";
 import { consolidateCommand, createCommand } from "./commands/create.ts";
@@ -31,6 +32,18 @@ or a file:// URL. --path gives the node path separately, with PATH the store roo
 
 Exit codes: 0 ok, 1 damage found or the operation failed, 2 usage error, 130 interrupted (Ctrl-C).`;
 
+/** The package version (from package.json beside the sources, or above the compiled dist/). */
+function packageVersion(): string {
+  for (const rel of ["../package.json", "../../package.json"]) {
+    const u = new URL(rel, import.meta.url);
+    if (existsSync(u)) {
+      const pkg = JSON.parse(readFileSync(u, "utf8")) as { name?: string; version?: string };
+      if (pkg.name === "zarrflow" && pkg.version) return pkg.version;
+    }
+  }
+  return "unknown";
+}
+
 /**
  * Build the commander program. Each action stores its exit code through `setCode`.
  * @internal exported for tests and for embedding
@@ -47,6 +60,7 @@ export function buildProgram(
     .option("-q, --quiet", "no progress output")
     .option("--no-progress", "no progress bar or progress lines")
     .option("--debug", "show stack traces of failures")
+    .version(packageVersion(), "-V, --version", "print the version")
     .showHelpAfterError("(run 'zarrflow --help' for usage)")
     .exitOverride()
     .configureOutput({ writeOut: (t) => void io.stdout.write(t), writeErr: (t) => void io.stderr.write(t) });
@@ -143,13 +157,21 @@ export async function run(argv: string[], env: RunEnv = { stdout: process.stdout
     process.on("SIGINT", listener);
     return () => process.off("SIGINT", listener);
   }))(interrupt);
+  const fail = (code: number, message: string) => {
+    if (globals.json || argv.includes("--json")) env.stdout.write(JSON.stringify({ error: message, exitCode: code }) + "\n");
+    return code;
+  };
   try {
+    if (argv.length <= 2) {
+      program.outputHelp({ error: true });
+      return EXIT.USAGE;
+    }
     try {
       await program.parseAsync(argv);
     } catch (e) {
       if (e instanceof CommanderError) {
         if (e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help") return EXIT.OK;
-        return e.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
+        return e.exitCode === 0 ? EXIT.OK : fail(EXIT.USAGE, e.message);
       }
       throw e;
     }
@@ -163,16 +185,17 @@ export async function run(argv: string[], env: RunEnv = { stdout: process.stdout
     const code = await Promise.race([pending, grace]);
     if (ac.signal.aborted) {
       env.stderr.write("zarrflow: interrupted; the operation did not complete\n");
-      return EXIT.INTERRUPTED;
+      return fail(EXIT.INTERRUPTED, "interrupted");
     }
     return code;
   } catch (e) {
     if (ac.signal.aborted || isAbortError(e)) {
       env.stderr.write("zarrflow: interrupted; the operation did not complete\n");
-      return EXIT.INTERRUPTED;
+      return fail(EXIT.INTERRUPTED, "interrupted");
     }
     const c = exitCodeFor(e);
     env.stderr.write(`zarrflow: error: ${describeError(e)}\n`);
+    fail(c, describeError(e));
     if (globals.debug || argv.includes("--debug")) env.stderr.write(`${(e as Error)?.stack ?? String(e)}\n`);
     else if (c === EXIT.FAILED && !(e as Error)?.name?.endsWith("Error")) env.stderr.write("(run with --debug for details)\n");
     return c;

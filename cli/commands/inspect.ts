@@ -4,6 +4,7 @@
  */
 import { NDArray, ZarrArray, ZarrGroup, dtypeName } from "../../src/index.ts";
 import { shapeRepr, type CliContext } from "../context.ts";
+import { UsageError } from "../errors.ts";
 
 /** Common options of node commands. */
 export interface NodeOptions {
@@ -88,10 +89,16 @@ function scalarText(v: unknown): string {
   }
 }
 
+/** Arrays above this many bytes need a selection for `cat`. */
+const CAT_WHOLE_LIMIT = 256 * 2 ** 20;
+
 /** `zarrflow cat PATH [SELECTION]`: values of an array (or a numpy-style selection of it). */
 export async function catCommand(ctx: CliContext, target: string, selection: string | undefined, o: NodeOptions): Promise<number> {
   const { node } = await ctx.openArrayNode(target, o);
   const sel = selection === undefined || selection.trim() === "" ? null : selection;
+  if (sel === null && node.nbytes > CAT_WHOLE_LIMIT) {
+    throw new UsageError(`${target} holds ${node.nbytes} bytes; give a selection such as "0:10" to print part of it`);
+  }
   const r: unknown = await node.get(sel as never);
   if (ctx.json) {
     if (r instanceof NDArray) ctx.outJson({ path: node.path, selection: sel, shape: r.shape, dtype: r.dtype, data: r.toArray() });

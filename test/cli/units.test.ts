@@ -119,6 +119,15 @@ describe("run()", () => {
     assert.equal(await run(["node", "zarrflow", "--help"], env), 0);
     assert.equal(await run(["node", "zarrflow", "create", "x.zarr"], env), 2);
     assert.match(err.text(), /required option '--shape/);
+    assert.equal(await run(["node", "zarrflow"], env), 2, "no command is a usage error");
+  });
+
+  test("--json failures put the error and exit code on stdout as JSON", async () => {
+    const out = capture(), err = capture();
+    const env = { stdout: out.s, stderr: err.s, tty: false, onInterrupt: () => () => {} };
+    const missing = join(tempDir("json"), "missing.zarr");
+    assert.equal(await run(["node", "zarrflow", "info", missing, "--json"], env), 2);
+    assert.deepEqual(JSON.parse(out.text()), { error: `${missing}: no such file or directory`, exitCode: 2 });
   });
 
   test("an interruption before the work ends gives 130 and no result", async () => {
