@@ -137,6 +137,29 @@ out = [{'protocol': p, 'b64': base64.b64encode(pickle.dumps(v, protocol=p)).deco
     assert.throws(() => unpickle(Buffer.from([0x80, 0x05, 0x81, 0x2e])), /opcode NEWOBJ/);
   });
 
+  test("with allowWrite, zarrflow writes Pickle object arrays (C and F order) that zarr-python reads equal", { skip: skipWithoutZarrPython }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), "zarrflow-pickle-write-"));
+    const values: unknown[] = [
+      "a", "héllo", 1, -2.5, null, true, false, [1, "x", [null]], { k: "v", n: [1, 2] }, new Map<unknown, unknown>([[1, "one"], ["s", 2]]),
+      new Set([1, 2]), new Uint8Array([0, 255]), 2n ** 70n, -(2n ** 64n), 2 ** 40, NaN,
+      new NDArray(new Int32Array([1, 2, 3]), [3], "<i4"), new NDArray(new Float64Array([1, 2, 3, 4]), [2, 2], ">f8"),
+    ];
+    Pickle.enableWrites();
+    try {
+      for (const order of ["C", "F"] as const) {
+        const z = await create({ store: dir, path: order, shape: [6, 3], chunks: [4, 2], dtype: "|O", order, objectCodec: new Pickle({ allowWrite: true }), compressor: null });
+        await z.set(null, new NDArray(values, [6, 3], "|O"));
+      }
+    } finally {
+      Pickle.enableWrites(false);
+    }
+    const got = runPython<Record<string, unknown[]>>(PY_TAG + "out = {o: [tag(x) for x in zarr.open(inp, mode='r', path=o)[...].ravel(order='C')] for o in ('C', 'F')}", dir);
+    // zarr-python hands back inner numpy arrays in native byte order; compare values, not byte order.
+    const native = (t: unknown) => JSON.parse(JSON.stringify(t).replace(/"dtype":">/g, '"dtype":"<'));
+    assert.deepEqual(native(got.C), native(values.map(jsTag)));
+    assert.deepEqual(native(got.F), native(values.map(jsTag)));
+  });
+
   test("writing is refused unless enabled; the config round-trips", async () => {
     const codec = await getCodec({ id: "pickle", protocol: 5 });
     assert.ok(codec instanceof Pickle);

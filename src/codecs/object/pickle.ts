@@ -16,34 +16,31 @@
  * `frozenset`, `bytes`, `bytearray` and `_codecs.encode` (how protocol 2 spells bytes). Any other global —
  * `os.system`, `builtins.eval`, a user class — and any other opcode is refused with a
  * {@link CodecError} naming it, before anything is called. Writing pickles is refused unless the
- * codec is built with `allowWrite: true`.
+ * codec is built with `allowWrite: true` (`new Pickle({ allowWrite: true })`); it then writes
+ * protocol 4 pickles that Python reads.
  * @module
  */
 import { CodecError } from "../../errors.ts";
 import { parseDtype, type DType } from "../../dtype/dtype.ts";
-import { byteswapInPlace, decodeRawElement, swapWidth, viewBytes } from "../../dtype/elements.ts";
+import { byteswapInPlace, decodeRawElement, swapWidth, viewBytes, type DataArray } from "../../dtype/elements.ts";
+import { PyFloat } from "../../metadata/json.ts";
 import { NDArray } from "../../ndarray/ndarray.ts";
 import { fStrides, product } from "../../ndarray/strided.ts";
 import type { ChunkContext, CodecConfig } from "../codec.ts";
 import { registerCodec } from "../registry.ts";
-import { bytesNotSupported, checkCount, checkObjectConfig, fromNested, type ObjectCodec, type ObjectLayout } from "./object-codec.ts";
+import { bytesNotSupported, checkCount, checkObjectConfig, fromNested, toNested, type ObjectCodec, type ObjectLayout } from "./object-codec.ts";
 
 const NAME = "Pickle";
 
 /** Opcode names, for messages about opcodes this decoder refuses. */
-const OPCODE_NAMES: Record<number, string> = {
-  0x28: "MARK", 0x2e: "STOP", 0x30: "POP", 0x31: "POP_MARK", 0x32: "DUP", 0x46: "FLOAT", 0x49: "INT", 0x4a: "BININT",
-  0x4b: "BININT1", 0x4c: "LONG", 0x4d: "BININT2", 0x4e: "NONE", 0x50: "PERSID", 0x51: "BINPERSID", 0x52: "REDUCE",
-  0x53: "STRING", 0x54: "BINSTRING", 0x55: "SHORT_BINSTRING", 0x56: "UNICODE", 0x58: "BINUNICODE", 0x61: "APPEND",
-  0x62: "BUILD", 0x63: "GLOBAL", 0x64: "DICT", 0x7d: "EMPTY_DICT", 0x65: "APPENDS", 0x67: "GET", 0x68: "BINGET",
-  0x69: "INST", 0x6a: "LONG_BINGET", 0x6c: "LIST", 0x5d: "EMPTY_LIST", 0x6f: "OBJ", 0x70: "PUT", 0x71: "BINPUT",
-  0x72: "LONG_BINPUT", 0x73: "SETITEM", 0x74: "TUPLE", 0x29: "EMPTY_TUPLE", 0x75: "SETITEMS", 0x47: "BINFLOAT",
-  0x80: "PROTO", 0x81: "NEWOBJ", 0x82: "EXT1", 0x83: "EXT2", 0x84: "EXT4", 0x85: "TUPLE1", 0x86: "TUPLE2",
-  0x87: "TUPLE3", 0x88: "NEWTRUE", 0x89: "NEWFALSE", 0x8a: "LONG1", 0x8b: "LONG4", 0x42: "BINBYTES",
-  0x43: "SHORT_BINBYTES", 0x8c: "SHORT_BINUNICODE", 0x8d: "BINUNICODE8", 0x8e: "BINBYTES8", 0x8f: "EMPTY_SET",
-  0x90: "ADDITEMS", 0x91: "FROZENSET", 0x92: "NEWOBJ_EX", 0x93: "STACK_GLOBAL", 0x94: "MEMOIZE", 0x95: "FRAME",
-  0x96: "BYTEARRAY8", 0x97: "NEXT_BUFFER", 0x98: "READONLY_BUFFER",
-};
+const OPCODE_NAMES: Record<number, string> = Object.fromEntries(
+  ("28MARK 2eSTOP 30POP 31POP_MARK 32DUP 46FLOAT 49INT 4aBININT 4bBININT1 4cLONG 4dBININT2 4eNONE 50PERSID 51BINPERSID 52REDUCE " +
+    "53STRING 54BINSTRING 55SHORT_BINSTRING 56UNICODE 58BINUNICODE 61APPEND 62BUILD 63GLOBAL 64DICT 7dEMPTY_DICT 65APPENDS 67GET " +
+    "68BINGET 69INST 6aLONG_BINGET 6cLIST 5dEMPTY_LIST 6fOBJ 70PUT 71BINPUT 72LONG_BINPUT 73SETITEM 74TUPLE 29EMPTY_TUPLE 75SETITEMS " +
+    "47BINFLOAT 80PROTO 81NEWOBJ 82EXT1 83EXT2 84EXT4 85TUPLE1 86TUPLE2 87TUPLE3 88NEWTRUE 89NEWFALSE 8aLONG1 8bLONG4 42BINBYTES " +
+    "43SHORT_BINBYTES 8cSHORT_BINUNICODE 8dBINUNICODE8 8eBINBYTES8 8fEMPTY_SET 90ADDITEMS 91FROZENSET 92NEWOBJ_EX 93STACK_GLOBAL " +
+    "94MEMOIZE 95FRAME 96BYTEARRAY8 97NEXT_BUFFER 98READONLY_BUFFER").split(" ").map((e) => [parseInt(e.slice(0, 2), 16), e.slice(2)]),
+);
 
 /** A global the pickle names, resolved to one of the few this decoder knows. */
 class PyGlobal {
@@ -64,7 +61,6 @@ class PendingArray {
   value: NDArray | null = null;
 }
 
-const MARK = Symbol("mark");
 const ALLOWED = new Set([
   "numpy.core.multiarray._reconstruct", "numpy._core.multiarray._reconstruct", "numpy.ndarray", "numpy.dtype",
   "numpy.core.multiarray.scalar", "numpy._core.multiarray.scalar", "numpy.core.numeric._frombuffer", "numpy._core.numeric._frombuffer",
@@ -372,6 +368,98 @@ export function unpickle(bytes: Uint8Array): unknown {
   }
 }
 
+/** Pickle writer (protocol 4 opcodes, no framing), for {@link Pickle.encodeObjects} with `allowWrite`. */
+class PickleWriter {
+  readonly out: number[] = [0x80, 4];
+  byte(...b: number[]): void {
+    for (const x of b) this.out.push(x);
+  }
+  u32(n: number): void {
+    this.byte(n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, (n >>> 24) & 0xff);
+  }
+  blob(op: number, b: Uint8Array): void {
+    this.byte(op);
+    this.u32(b.length);
+    this.byte(...b);
+  }
+  str(s: string): void {
+    this.blob(0x58, new TextEncoder().encode(s)); // BINUNICODE
+  }
+  int(v: bigint | number): void {
+    let x = BigInt(v);
+    if (x >= -(2n ** 31n) && x < 2n ** 31n) return (this.byte(0x4a), this.u32(Number(BigInt.asUintN(32, x)))); // BININT
+    const b: number[] = [];
+    do {
+      b.push(Number(x & 0xffn));
+      x >>= 8n;
+    } while (!((x === 0n && !(b[b.length - 1] & 0x80)) || (x === -1n && b[b.length - 1] & 0x80)));
+    this.byte(0x8a, b.length, ...b); // LONG1
+  }
+  global(module: string, name: string): void {
+    this.byte(0x63, ...new TextEncoder().encode(`${module}\n${name}\n`));
+  }
+  /** `numpy.dtype(typestr, False, True)` + BUILD (3, byteorder, None, None, None, -1, -1, flags). */
+  dtype(dt: DType): void {
+    this.global("numpy", "dtype");
+    this.str(dt.kind === "O" ? "O8" : dt.str.slice(1));
+    this.byte(0x89, 0x88, 0x87, 0x52, 0x28); // False, True, TUPLE3, REDUCE, MARK
+    this.int(3);
+    this.str(dt.byteorder === ">" ? ">" : dt.itemsize === 1 || dt.kind === "O" ? "|" : "<");
+    this.byte(0x4e, 0x4e, 0x4e);
+    [-1, -1, dt.kind === "O" ? 63 : 0].forEach((x) => this.int(x));
+    this.byte(0x74, 0x62); // TUPLE, BUILD
+  }
+  /** `_reconstruct(ndarray, (0,), b'b')` + BUILD (1, shape, dtype, fortran, list-or-bytes); object lists are in C order. */
+  array(a: NDArray, fortran = false): void {
+    const dt = a.dt;
+    if (!"biufO".includes(dt.kind)) fail(`cannot write numpy arrays of dtype '${dt.str}'`);
+    this.global("numpy.core.multiarray", "_reconstruct");
+    this.global("numpy", "ndarray");
+    this.int(0);
+    this.byte(0x85); // TUPLE1
+    this.blob(0x42, new Uint8Array([0x62])); // b'b'
+    this.byte(0x87, 0x52, 0x28); // TUPLE3, REDUCE, MARK
+    this.int(1);
+    this.byte(0x28);
+    a.shape.forEach((d) => this.int(d));
+    this.byte(0x74);
+    this.dtype(dt);
+    this.byte(fortran && dt.kind === "O" && a.ndim > 1 ? 0x88 : 0x89);
+    if (dt.kind === "O") this.list(a.toList());
+    else {
+      const c = a.toContiguous().data as Exclude<DataArray, unknown[]>;
+      const bytes = new Uint8Array(c.buffer, c.byteOffset, a.size * dt.itemsize).slice();
+      if (swapWidth(dt)) byteswapInPlace(bytes, swapWidth(dt));
+      this.blob(0x42, bytes);
+    }
+    this.byte(0x74, 0x62);
+  }
+  list(items: Iterable<unknown>, open = 0x5d, close = 0x65): void {
+    this.byte(open, 0x28);
+    for (const x of items) this.value(x);
+    this.byte(close);
+  }
+  value(v: unknown): void {
+    if (v === null || v === undefined) this.byte(0x4e);
+    else if (typeof v === "boolean") this.byte(v ? 0x88 : 0x89);
+    else if (typeof v === "bigint" || (typeof v === "number" && Number.isInteger(v) && !Object.is(v, -0))) this.int(v);
+    else if (typeof v === "number" || v instanceof PyFloat) {
+      const b = new Uint8Array(8);
+      new DataView(b.buffer).setFloat64(0, typeof v === "number" ? v : v.value, false);
+      this.byte(0x47, ...b); // BINFLOAT
+    } else if (typeof v === "string") this.str(v);
+    else if (v instanceof Uint8Array) this.blob(0x42, v);
+    else if (v instanceof NDArray) this.array(v);
+    else if (Array.isArray(v)) this.list(v);
+    else if (v instanceof Set) this.list(v, 0x8f, 0x90); // EMPTY_SET, ADDITEMS
+    else if (v instanceof Map || (typeof v === "object" && [Object.prototype, null].includes(Object.getPrototypeOf(v)))) {
+      this.list([...(v instanceof Map ? v : Object.entries(v as object))].flat(), 0x7d, 0x75); // EMPTY_DICT, SETITEMS
+    } else fail(`cannot pickle a value of type ${(v as object)?.constructor?.name ?? typeof v}`);
+  }
+}
+
+let writesEnabled = false;
+
 /** Options of {@link Pickle}. */
 export interface PickleOptions {
   /** Pickle protocol written by numcodecs (recorded in the config). Default 5. */
@@ -400,16 +488,41 @@ export class Pickle implements ObjectCodec {
     if (!Number.isInteger(this.protocol) || this.protocol < -1 || this.protocol > 5) fail(`unsupported protocol ${this.protocol}`);
   }
 
-  /** Build from a `.zarray` filter entry; rejects unknown keys. */
+  /** Build from a `.zarray` filter entry (writes allowed only after {@link Pickle.enableWrites}). */
   static fromConfig(config: CodecConfig | Record<string, unknown>): Pickle {
     const c = checkObjectConfig(config as Record<string, unknown>, Pickle.codecId, NAME, ["protocol"]);
-    return new Pickle({ protocol: c.protocol as number | undefined });
+    return new Pickle({ protocol: c.protocol as number | undefined, allowWrite: writesEnabled });
   }
 
-  /** Refused unless built with `allowWrite: true` (then not implemented yet either). */
-  async encodeObjects(_values: unknown[], _layout?: ObjectLayout): Promise<Uint8Array> {
+  /**
+   * Allow (or, with `false`, forbid again) writing for every Pickle codec built from an array's
+   * configuration from now on. Arrays rebuild their codecs from `.zarray`, so this is how writes to
+   * a Pickle object array are enabled; a `new Pickle({ allowWrite: true })` alone enables its own
+   * `encodeObjects` only.
+   * @example
+   * Pickle.enableWrites();
+   * await z.set(null, values); // z's object codec is Pickle
+   */
+  static enableWrites(on = true): void {
+    writesEnabled = on;
+  }
+
+  /**
+   * Pickle the chunk as numcodecs does (a numpy object array of `layout.shape`), with protocol 4
+   * opcodes. Refused unless built with `allowWrite: true`. Values map back as in the module note
+   * (plain objects and Maps to dicts, Sets to sets, NDArrays of bool/int/uint/float/object dtypes to
+   * numpy arrays; wrap a number in `PyFloat` to write an integral float).
+   */
+  async encodeObjects(values: unknown[], layout?: ObjectLayout): Promise<Uint8Array> {
     if (!this.allowWrite) fail("writing pickles is disabled (construct Pickle with { allowWrite: true } to enable it)");
-    return fail("writing pickles is not implemented");
+    const shape = layout?.shape ?? [values.length];
+    const nested = toNested(values, layout);
+    const flat = shape.length === 0 ? [nested] : (fromNested(NAME, nested, shape, "C"));
+    const w = new PickleWriter();
+    // numcodecs pickles the chunk as it lies in memory: an F-ordered chunk is a Fortran array.
+    w.array(new NDArray(flat, shape, "|O"), layout?.order === "F");
+    w.byte(0x2e); // STOP
+    return Uint8Array.from(w.out);
   }
 
   /** Decode a chunk: a pickled numpy object array, flattened into `layout.order` (C by default). */
