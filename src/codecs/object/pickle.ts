@@ -170,14 +170,7 @@ function callGlobal(g: PyGlobal, args: unknown[]): unknown {
     if (args.length === 0 && name !== "encode") return new Uint8Array(0);
     if (args[0] instanceof Uint8Array) return args[0].slice();
     if (typeof args[0] === "string" && (args[1] === "latin1" || args[1] === "latin-1")) {
-      const s = args[0];
-      const out = new Uint8Array(s.length);
-      for (let i = 0; i < s.length; i++) {
-        const c = s.charCodeAt(i);
-        if (c > 255) fail(`${g.qualname}: character beyond latin-1`);
-        out[i] = c;
-      }
-      return out;
+      return Uint8Array.from(args[0], (ch) => (ch.charCodeAt(0) > 255 ? fail(`${g.qualname}: character beyond latin-1`) : ch.charCodeAt(0)));
     }
     fail(`${g.qualname} with these arguments is not supported`);
   }
@@ -218,13 +211,7 @@ export function unpickle(bytes: Uint8Array): unknown {
   };
   const u8 = () => (need(1), bytes[pos++]);
   const u32 = () => (need(4), (pos += 4), dv.getUint32(pos - 4, true));
-  const u64 = () => {
-    need(8);
-    const v = dv.getBigUint64(pos, true);
-    pos += 8;
-    if (v > BigInt(bytes.length)) fail(`truncated pickle: length ${v} at offset ${pos - 8}`);
-    return Number(v);
-  };
+  const u64 = () => (need(8), (pos += 8), Number(dv.getBigUint64(pos - 8, true))); // a huge length then fails `need`
   const take = (n: number) => (need(n), (pos += n), bytes.subarray(pos - n, pos));
   const pop = () => (stack.length ? stack.pop() : fail(`stack underflow at offset ${pos - 1}`));
   const popMark = (forTuple = false) => {
@@ -243,13 +230,8 @@ export function unpickle(bytes: Uint8Array): unknown {
     if (items.length % 2) fail("odd number of dict items");
     if (d instanceof Map) for (let i = 0; i < items.length; i += 2) d.set(items[i], items[i + 1]);
     else if (d !== null && typeof d === "object" && !Array.isArray(d)) {
-      for (let i = 0; i < items.length; i += 2) {
-        if (typeof items[i] !== "string") {
-          // A non-string key: the dict becomes a Map (see the module note). Replace it where it is.
-          fail("internal: dict with non-string keys must be a Map");
-        }
-        Object.defineProperty(d, items[i] as string, { value: items[i + 1], enumerable: true, writable: true, configurable: true });
-      }
+      // Callers turn a dict with a non-string key into a Map first, so keys here are strings.
+      for (let i = 0; i < items.length; i += 2) Object.defineProperty(d, items[i] as string, { value: items[i + 1], enumerable: true, writable: true, configurable: true });
     } else fail("SETITEM(S) on something that is not a dict");
   };
   const asDict = (items: unknown[]) => {
