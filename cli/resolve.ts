@@ -7,7 +7,7 @@
 import { closeSync, openSync, readSync, statSync } from "node:fs";
 import * as nodePath from "node:path";
 import { fileURLToPath } from "node:url";
-import { DirectoryStore, ZipStore, normalizeStoragePath, type Store } from "../src/index.ts";
+import { DirectoryStore, N5Store, ZarrError, ZipStore, normalizeStoragePath, storeFromUrl, type Store } from "../src/index.ts";
 import { UsageError } from "./errors.ts";
 
 /** A store opened for the CLI, and where in it the node the user named lives. */
@@ -55,6 +55,8 @@ export function storeSchemes(): string[] {
 
 /** `scheme://…` or `file:…`: a URL rather than a local path (a one-letter "scheme" is a drive, not a URL). */
 const URL_RE = /^([a-zA-Z][a-zA-Z0-9+.-]+):\/\/|^(file):/i;
+/** An fsspec-style chain such as `simplecache::s3://…` or `zip::archive.zip`. */
+const CHAIN_RE = /^([a-zA-Z][a-zA-Z0-9+.-]*)::/;
 
 /**
  * Open the store a user named and find the node path inside it. Accepts a local path (a directory
@@ -70,21 +72,36 @@ const URL_RE = /^([a-zA-Z][a-zA-Z0-9+.-]+):\/\/|^(file):/i;
 export async function resolveStore(target: string, opts: ResolveOptions = {}): Promise<ResolvedStore> {
   if (typeof target !== "string" || target === "") throw new UsageError("a store path or URL is required");
   const m = URL_RE.exec(target);
-  if (m) {
-    const scheme = (m[1] ?? m[2]).toLowerCase();
+  const resolver = m ? schemes.get((m[1] ?? m[2]).toLowerCase()) : undefined;
+  if (m && resolver) {
     let url: URL;
     try {
       url = new URL(target);
     } catch {
       throw new UsageError(`'${target}' is not a valid URL`);
     }
-    const resolver = schemes.get(scheme);
-    if (!resolver) {
-      throw new UsageError(`unsupported URL scheme '${scheme}:' in '${target}' (zarrflow can open ${storeSchemes().map((s) => s + "://").join(", ")} URLs, directories and .zip files)`);
-    }
     return resolver(url, opts);
   }
+  if (m || CHAIN_RE.test(target)) return resolveByLibrary(target, (m?.[1] ?? m?.[2] ?? CHAIN_RE.exec(target)![1]).toLowerCase(), opts);
   return resolveLocal(target, opts);
+}
+
+/**
+ * Schemes and chains the library's `storeFromUrl` knows (remote stores register theirs there), with
+ * the node path from `--path`. Anything it does not know is a usage error, never a local path.
+ */
+function resolveByLibrary(target: string, scheme: string, opts: ResolveOptions): ResolvedStore {
+  let store: Store;
+  try {
+    store = storeFromUrl(target, { mode: opts.mode === "w" ? "a" : "r" });
+  } catch (e) {
+    if (e instanceof ZarrError) {
+      if (CHAIN_RE.test(target)) throw new UsageError(`cannot open '${target}': ${e.message}`);
+      throw new UsageError(`unsupported URL scheme '${scheme}:' in '${target}' (zarrflow can open ${storeSchemes().map((s) => s + "://").join(", ")} URLs, directories, .zip and .n5 paths, and the schemes its stores register)`);
+    }
+    throw e;
+  }
+  return { store, path: normalizeStoragePath(opts.path ?? ""), location: target, close: async () => void (await store.close?.()) };
 }
 
 registerStoreScheme("file", async (url, opts) => {
@@ -124,7 +141,8 @@ function openZip(file: string, inner: string, opts: ResolveOptions): ResolvedSto
 }
 
 function openDir(dir: string, inner: string): ResolvedStore {
-  const store = new DirectoryStore(dir);
+  // An N5 container (a directory named *.n5) reads through zarr-python's N5 translation.
+  const store = /\.n5$/i.test(dir) ? new N5Store(dir) : new DirectoryStore(dir);
   return { store, path: normalizeStoragePath(inner), location: dir, close: async () => {} };
 }
 
@@ -165,6 +183,13 @@ export function resolveLocal(target: string, opts: ResolveOptions = {}): Resolve
       const i = rest.findIndex((p) => p.toLowerCase().endsWith(".zip"));
       return openZip(nodePath.join(existing, ...rest.slice(0, i + 1)), rest.slice(i + 1).join("/"), opts);
     }
+  }
+  // Inside an N5 container (`x.n5/group/array`): the container is the store.
+  for (let cur = existing; ; cur = nodePath.dirname(cur)) {
+    if (/\.n5$/i.test(cur)) {
+      return openDir(cur, [...nodePath.relative(cur, existing).split(nodePath.sep).filter(Boolean), ...rest].join("/"));
+    }
+    if (nodePath.dirname(cur) === cur) break;
   }
   // Walk up to the topmost directory of the run of zarr nodes that holds `existing`.
   let root = existing;

@@ -13,7 +13,8 @@ import { runCli, tempDir } from "./_cli.ts";
 const dir = tempDir("inspect");
 const store = join(dir, "ex.zarr");
 const zip = join(dir, "ex.zip");
-let py: { info: string; tree: string; subtree: string; repr: string; scalar: string; zipRepr: string; attrs: unknown; members: [string, string, number[] | null][]; nestedRepr: string };
+const n5 = join(dir, "ex.n5");
+let py: { n5Repr: string; info: string; tree: string; subtree: string; repr: string; scalar: string; zipRepr: string; attrs: unknown; members: [string, string, number[] | null][]; nestedRepr: string };
 
 describe("zarrflow read-only commands", { skip: skipWithoutZarrPython, concurrency: 4 }, () => {
   before(() => {
@@ -32,16 +33,19 @@ zs = zarr.ZipStore(inp['zip'], mode='w')
 zg = zarr.group(store=zs)
 zg.create_dataset('foo/bar', data=np.arange(12, dtype='>i8').reshape(3, 4), chunks=(2, 2))
 zs.close()
+n5 = zarr.group(store=zarr.N5Store(inp['n5']))
+n5.create_dataset('g/a', data=np.arange(12, dtype='<i8').reshape(3, 4), chunks=(2, 2), compressor=None)
 ro = zarr.open_group(root, mode='r')
 out = {
   'info': str(ro['foo/bar'].info), 'tree': str(ro.tree()), 'subtree': str(ro['foo'].tree()),
   'repr': repr(ro['foo/bar'][0:5, ::30]), 'scalar': str(ro['foo/bar'][3, 7]),
   'nestedRepr': repr(ro['nested'][1:5, 1:]),
   'zipRepr': repr(np.arange(12, dtype='>i8').reshape(3, 4)[0:2]),
+  'n5Repr': repr(zarr.open_group(zarr.N5Store(inp['n5']), mode='r')['g/a'][1:3]),
   'attrs': ro.attrs.asdict(),
   'members': [[k, type(v).__name__, list(v.shape) if hasattr(v, 'shape') else None] for k, v in ro.items()],
 }
-`, { store, zip });
+`, { store, zip, n5 });
   });
 
   test("info prints zarr-python's table for an array named by a path inside the store", async () => {
@@ -104,6 +108,12 @@ out = {
     assert.deepEqual(JSON.parse(r.stdout), py.attrs);
   });
 
+  test("an N5 container and a path inside it", async () => {
+    const r = await runCli(["cat", join(n5, "g", "a"), "1:3"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout.trimEnd(), py.n5Repr);
+  });
+
   test("a .zip store and a path inside it; a file:// URL", async () => {
     const z = await runCli(["cat", join(zip, "foo", "bar"), "0:2"]);
     assert.equal(z.code, 0, z.stderr);
@@ -117,6 +127,7 @@ out = {
     const cases: [string[], RegExp][] = [
       [["info", "s3://bucket/data.zarr"], /unsupported URL scheme 's3:'/],
       [["info", "http://example.invalid/x.zarr"], /unsupported URL scheme 'http:'/],
+      [["info", "simplecache::gopher://h/x.zarr"], /cannot open 'simplecache::gopher:\/\/h\/x.zarr': .*gopher/],
       [["info", join(store, "nope")], /nope: no such file or directory/],
       [["cat", store], /is a group/],
       [["cat", join(store, "foo/bar"), "0:5, 200"], /./],
