@@ -82,6 +82,22 @@ for root in inp:
     assert.match(r.stdout, /unreadable a\/data\/0\.0/);
   });
 
+  test("Ctrl-C during a slow verify exits 130 without a verdict", async () => {
+    let sent = false;
+    const r = await runCli(["verify", good, "--concurrency", "1"], {
+      env: { ZARRFLOW_CLI_IO_DELAY_MS: "150" },
+      onStderr: (text, child) => {
+        if (!sent && /verify: \d+\/\d+ chunks/.test(text)) {
+          sent = true;
+          child.kill("SIGINT");
+        }
+      },
+    });
+    assert.equal(sent, true, r.stderr);
+    assert.equal(r.code, 130, r.stderr);
+    assert.doesNotMatch(r.stdout, /verify: ok|chunks initialized/);
+  });
+
   test("Ctrl-C during a slow rechunk exits 130, never says done, and leaves no temporary files", async () => {
     const src = join(dir, "slow.zarr");
     const tmp = join(dir, "tmp");
