@@ -16,8 +16,8 @@
  * `frozenset`, `bytes`, `bytearray` and `_codecs.encode` (how protocol 2 spells bytes). Any other global —
  * `os.system`, `builtins.eval`, a user class — and any other opcode is refused with a
  * {@link CodecError} naming it, before anything is called. Writing pickles is refused unless the
- * codec is built with `allowWrite: true` (`new Pickle({ allowWrite: true })`); it then writes
- * protocol 4 pickles that Python reads.
+ * codec is built with `allowWrite: true`, or, for arrays (which rebuild their codecs from
+ * `.zarray`), after `Pickle.enableWrites()`; it then writes protocol 4 pickles that Python reads.
  * @module
  */
 import { CodecError } from "../../errors.ts";
@@ -356,20 +356,20 @@ class PickleWriter {
   byte(...b: number[]): void {
     for (const x of b) this.out.push(x);
   }
-  u32(n: number): void {
-    this.byte(n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, (n >>> 24) & 0xff);
-  }
+  /** An opcode followed by a 4-byte little-endian length and the bytes. */
   blob(op: number, b: Uint8Array): void {
-    this.byte(op);
-    this.u32(b.length);
-    this.byte(...b);
+    this.byte(op, b.length & 0xff, (b.length >>> 8) & 0xff, (b.length >>> 16) & 0xff, (b.length >>> 24) & 0xff);
+    for (const x of b) this.out.push(x);
   }
   str(s: string): void {
     this.blob(0x58, new TextEncoder().encode(s)); // BINUNICODE
   }
   int(v: bigint | number): void {
     let x = BigInt(v);
-    if (x >= -(2n ** 31n) && x < 2n ** 31n) return (this.byte(0x4a), this.u32(Number(BigInt.asUintN(32, x)))); // BININT
+    if (x >= -(2n ** 31n) && x < 2n ** 31n) {
+      const n = Number(BigInt.asUintN(32, x));
+      return this.byte(0x4a, n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, (n >>> 24) & 0xff); // BININT
+    }
     const b: number[] = [];
     do {
       b.push(Number(x & 0xffn));
@@ -496,7 +496,7 @@ export class Pickle implements ObjectCodec {
    * numpy arrays; wrap a number in `PyFloat` to write an integral float).
    */
   async encodeObjects(values: unknown[], layout?: ObjectLayout): Promise<Uint8Array> {
-    if (!this.allowWrite) fail("writing pickles is disabled (construct Pickle with { allowWrite: true } to enable it)");
+    if (!this.allowWrite) fail("writing pickles is disabled (construct Pickle with { allowWrite: true }, or call Pickle.enableWrites(), to enable it)");
     const shape = layout?.shape ?? [values.length];
     const nested = toNested(values, layout);
     const flat = shape.length === 0 ? [nested] : (fromNested(NAME, nested, shape, "C"));
