@@ -3,7 +3,7 @@
  * signal Ctrl-C fires, progress sinks, and store opening that remembers what to close.
  * @module
  */
-import { ZarrArray, ZarrGroup, open, type Store } from "../src/index.ts";
+import { NDArray, ZarrArray, ZarrGroup, open, type Store } from "../src/index.ts";
 import { UsageError } from "./errors.ts";
 import { guardStore, newMeter, type IoMeter } from "./guard.ts";
 import { makeProgress, type ProgressSink } from "./progress.ts";
@@ -97,8 +97,12 @@ export class CliContext {
     return { node: r.node, resolved: r.resolved };
   }
 
-  /** Close every store opened through this context (writes ZIP archives). */
+  /**
+   * Close every store opened through this context (writes ZIP archives). After an interruption the
+   * stores are dropped unclosed, so a ZIP archive being written keeps its previous contents.
+   */
   async closeAll(): Promise<void> {
+    if (this.signal.aborted) this.#opened.length = 0;
     while (this.#opened.length) await this.#opened.pop()!.close();
   }
 }
@@ -110,6 +114,7 @@ export function jsonReplacer(_k: string, v: unknown): unknown {
   if (v instanceof Uint8Array) return Array.from(v);
   if (v instanceof Map) return Object.fromEntries(v);
   if (v instanceof Set) return [...v];
+  if (v instanceof NDArray) return v.toArray();
   return v;
 }
 
