@@ -31,7 +31,8 @@ export function nativeFixHint(reason: string | null = nativeUnavailableReason): 
  * Called by a codec before it uses its WASM/JS fallback for `codecId`. Throws
  * {@link NativeCodecsRequiredError} when `ZARRFLOW_REQUIRE_NATIVE=1`; otherwise prints one warning
  * per process (unless the addon was disabled on purpose with `ZARRFLOW_NO_NATIVE=1`, or
- * `ZARRFLOW_NATIVE_WARNING=0`). Does nothing when the addon is loaded.
+ * `ZARRFLOW_NATIVE_WARNING=0`; `ZARRFLOW_NATIVE_WARNING=1` warns even then). Does nothing when
+ * the addon is loaded.
  */
 export function useFallback(codecId: string): void {
   if (nativeCodecs) return;
@@ -43,7 +44,8 @@ export function useFallback(codecId: string): void {
   }
   if (warned) return;
   warned = true;
-  if (process.env.ZARRFLOW_NO_NATIVE === "1" || process.env.ZARRFLOW_NATIVE_WARNING === "0") return;
+  const setting = process.env.ZARRFLOW_NATIVE_WARNING;
+  if (setting === "0" || (process.env.ZARRFLOW_NO_NATIVE === "1" && setting !== "1")) return;
   process.stderr.write(
     `zarrflow: warning: native codec addon unavailable (${reason}); using the slower WASM/JS codecs. ` +
       `To fix: ${nativeFixHint(reason)}. Silence with ZARRFLOW_NATIVE_WARNING=0.\n`,
