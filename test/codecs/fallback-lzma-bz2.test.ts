@@ -56,7 +56,7 @@ test("LZMA decoding is bounded and rejects corrupt input and unsupported filters
   assert.throws(() => xzDecompress(enc.subarray(0, 40), p, d.length), CodecError);
   await assert.rejects(xzCompress(d, { format: 1, check: -1, preset: null, filters: [{ id: 4 }, { id: 33 }] }), /BCJ.*native/);
   await assert.rejects(xzCompress(d, { format: 1, check: -1, preset: 1, filters: [{ id: 33 }] }), /both 'preset' and 'filters'/);
-  await assert.rejects(xzCompress(d, { format: 3, check: -1, preset: null, filters: null }), /FORMAT_RAW needs a filter chain/);
+  await assert.rejects(xzCompress(d, { format: 3, check: -1, preset: null, filters: null }), /must specify filters for FORMAT_RAW/);
 });
 
 test("BZ2 fallback round-trips, joins concatenated streams and is bounded", async () => {

@@ -7,7 +7,8 @@
  * bounds.
  * @module
  */
-import { deflateSync, inflateSync } from "node:zlib";
+import { inflateSync } from "node:zlib";
+import { zlibSync } from "fflate";
 import { CodecError } from "../../errors.ts";
 import { blosclzCompress, blosclzDecompress } from "./blosclz.ts";
 import { bitshuffle, bitunshuffle, shuffle, unshuffle } from "./shuffle.ts";
@@ -55,7 +56,7 @@ function computeBlocksize(code: number, cname: string, clevel: number, typesize:
     bs = L1 * (hcr ? 2 : 1);
     bs = [bs / 4, bs / 2, bs, bs * 2, bs * 4, bs * 4, bs * 8, bs * 8, bs * 8, bs * 8 * (hcr ? 2 : 1)][clevel];
   }
-  if (clevel > 0 && splits(typesize, bs)) {
+  if (clevel > 0 && splits(code, typesize, bs)) {
     bs = Math.min(bs, 1 << 18) * typesize;
     bs = Math.min(Math.max(bs, 1 << 16), 1 << 20);
   }
@@ -64,9 +65,9 @@ function computeBlocksize(code: number, cname: string, clevel: number, typesize:
   return bs;
 }
 
-/** c-blosc 1.21's default (forward-compatible) split rule. */
-function splits(typesize: number, blocksize: number): boolean {
-  return typesize <= MAX_SPLITS && blocksize / typesize >= MIN_BUFFERSIZE;
+/** c-blosc 1.21's default (forward-compatible) split rule: never for zstd. */
+function splits(code: number, typesize: number, blocksize: number): boolean {
+  return code !== 4 && typesize <= MAX_SPLITS && blocksize / typesize >= MIN_BUFFERSIZE;
 }
 
 async function compressSplit(code: number, clevel: number, src: Uint8Array, maxOut: number): Promise<Uint8Array | null> {
@@ -77,7 +78,8 @@ async function compressSplit(code: number, clevel: number, src: Uint8Array, maxO
     const framed = await (await loadLz4()).fromConfig({ id: "lz4", acceleration: 1 }).encode(src);
     out = framed.subarray(4);
   } else if (code === 3) {
-    out = deflateSync(src, { level: clevel });
+    // fflate rather than node's zlib: node's (Chromium's) level 1 compresses shuffled planes far worse.
+    out = zlibSync(src, { level: clevel as 1 });
   } else if (code === 4) {
     const level = clevel < 9 ? clevel * 2 - 1 : 22;
     out = await (await loadZstd()).fromConfig({ id: "zstd", level }).encode(src);
@@ -149,7 +151,7 @@ export async function bloscCompressJs(data: Uint8Array, o: BloscJsOptions): Prom
   const blocksize = computeBlocksize(code, o.cname, o.clevel, typesize, nbytes, o.blocksize);
   const nblocks = Math.ceil(nbytes / blocksize);
   const leftover = nbytes % blocksize;
-  const split = splits(typesize, blocksize);
+  const split = splits(code, typesize, blocksize);
   const flags = flagsBase | (split ? 0 : FLAG_DONT_SPLIT);
   const parts: Uint8Array[] = [];
   const starts = new Uint8Array(4 * nblocks);

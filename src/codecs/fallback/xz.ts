@@ -219,7 +219,7 @@ export async function xzCompress(data: Uint8Array, p: XzParams): Promise<Uint8Ar
   }
   if (p.format === FORMAT_RAW) {
     if (p.check !== -1 && p.check !== 0) fail("encode", "FORMAT_RAW has no integrity check ('check' must be -1 or 0)");
-    if (!p.filters) fail("encode", "FORMAT_RAW needs a filter chain ('filters')");
+    if (!p.filters) fail("encode", "must specify filters for FORMAT_RAW ('filters')");
     checkChain(p.filters!, "encode");
     return runChain(enc, data, p.filters!);
   }
