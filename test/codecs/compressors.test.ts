@@ -336,10 +336,9 @@ test("numcodecs 0.11 decodes what we encode; native output matches numcodecs' by
       } else if (c.config.id === "blosc") {
         const ratio = c.ours.byteLength / theirs.byteLength;
         console.log(`fallback blosc ${label}: ${c.ours.byteLength} vs numcodecs ${theirs.byteLength} bytes (x${ratio.toFixed(3)})`);
-        if (c.dtype === "<i4") {
-          // numcodecs.js always shuffles with typesize 4, so only 4-byte data is comparable.
-          assert.ok(Math.abs(ratio - 1) <= 0.1, `fallback blosc size off by more than 10% for ${label}`);
-        }
+        // The JS container shuffles with the real typesize like c-blosc, so every dtype is comparable;
+        // its inner codecs may compress better (fflate's zlib level 1) but never more than 10% worse.
+        assert.ok(ratio <= 1.1, `fallback blosc more than 10% larger than numcodecs for ${label}`);
       }
       if (NATIVE && c.config.id === "blosc") {
         assert.ok(Math.abs(c.ours.byteLength / theirs.byteLength - 1) <= 0.05, `blosc size not within 5% for ${label}`);
