@@ -47,3 +47,5 @@ export {
   normalizeCoordinateSelection, normalizeMaskSelection, projectPoints, broadcastShapes,
   type CoordinateSelection, type CoordinateDimSelection, type MaskSelection, type NormalizedCoordinates, type PointChunkProjection,
 } from "./indexing/coordinate.ts";
+export { MissingPeerDependencyError } from "./util/optional-peer.ts";
+export { NativeCodecsRequiredError } from "./codecs/native-status.ts";

@@ -5,14 +5,16 @@
  * gets from `import { ... } from "rxjs"`.
  * @module
  */
-import { createRequire } from "node:module";
+import { requirePeer } from "../src/util/optional-peer.ts";
 
 type RxJS = typeof import("rxjs");
 
-const require = createRequire(import.meta.url);
 let rx: RxJS | null = null;
 
-/** The rxjs module (loaded synchronously the first time). */
+/**
+ * The rxjs module (loaded synchronously the first time). rxjs is an optional peer dependency: when
+ * it is not installed this throws MissingPeerDependencyError.
+ */
 export function rxjs(): RxJS {
-  return (rx ??= require("rxjs") as RxJS);
+  return (rx ??= requirePeer<RxJS>("rxjs", "Observable support (zarrflow/streams)"));
 }

@@ -6,6 +6,7 @@
 import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 import { ZarrError } from "../src/errors.ts";
+import { importPeer } from "../src/util/optional-peer.ts";
 import type { Release, Synchronizer } from "../src/synchronizer.ts";
 import { backoff, KeyedMutex, sleep } from "./keyed-mutex.ts";
 
@@ -60,7 +61,9 @@ export class RedisSynchronizer implements Synchronizer {
 
   /** The client, created on first use: ioredis is only loaded by programs that lock through redis. */
   #redis(): Promise<Redis> {
-    this.#client ??= import("ioredis").then(({ Redis }) => new Redis(this.url, { lazyConnect: true, maxRetriesPerRequest: 3 }));
+    this.#client ??= importPeer<typeof import("ioredis")>("ioredis", "RedisSynchronizer").then(
+      ({ Redis }) => new Redis(this.url, { lazyConnect: true, maxRetriesPerRequest: 3 }),
+    );
     return this.#client;
   }
 

@@ -4,7 +4,9 @@
  */
 import { CodecError } from "../errors.ts";
 import type { ChunkContext, Codec, CodecConfig } from "./codec.ts";
+import { bloscCompressJs, bloscDecompressJs, JS_BLOSC_COMPRESSORS } from "./blosc-js/container.ts";
 import { checkKeys, getCodecThreads, guard, intoOut, intParam, nativeCodecs } from "./native.ts";
+import { useFallback } from "./native-status.ts";
 import { registerCodec } from "./registry.ts";
 
 /** No shuffle. */
@@ -23,8 +25,8 @@ const SHUFFLE_NAMES: Record<number, string> = {
   2: "BITSHUFFLE",
 };
 
-/** Compressor names numcodecs.js' WASM build accepts (it ships all of c-blosc's). */
-const WASM_COMPRESSORS = ["blosclz", "lz4", "lz4hc", "snappy", "zlib", "zstd"];
+/** Compressors without the addon: the JS container's, plus snappy through numcodecs.js' WASM build. */
+const WASM_COMPRESSORS = [...JS_BLOSC_COMPRESSORS, "snappy"].sort();
 
 const HEADER = 16;
 const MAX_BUFFERSIZE = 2 ** 31 - 1 - HEADER;
@@ -107,9 +109,9 @@ function loadWasm(): Promise<WasmBlosc> {
  * Blosc meta-compressor, byte-compatible with numcodecs' `Blosc`.
  *
  * As in numcodecs, the shuffle's element size is the item size of the array being compressed
- * (`ctx.itemsize`, 1 without a context). The WASM fallback (numcodecs.js) cannot be told the item
- * size and always shuffles in 4-byte units, so its output is valid but compresses worse for other
- * dtypes and differs from numcodecs' bytes.
+ * (`ctx.itemsize`, 1 without a context). Without the addon a JavaScript Blosc container
+ * (`blosc-js/`) writes the same layout with the real typesize (blocks, splits, shuffle or
+ * bitshuffle); only snappy still goes through numcodecs.js' WASM build, which ignores the typesize.
  */
 export class Blosc implements Codec {
   /** The numcodecs id. */
@@ -165,6 +167,10 @@ export class Blosc implements Codec {
         const opts = { cname: this.cname, clevel: this.clevel, shuffle, blocksize: this.blocksize, typesize, nthreads: getCodecThreads() };
         return nativeCodecs.compressAsync("blosc", data, opts);
       }
+      useFallback("blosc");
+      if (this.cname !== "snappy") {
+        return bloscCompressJs(data, { cname: this.cname, clevel: this.clevel, shuffle, blocksize: this.blocksize, typesize });
+      }
       const wasm = (await loadWasm()).fromConfig({ id: "blosc", cname: this.cname, clevel: this.clevel, shuffle, blocksize: this.blocksize });
       return wasm.encode(data);
     });
@@ -194,6 +200,8 @@ export class Blosc implements Codec {
         throw new Error(`output buffer too small (needs ${nbytes} bytes, got ${out.byteLength})`);
       }
       if (nbytes === 0) return out ? out.subarray(0, 0) : new Uint8Array(0);
+      useFallback("blosc");
+      if (data[2] >> 5 !== 2) return bloscDecompressJs(data, out);
       const result = await (await loadWasm()).fromConfig({ id: "blosc" }).decode(data);
       if (result.byteLength !== nbytes) throw new Error(`corrupt data (decoded ${result.byteLength} of ${nbytes} bytes)`);
       return intoOut("blosc", result, out);

@@ -2,10 +2,14 @@
  * BZ2, numcodecs id `bz2`: one bzip2 stream, as Python's `bz2.compress(buf, level)`.
  * @module
  */
-import { CodecError } from "../errors.ts";
 import type { ChunkContext, Codec, CodecConfig } from "./codec.ts";
-import { checkKeys, guard, intParam, nativeCodecs, nativeUnavailableReason } from "./native.ts";
+import { bz2Compress, bz2Decompress } from "./fallback/bz2-js.ts";
+import { checkKeys, guard, intoOut, intParam, nativeCodecs } from "./native.ts";
+import { useFallback } from "./native-status.ts";
 import { registerCodec } from "./registry.ts";
+
+/** Largest output the JS fallback decodes without a caller-given bound. */
+const MAX_OUTPUT = 2 ** 31 - 1;
 
 /** Constructor options, as numcodecs' `BZ2(level=1)`. */
 export interface BZ2Options {
@@ -14,17 +18,10 @@ export interface BZ2Options {
 }
 
 /**
- * There is no maintained pure-JS bzip2 encoder on npm, so without the addon BZ2 fails with a
- * message saying how to get it rather than silently lacking a codec zarr-python uses.
+ * BZ2 codec, byte-identical to numcodecs on the native path (same libbz2). Without the addon it
+ * uses pure JS (compressjs to encode, seek-bzip to decode): valid bzip2 that Python reads, but slow
+ * to encode.
  */
-function unavailable(op: string): CodecError {
-  return new CodecError(
-    `bz2 ${op} requires the native codec addon (${nativeUnavailableReason}); ` +
-      "install libbz2-dev and a C++ toolchain, then run `node native/build.mjs`",
-  );
-}
-
-/** BZ2 codec, byte-identical to numcodecs (same libbz2). Native only. */
 export class BZ2 implements Codec {
   /** The numcodecs id. */
   static readonly codecId = "bz2";
@@ -44,9 +41,11 @@ export class BZ2 implements Codec {
 
   /** Compresses into one bzip2 stream. */
   async encode(data: Uint8Array, _ctx?: ChunkContext): Promise<Uint8Array> {
-    if (!nativeCodecs) throw unavailable("encode");
-    const native = nativeCodecs;
-    return guard("bz2", "encode", () => native.compressAsync("bz2", data, { level: this.level }));
+    return guard("bz2", "encode", () => {
+      if (nativeCodecs) return nativeCodecs.compressAsync("bz2", data, { level: this.level });
+      useFallback("bz2");
+      return bz2Compress(data, this.level);
+    });
   }
 
   /** Decompresses concatenated streams like Python's `bz2.decompress`; with `out`, straight into it. */
@@ -56,9 +55,11 @@ export class BZ2 implements Codec {
     return nativeCodecs ? { codec: "bz2", opts: {} } : null;
   }
   async decode(data: Uint8Array, out?: Uint8Array, _ctx?: ChunkContext): Promise<Uint8Array> {
-    if (!nativeCodecs) throw unavailable("decode");
-    const native = nativeCodecs;
-    return guard("bz2", "decode", () => native.decompressAsync("bz2", data, {}, out));
+    return guard("bz2", "decode", async () => {
+      if (nativeCodecs) return nativeCodecs.decompressAsync("bz2", data, {}, out);
+      useFallback("bz2");
+      return intoOut("bz2", await bz2Decompress(data, out ? out.byteLength : MAX_OUTPUT), out);
+    });
   }
 
   /** Exactly numcodecs' `get_config()`. */

@@ -6,6 +6,7 @@ import { promisify } from "node:util";
 import * as nodeZlib from "node:zlib";
 import type { ChunkContext, Codec, CodecConfig } from "./codec.ts";
 import { asBuffer, checkKeys, guard, intoOut, intParam, nativeCodecs } from "./native.ts";
+import { useFallback } from "./native-status.ts";
 import { registerCodec } from "./registry.ts";
 
 const deflateRaw = promisify(nodeZlib.deflateRaw);
@@ -63,6 +64,7 @@ export class GZip implements Codec {
     const mtime = Math.floor(Date.now() / 1000) >>> 0;
     return guard("gzip", "encode", async () => {
       if (nativeCodecs) return nativeCodecs.compressAsync("gzip", data, { level: this.level, mtime });
+      useFallback("gzip");
       const body = await deflateRaw(asBuffer(data), { level: this.level });
       const result = new Uint8Array(10 + body.byteLength + 8);
       const dv = new DataView(result.buffer);
@@ -86,7 +88,17 @@ export class GZip implements Codec {
   async decode(data: Uint8Array, out?: Uint8Array, _ctx?: ChunkContext): Promise<Uint8Array> {
     return guard("gzip", "decode", async () => {
       if (nativeCodecs) return nativeCodecs.decompressAsync("gzip", data, {}, out);
-      return intoOut("gzip", new Uint8Array(await gunzip(asBuffer(data))), out);
+      useFallback("gzip");
+      // Bounded: never inflate past the caller's buffer (or 2 GiB), so a small hostile input cannot exhaust memory.
+      const maxOutputLength = Math.max(1, out ? out.byteLength : 2 ** 31 - 1);
+      let result: Buffer;
+      try {
+        result = await gunzip(asBuffer(data), { maxOutputLength });
+      } catch (e) {
+        if ((e as { code?: string }).code === "ERR_BUFFER_TOO_LARGE") throw new Error(`output exceeds the expected ${maxOutputLength} bytes`);
+        throw e;
+      }
+      return intoOut("gzip", new Uint8Array(result.buffer, result.byteOffset, result.byteLength), out);
     });
   }
 

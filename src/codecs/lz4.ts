@@ -5,6 +5,7 @@
 import { CodecError } from "../errors.ts";
 import type { ChunkContext, Codec, CodecConfig } from "./codec.ts";
 import { checkKeys, guard, intoOut, intParam, nativeCodecs } from "./native.ts";
+import { useFallback } from "./native-status.ts";
 import { registerCodec } from "./registry.ts";
 
 /** Constructor options, as numcodecs' `LZ4(acceleration=1)`. */
@@ -61,6 +62,7 @@ export class LZ4 implements Codec {
     return guard("lz4", "encode", async () => {
       if (data.byteLength > MAX_INPUT) throw new Error(`input of ${data.byteLength} bytes exceeds LZ4's limit of ${MAX_INPUT}`);
       if (nativeCodecs) return nativeCodecs.compressAsync("lz4", data, { acceleration: this.acceleration });
+      useFallback("lz4");
       return (await loadWasm()).fromConfig({ id: "lz4", acceleration: Math.max(1, this.acceleration) }).encode(data);
     });
   }
@@ -79,6 +81,7 @@ export class LZ4 implements Codec {
   async decode(data: Uint8Array, out?: Uint8Array, _ctx?: ChunkContext): Promise<Uint8Array> {
     return guard("lz4", "decode", async () => {
       if (nativeCodecs) return nativeCodecs.decompressAsync("lz4", data, {}, out);
+      useFallback("lz4");
       const size = headerSize(data);
       if (out && size > out.byteLength) throw new Error(`output buffer too small (needs ${size} bytes, got ${out.byteLength})`);
       if (size === 0) {

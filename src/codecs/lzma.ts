@@ -4,8 +4,14 @@
  */
 import { CodecError } from "../errors.ts";
 import type { ChunkContext, Codec, CodecConfig } from "./codec.ts";
-import { checkKeys, guard, intParam, nativeCodecs, nativeUnavailableReason } from "./native.ts";
+import { xzCompress } from "./fallback/xz.ts";
+import { xzDecompress } from "./fallback/xz-decode.ts";
+import { checkKeys, guard, intoOut, intParam, nativeCodecs } from "./native.ts";
+import { useFallback } from "./native-status.ts";
 import { registerCodec } from "./registry.ts";
+
+/** Largest output the JS fallback decodes without a caller-given bound. */
+const MAX_OUTPUT = 2 ** 31 - 1;
 
 /** Container formats (Python's `lzma.FORMAT_*`). AUTO is for decoding only. */
 export const FORMAT_AUTO = 0;
@@ -130,17 +136,11 @@ function pyRepr(v: unknown): string {
   return `{${Object.entries(v as object).map(([k, x]) => `${pyRepr(k)}: ${pyRepr(x)}`).join(", ")}}`;
 }
 
-function unavailable(op: string): CodecError {
-  return new CodecError(
-    `lzma ${op} requires the native codec addon (${nativeUnavailableReason}); ` +
-      "install liblzma-dev and a C++ toolchain, then run `node native/build.mjs`",
-  );
-}
-
 /**
  * LZMA/XZ codec, byte-identical to numcodecs (same liblzma). Decoding follows Python: concatenated
- * streams are joined, FORMAT_AUTO detects xz/lzma, FORMAT_RAW needs the filter chain. Native only:
- * no pure-JS xz encoder on npm reproduces liblzma.
+ * streams are joined, FORMAT_AUTO detects xz/lzma, FORMAT_RAW needs the filter chain. Without the
+ * addon a pure-JS implementation reads and writes the same formats (LZMA1, LZMA2 and delta filters;
+ * BCJ filters need the addon); its bytes differ from liblzma's but Python reads them.
  */
 export class LZMA implements Codec {
   /** The numcodecs id. */
@@ -174,9 +174,11 @@ export class LZMA implements Codec {
 
   /** Compresses into one stream of `format`. */
   async encode(data: Uint8Array, _ctx?: ChunkContext): Promise<Uint8Array> {
-    if (!nativeCodecs) throw unavailable("encode");
-    const native = nativeCodecs;
-    return guard("lzma", "encode", () => native.compressAsync("lzma", data, this.nativeOptions()));
+    return guard("lzma", "encode", () => {
+      if (nativeCodecs) return nativeCodecs.compressAsync("lzma", data, this.nativeOptions());
+      useFallback("lzma");
+      return xzCompress(data, this.nativeOptions());
+    });
   }
 
   /** Decompresses like Python's `lzma.decompress`; with `out`, straight into it. */
@@ -186,9 +188,11 @@ export class LZMA implements Codec {
     return nativeCodecs ? { codec: "lzma", opts: this.nativeOptions() } : null;
   }
   async decode(data: Uint8Array, out?: Uint8Array, _ctx?: ChunkContext): Promise<Uint8Array> {
-    if (!nativeCodecs) throw unavailable("decode");
-    const native = nativeCodecs;
-    return guard("lzma", "decode", () => native.decompressAsync("lzma", data, this.nativeOptions(), out));
+    return guard("lzma", "decode", async () => {
+      if (nativeCodecs) return nativeCodecs.decompressAsync("lzma", data, this.nativeOptions(), out);
+      useFallback("lzma");
+      return intoOut("lzma", xzDecompress(data, this.nativeOptions(), out ? out.byteLength : MAX_OUTPUT), out);
+    });
   }
 
   /** Exactly numcodecs' `get_config()`. */

@@ -6,6 +6,7 @@ import { promisify } from "node:util";
 import * as nodeZlib from "node:zlib";
 import type { ChunkContext, Codec, CodecConfig } from "./codec.ts";
 import { asBuffer, checkKeys, guard, intoOut, intParam, nativeCodecs } from "./native.ts";
+import { useFallback } from "./native-status.ts";
 import { registerCodec } from "./registry.ts";
 
 const deflate = promisify(nodeZlib.deflate);
@@ -43,6 +44,7 @@ export class Zlib implements Codec {
   async encode(data: Uint8Array, _ctx?: ChunkContext): Promise<Uint8Array> {
     return guard("zlib", "encode", async () => {
       if (nativeCodecs) return nativeCodecs.compressAsync("zlib", data, { level: this.level });
+      useFallback("zlib");
       return new Uint8Array(await deflate(asBuffer(data), { level: this.level }));
     });
   }
@@ -61,7 +63,17 @@ export class Zlib implements Codec {
   async decode(data: Uint8Array, out?: Uint8Array, _ctx?: ChunkContext): Promise<Uint8Array> {
     return guard("zlib", "decode", async () => {
       if (nativeCodecs) return nativeCodecs.decompressAsync("zlib", data, {}, out);
-      return intoOut("zlib", new Uint8Array(await inflate(asBuffer(data))), out);
+      useFallback("zlib");
+      // Bounded: never inflate past the caller's buffer (or 2 GiB), so a small hostile input cannot exhaust memory.
+      const maxOutputLength = Math.max(1, out ? out.byteLength : 2 ** 31 - 1);
+      let result: Buffer;
+      try {
+        result = await inflate(asBuffer(data), { maxOutputLength });
+      } catch (e) {
+        if ((e as { code?: string }).code === "ERR_BUFFER_TOO_LARGE") throw new Error(`output exceeds the expected ${maxOutputLength} bytes`);
+        throw e;
+      }
+      return intoOut("zlib", new Uint8Array(result.buffer, result.byteOffset, result.byteLength), out);
     });
   }
 

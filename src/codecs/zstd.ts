@@ -5,6 +5,7 @@
 import { CodecError } from "../errors.ts";
 import type { ChunkContext, Codec, CodecConfig } from "./codec.ts";
 import { checkKeys, guard, intoOut, intParam, nativeCodecs } from "./native.ts";
+import { useFallback } from "./native-status.ts";
 import { registerCodec } from "./registry.ts";
 
 /** Constructor options, as numcodecs 0.11's `Zstd(level=1)`. */
@@ -83,6 +84,7 @@ export class Zstd implements Codec {
       // numcodecs 0.11: `if level <= 0: level = DEFAULT_CLEVEL; if level > MAX_CLEVEL: level = MAX_CLEVEL`.
       const level = this.level <= 0 ? 1 : Math.min(this.level, 22);
       if (nativeCodecs) return nativeCodecs.compressAsync("zstd", data, { level });
+      useFallback("zstd");
       return (await loadWasm()).fromConfig({ id: "zstd", level }).encode(data);
     });
   }
@@ -101,6 +103,7 @@ export class Zstd implements Codec {
   async decode(data: Uint8Array, out?: Uint8Array, _ctx?: ChunkContext): Promise<Uint8Array> {
     return guard("zstd", "decode", async () => {
       if (nativeCodecs) return nativeCodecs.decompressAsync("zstd", data, {}, out);
+      useFallback("zstd");
       if (data.byteLength === 0) throw new Error("empty input is not a zstd frame");
       const claimed = claimedContentSize(data);
       if (claimed !== undefined) {

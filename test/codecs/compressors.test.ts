@@ -336,10 +336,9 @@ test("numcodecs 0.11 decodes what we encode; native output matches numcodecs' by
       } else if (c.config.id === "blosc") {
         const ratio = c.ours.byteLength / theirs.byteLength;
         console.log(`fallback blosc ${label}: ${c.ours.byteLength} vs numcodecs ${theirs.byteLength} bytes (x${ratio.toFixed(3)})`);
-        if (c.dtype === "<i4") {
-          // numcodecs.js always shuffles with typesize 4, so only 4-byte data is comparable.
-          assert.ok(Math.abs(ratio - 1) <= 0.1, `fallback blosc size off by more than 10% for ${label}`);
-        }
+        // The JS container shuffles with the real typesize like c-blosc, so every dtype is comparable;
+        // its inner codecs may compress better (fflate's zlib level 1) but never more than 10% worse.
+        assert.ok(ratio <= 1.1, `fallback blosc more than 10% larger than numcodecs for ${label}`);
       }
       if (NATIVE && c.config.id === "blosc") {
         assert.ok(Math.abs(c.ours.byteLength / theirs.byteLength - 1) <= 0.05, `blosc size not within 5% for ${label}`);
@@ -490,13 +489,10 @@ test("bad parameters raise CodecError naming codec and parameter", async () => {
   }
   assert.deepEqual(new Zstd({ checksum: false }).getConfig(), { id: "zstd", level: 1 });
   await assert.rejects(() => new Blosc({ cname: "nope" }).encode(new Uint8Array(10)), /blosc encode failed: compressor 'nope'/);
-  if (NATIVE) {
-    await assert.rejects(() => new LZMA({ format: 3 }).encode(new Uint8Array(10)), /lzma encode failed: must specify filters/);
-    await assert.rejects(() => new LZMA({ preset: 1, filters: [{ id: 33 }] }).encode(new Uint8Array(10)), /lzma encode failed: cannot specify both/);
-  } else {
-    await assert.rejects(() => new BZ2().decode(new Uint8Array(10)), /bz2 decode requires the native codec addon/);
-    await assert.rejects(() => new LZMA().encode(new Uint8Array(10)), /lzma encode requires the native codec addon/);
-  }
+  // The same with or without the addon (BZ2 and LZMA have pure-JS fallbacks).
+  await assert.rejects(() => new LZMA({ format: 3 }).encode(new Uint8Array(10)), /lzma encode failed: must specify filters/);
+  await assert.rejects(() => new LZMA({ preset: 1, filters: [{ id: 33 }] }).encode(new Uint8Array(10)), /lzma encode failed: cannot specify both/);
+  await assert.rejects(() => new BZ2().decode(new Uint8Array(10)), /bz2 decode failed/);
 });
 
 test("default compressor and codec threads", async () => {
