@@ -2,12 +2,39 @@
   "targets": [
     {
       "target_name": "zarrflow_codecs",
-      "sources": ["src/addon.cc", "src/codecs.cc"],
-      "defines": ["NAPI_VERSION=8"],
+      # Everything below the addon's own sources comes from build.mjs, which picks for each codec
+      # library either the C sources an npm dependency ships (zstd-napi, lz4) or the system runtime
+      # library (see ZARRFLOW_NATIVE_LIBS there). No -dev package is needed either way.
+      "sources": [
+        "src/addon.cc",
+        "src/codecs.cc",
+        "src/blosc/blosc.cc",
+        "src/blosc/blosclz.cc",
+        "src/blosc/shuffle.cc",
+        "src/blosc/zlib_api.cc",
+        "<!@(node build.mjs --gyp sources)"
+      ],
+      "include_dirs": ["src", "<!@(node build.mjs --gyp include_dirs)"],
+      "defines": [
+        "NAPI_VERSION=8",
+        # Bundled zstd/lz4 symbols stay private to the addon.
+        "ZSTDLIB_VISIBLE=",
+        "ZSTDLIB_VISIBILITY=",
+        "LZ4LIB_VISIBILITY=",
+        "<!@(node build.mjs --gyp defines)"
+      ],
       "cflags!": ["-fno-exceptions"],
       "cflags_cc!": ["-fno-exceptions", "-fno-rtti"],
-      "cflags_cc": ["-std=c++17", "-O3", "-Wall", "-Wextra", "-Wno-unused-parameter"],
-      "libraries": ["-lblosc", "-lzstd", "-llz4", "-lbz2", "-llzma", "-lz"]
+      "cflags": ["-O3", "-fvisibility=hidden"],
+      "cflags_c": ["-std=gnu11"],
+      "cflags_cc": ["-std=c++17", "-Wall", "-Wextra", "-Wno-unused-parameter"],
+      "ldflags": ["-Wl,-Bsymbolic"],
+      "libraries": ["<!@(node build.mjs --gyp libraries)"],
+      "xcode_settings": {
+        "GCC_ENABLE_CPP_EXCEPTIONS": "YES",
+        "OTHER_CPLUSPLUSFLAGS": ["-std=c++17", "-O3"],
+        "OTHER_CFLAGS": ["-O3"]
+      }
     }
   ]
 }

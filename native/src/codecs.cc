@@ -1,4 +1,9 @@
-// Codec implementations byte-compatible with numcodecs 0.11 (which links the same Debian libraries).
+// Codec implementations byte-compatible with numcodecs 0.11.
+//
+// Blosc is zarrflow's own implementation of the c-blosc 1.21 container (blosc/); zstd and lz4 come
+// from the C sources npm packages ship, or from the system runtime libraries (see build.mjs); zlib,
+// bzip2 and xz are the system runtime libraries, reached without their -dev packages
+// (blosc/zlib_api.h, blosc/bz2_api.h).
 //
 // Python semantics are mirrored where they are observable: zlib/bz2/lzma decode multiple
 // concatenated streams like the Python standard library does, gzip writes the header of Python's
@@ -6,12 +11,16 @@
 #include "codecs.h"
 
 #define ZSTD_STATIC_LINKING_ONLY  // ZSTD_findDecompressedSize / ZSTD_decompressBound
-#include <blosc.h>
-#include <bzlib.h>
 #include <lz4.h>
-#include <lzma.h>
-#include <zlib.h>
 #include <zstd.h>
+#ifndef ZF_NO_LZMA
+#include <lzma.h>
+#endif
+
+#include "blosc/blosc.h"
+#include "blosc/shuffle.h"
+#include "blosc/bz2_api.h"
+#include "blosc/zlib_api.h"
 
 #include <algorithm>
 #include <climits>
@@ -47,6 +56,7 @@ std::string TooSmall(size_t need, size_t have) {
 size_t GuessCap(size_t n) { return std::max<size_t>(n * 4, 64 * 1024); }
 
 const char kFixedFull[] = "output buffer too small (decoded data is larger)";
+const char kNoZlib[] = "zlib is not available (no libz.so.1 on this system)";
 
 bool GrowOrFail(OutBuf& out, std::string* err) {
   if (out.Grow(64 * 1024)) return true;
@@ -65,114 +75,50 @@ bool MakeRoom(OutBuf& out, std::string* err) {
 // ---------------------------------------------------------------- blosc
 
 std::string BloscCompress(const Params& p, const uint8_t* src, size_t n, OutBuf& out) {
-  if (n > size_t(BLOSC_MAX_BUFFERSIZE)) {
+  if (n > blosc::kMaxBufferSize) {
     return "input of " + std::to_string(n) + " bytes exceeds blosc's limit of " +
-           std::to_string(BLOSC_MAX_BUFFERSIZE) + " bytes";
+           std::to_string(blosc::kMaxBufferSize) + " bytes";
   }
-  if (blosc_compname_to_compcode(p.cname.c_str()) < 0) {
-    return "compressor '" + p.cname + "' is not available in this c-blosc build (available: " +
-           std::string(blosc_list_compressors()) + ")";
+  if (!blosc::CanCompress(p.cname)) {
+    return "compressor '" + p.cname + "' is not available in this build (available: " + blosc::Compressors() + ")";
   }
   if (p.clevel < 0 || p.clevel > 9) return "clevel must be between 0 and 9, got " + std::to_string(p.clevel);
   size_t typesize = p.typesize > 0 ? size_t(p.typesize) : 1;
   int shuffle = p.shuffle;
   // numcodecs resolves AUTOSHUFFLE from the buffer's itemsize.
-  if (shuffle == -1) shuffle = typesize == 1 ? BLOSC_BITSHUFFLE : BLOSC_SHUFFLE;
+  if (shuffle == -1) shuffle = typesize == 1 ? 2 : 1;
   if (shuffle < 0 || shuffle > 2) return "shuffle must be -1, 0, 1 or 2, got " + std::to_string(p.shuffle);
   if (p.blocksize < 0) return "blocksize must be >= 0, got " + std::to_string(p.blocksize);
-  size_t cap = n + BLOSC_MAX_OVERHEAD;
+  // numcodecs gives c-blosc exactly nbytes + BLOSC_MAX_OVERHEAD; the room affects the output.
+  const size_t cap = n + blosc::kMaxOverhead;
   if (!out.Reserve(cap)) return "out of memory";
-  int r = blosc_compress_ctx(p.clevel, shuffle, typesize, n, NonNull(src), out.data(), cap,
-                             p.cname.c_str(), size_t(p.blocksize), std::max(1, p.nthreads));
-  if (r <= 0) return "blosc_compress_ctx failed (code " + std::to_string(r) + ")";
-  out.set_size(size_t(r));
+  size_t cbytes = 0;
+  std::string err = blosc::Compress(p.clevel, shuffle, typesize, NonNull(src), n, out.data(), cap, p.cname,
+                                    size_t(p.blocksize), &cbytes);
+  if (!err.empty()) return err;
+  out.set_size(cbytes);
   return "";
 }
 
-std::string BloscCheckHeader(const uint8_t* src, size_t n);
-
-std::string BloscDecompress(const Params& p, const uint8_t* src, size_t n, OutBuf& out) {
-  std::string err = BloscCheckHeader(src, n);
+std::string BloscDecompress(const Params&, const uint8_t* src, size_t n, OutBuf& out) {
+  blosc::Header h;
+  std::string err = blosc::ReadHeader(src, n, &h);
   if (!err.empty()) return err;
-  const size_t nbytes = Le32(src + 4);
-  if (!out.Reserve(nbytes)) return out.owned() ? "out of memory" : TooSmall(nbytes, out.cap());
-  if (nbytes == 0) {
+  // The header was checked against the buffer before this allocation.
+  if (!out.Reserve(h.nbytes)) return out.owned() ? "out of memory" : TooSmall(h.nbytes, out.cap());
+  if (h.nbytes == 0) {
     out.set_size(0);
     return "";
   }
-  int r = blosc_decompress_ctx(src, out.data(), nbytes, std::max(1, p.nthreads));
-  if (r < 0 || size_t(r) != nbytes) {
-    return "corrupt data (blosc_decompress_ctx returned " + std::to_string(r) + ", expected " +
-           std::to_string(nbytes) + ")";
-  }
-  out.set_size(nbytes);
+  err = blosc::Decompress(src, n, out.data(), out.cap());
+  if (!err.empty()) return err;
+  out.set_size(h.nbytes);
   return "";
 }
 
 std::string BloscGetBytesImpl(const uint8_t* src, size_t n, size_t startByte, size_t count, uint8_t* dst, size_t* dstStart) {
-  std::string err = BloscCheckHeader(src, n);
-  if (!err.empty()) return err;
-  const size_t nbytes = Le32(src + 4);
-  size_t typesize = 1;
-  int flags = 0;
-  blosc_cbuffer_metainfo(src, &typesize, &flags);
-  if (typesize == 0) typesize = 1;
-  if (startByte + count > nbytes) return "partial range beyond the chunk";
-  // blosc_getitem works in whole items of the header's typesize.
-  const size_t first = startByte / typesize;
-  const size_t last = (startByte + count + typesize - 1) / typesize;
-  *dstStart = first * typesize;
-  int r = blosc_getitem(src, int(first), int(last - first), dst);
-  if (r < 0 || size_t(r) != (last - first) * typesize) return "corrupt data (blosc_getitem returned " + std::to_string(r) + ")";
-  return "";
-}
-
-std::string BloscCheckHeader(const uint8_t* src, size_t n) {
-  if (n < BLOSC_MIN_HEADER_LENGTH) {
-    return "buffer of " + std::to_string(n) + " bytes is too short for a blosc header (16 bytes)";
-  }
-  const int version = src[0];
-  const int flags = src[2];
-  const size_t nbytes = Le32(src + 4);
-  const size_t blocksize = Le32(src + 8);
-  const size_t cbytes = Le32(src + 12);
-  if (version == 0 || version > BLOSC_VERSION_FORMAT) {
-    return "not a blosc 1.x buffer (format version " + std::to_string(version) + ")";
-  }
-  if (cbytes > n) {
-    return "truncated buffer (header says " + std::to_string(cbytes) + " compressed bytes, got " +
-           std::to_string(n) + ")";
-  }
-  if (cbytes < BLOSC_MIN_HEADER_LENGTH || nbytes > size_t(BLOSC_MAX_BUFFERSIZE)) {
-    return "corrupt header (nbytes=" + std::to_string(nbytes) + ", cbytes=" + std::to_string(cbytes) + ")";
-  }
-  size_t validated = 0;
-  if (blosc_cbuffer_validate(src, cbytes, &validated) != 0 || validated != nbytes) {
-    return "corrupt header (rejected by blosc_cbuffer_validate)";
-  }
-  // Cheap structural checks so a garbage header cannot make us allocate gigabytes or hand c-blosc
-  // block offsets that point outside the buffer.
-  if (nbytes > 0) {
-    if (flags & BLOSC_MEMCPYED) {
-      if (cbytes != nbytes + BLOSC_MAX_OVERHEAD) {
-        return "corrupt header (uncompressed buffer of " + std::to_string(nbytes) + " bytes stored in " +
-               std::to_string(cbytes) + " bytes)";
-      }
-    } else {
-      if (blocksize == 0) return "corrupt header (blocksize 0)";
-      const size_t nblocks = nbytes / blocksize + (nbytes % blocksize ? 1 : 0);
-      const size_t dataStart = BLOSC_MIN_HEADER_LENGTH + 4 * nblocks;
-      if (dataStart > cbytes) {
-        return "corrupt header (claims " + std::to_string(nbytes) + " bytes in " + std::to_string(nblocks) +
-               " blocks, more than " + std::to_string(cbytes) + " compressed bytes can hold)";
-      }
-      for (size_t i = 0; i < nblocks; i++) {
-        const size_t start = Le32(src + BLOSC_MIN_HEADER_LENGTH + 4 * i);
-        if (start < dataStart || start >= cbytes) return "corrupt block offset table";
-      }
-    }
-  }
-  return "";
+  *dstStart = startByte;
+  return blosc::GetBytes(src, n, startByte, count, dst);
 }
 
 // ---------------------------------------------------------------- zstd
@@ -310,7 +256,7 @@ std::string DeflateAll(z_stream& z, const uint8_t* src, size_t n, OutBuf& out) {
       const size_t room = std::min(out.cap() - out.size(), kSlice);
       z.next_out = out.data() + out.size();
       z.avail_out = uInt(room);
-      r = deflate(&z, last ? Z_FINISH : Z_NO_FLUSH);
+      r = Zlib()->deflate(&z, last ? Z_FINISH : Z_NO_FLUSH);
       out.set_size(out.size() + room - z.avail_out);
       if (r == Z_STREAM_ERROR) return "deflate failed";
     } while (last ? r != Z_STREAM_END : (z.avail_in > 0 || z.avail_out == 0));
@@ -327,30 +273,36 @@ std::string CheckZlibLevel(int level) {
 std::string ZlibCompress(const Params& p, const uint8_t* src, size_t n, OutBuf& out) {
   std::string err = CheckZlibLevel(p.level);
   if (!err.empty()) return err;
+  const ZlibApi* Z = Zlib();
+  if (!Z) return kNoZlib;
   z_stream z;
   std::memset(&z, 0, sizeof z);
   // deflateInit(level): window 15, memLevel 8, default strategy, exactly as Python's zlib.compress.
-  if (deflateInit(&z, p.level) != Z_OK) return "deflateInit failed";
-  if (!out.Reserve(deflateBound(&z, uLong(std::min(n, kSlice))) + (n > kSlice ? n / 1000 + 64 : 0))) {
-    deflateEnd(&z);
+  if (Z->deflateInit2_(&z, p.level, Z_DEFLATED, MAX_WBITS, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION, int(sizeof z)) != Z_OK) {
+    return "deflateInit failed";
+  }
+  if (!out.Reserve(Z->deflateBound(&z, uLong(std::min(n, kSlice))) + (n > kSlice ? n / 1000 + 64 : 0))) {
+    Z->deflateEnd(&z);
     return "out of memory";
   }
   err = DeflateAll(z, src, n, out);
-  deflateEnd(&z);
+  Z->deflateEnd(&z);
   return err;
 }
 
 std::string GzipCompress(const Params& p, const uint8_t* src, size_t n, OutBuf& out) {
   std::string err = CheckZlibLevel(p.level);
   if (!err.empty()) return err;
+  const ZlibApi* Z = Zlib();
+  if (!Z) return kNoZlib;
   z_stream z;
   std::memset(&z, 0, sizeof z);
   // Python's GzipFile: raw deflate (wbits -15), memLevel 8, default strategy.
-  if (deflateInit2(&z, p.level, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+  if (Z->deflateInit2_(&z, p.level, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION, int(sizeof z)) != Z_OK) {
     return "deflateInit2 failed";
   }
-  if (!out.Reserve(deflateBound(&z, uLong(std::min(n, kSlice))) + 18 + (n > kSlice ? n / 1000 + 64 : 0))) {
-    deflateEnd(&z);
+  if (!out.Reserve(Z->deflateBound(&z, uLong(std::min(n, kSlice))) + 18 + (n > kSlice ? n / 1000 + 64 : 0))) {
+    Z->deflateEnd(&z);
     return "out of memory";
   }
   // Header as written by Python's GzipFile on a BytesIO: no FNAME, mtime, XFL by level, OS=255.
@@ -364,11 +316,11 @@ std::string GzipCompress(const Params& p, const uint8_t* src, size_t n, OutBuf& 
   h[9] = 0xff;
   out.set_size(10);
   err = DeflateAll(z, src, n, out);
-  deflateEnd(&z);
+  Z->deflateEnd(&z);
   if (!err.empty()) return err;
-  uLong crc = crc32(0L, Z_NULL, 0);
+  uLong crc = Z->crc32(0L, Z_NULL, 0);
   for (size_t pos = 0; pos < n; pos += kSlice) {
-    crc = crc32(crc, NonNull(src) + pos, uInt(std::min(n - pos, kSlice)));
+    crc = Z->crc32(crc, NonNull(src) + pos, uInt(std::min(n - pos, kSlice)));
   }
   if (out.cap() - out.size() < 8 && !out.Grow(8)) return "out of memory";
   PutLe32(out.data() + out.size(), uint32_t(crc));
@@ -391,7 +343,7 @@ std::string InflateMember(z_stream& z, const uint8_t* src, size_t n, size_t* pos
     const size_t room = std::min(out.cap() - out.size(), kSlice);
     z.next_out = out.data() + out.size();
     z.avail_out = uInt(room);
-    const int r = inflate(&z, Z_NO_FLUSH);
+    const int r = Zlib()->inflate(&z, Z_NO_FLUSH);
     if (r == Z_BUF_ERROR && room == 0) return kFixedFull;
     out.set_size(out.size() + room - z.avail_out);
     if (r == Z_STREAM_END) {
@@ -410,23 +362,27 @@ std::string InflateMember(z_stream& z, const uint8_t* src, size_t n, size_t* pos
 }
 
 std::string ZlibDecompress(const Params&, const uint8_t* src, size_t n, OutBuf& out) {
+  const ZlibApi* Z = Zlib();
+  if (!Z) return kNoZlib;
   if (out.owned() && !out.Reserve(GuessCap(n))) return "out of memory";
   z_stream z;
   std::memset(&z, 0, sizeof z);
-  if (inflateInit(&z) != Z_OK) return "inflateInit failed";
+  if (Z->inflateInit2_(&z, MAX_WBITS, ZLIB_VERSION, int(sizeof z)) != Z_OK) return "inflateInit failed";
   size_t pos = 0;
   // Like Python's zlib.decompress: one stream, trailing bytes ignored.
   std::string err = InflateMember(z, NonNull(src), n, &pos, out);
-  inflateEnd(&z);
+  Z->inflateEnd(&z);
   return err;
 }
 
 std::string GzipDecompress(const Params&, const uint8_t* src, size_t n, OutBuf& out) {
+  const ZlibApi* Z = Zlib();
+  if (!Z) return kNoZlib;
   if (out.owned() && !out.Reserve(GuessCap(n))) return "out of memory";
   if (n < 2 || src[0] != 0x1f || src[1] != 0x8b) return "not a gzip stream (bad magic bytes)";
   z_stream z;
   std::memset(&z, 0, sizeof z);
-  if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK) return "inflateInit2 failed";
+  if (Z->inflateInit2_(&z, 16 + MAX_WBITS, ZLIB_VERSION, int(sizeof z)) != Z_OK) return "inflateInit2 failed";
   size_t pos = 0;
   std::string err;
   // Like Python's GzipFile: any number of members, zero padding between/after them allowed.
@@ -439,12 +395,13 @@ std::string GzipDecompress(const Params&, const uint8_t* src, size_t n, OutBuf& 
       err = "trailing garbage after gzip member";
       break;
     }
-    inflateReset(&z);
+    Z->inflateReset(&z);
   }
-  inflateEnd(&z);
+  Z->inflateEnd(&z);
   return err;
 }
 
+#ifndef ZF_NO_BZ2
 // ---------------------------------------------------------------- bz2
 
 std::string Bz2Error(int r) {
@@ -556,6 +513,12 @@ std::string Bz2Decompress(const Params&, const uint8_t* src, size_t n, OutBuf& o
   return "";
 }
 
+#else
+std::string Bz2Compress(const Params&, const uint8_t*, size_t, OutBuf&) { return "bzip2 is not available (no libbz2.so.1.0 when the addon was built)"; }
+std::string Bz2Decompress(const Params&, const uint8_t*, size_t, OutBuf&) { return "bzip2 is not available (no libbz2.so.1.0 when the addon was built)"; }
+#endif  // ZF_NO_BZ2
+
+#ifndef ZF_NO_LZMA
 // ---------------------------------------------------------------- lzma
 
 std::string LzmaError(lzma_ret r) {
@@ -760,6 +723,11 @@ std::string LzmaDecompress(const Params& p, const uint8_t* src, size_t n, OutBuf
   return "";
 }
 
+#else
+std::string LzmaCompress(const Params&, const uint8_t*, size_t, OutBuf&) { return "xz/lzma is not available (no liblzma.so.5 when the addon was built)"; }
+std::string LzmaDecompress(const Params&, const uint8_t*, size_t, OutBuf&) { return "xz/lzma is not available (no liblzma.so.5 when the addon was built)"; }
+#endif  // ZF_NO_LZMA
+
 }  // namespace
 
 bool OutBuf::Reserve(size_t cap) {
@@ -827,16 +795,24 @@ std::string Decompress(const Params& p, const uint8_t* src, size_t n, OutBuf& ou
   return "unknown codec";
 }
 
-std::string BloscCompressors() { return blosc_list_compressors(); }
+std::string BloscCompressors() { return blosc::Compressors(); }
 
 std::vector<std::pair<std::string, std::string>> Versions() {
   return {
-      {"blosc", BLOSC_VERSION_STRING},
+      {"blosc", "1.21.3 (zarrflow's own Blosc 1.x; shuffle: " + std::string(blosc::ShuffleImplementation()) + ")"},
       {"zstd", ZSTD_versionString()},
       {"lz4", LZ4_versionString()},
-      {"zlib", zlibVersion()},
+      {"zlib", Zlib() ? std::string(Zlib()->zlibVersion()) + " (" + Zlib()->source + ")" : std::string("unavailable")},
+#ifndef ZF_NO_BZ2
       {"bz2", BZ2_bzlibVersion()},
+#else
+      {"bz2", "unavailable"},
+#endif
+#ifndef ZF_NO_LZMA
       {"lzma", lzma_version_string()},
+#else
+      {"lzma", "unavailable"},
+#endif
   };
 }
 

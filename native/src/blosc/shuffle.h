@@ -1,0 +1,23 @@
+// Byte and bit shuffles of one Blosc block (zarrflow's own implementation).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace zf {
+namespace blosc {
+
+// dst[j * n + i] = src[i * typesize + j] for the n = size / typesize whole items; trailing bytes copied.
+void Shuffle(size_t typesize, size_t size, const uint8_t* src, uint8_t* dst);
+void Unshuffle(size_t typesize, size_t size, const uint8_t* src, uint8_t* dst);
+
+// Bit transposition as c-blosc's bitshuffle: for whole items n (a multiple of 8), bit k of byte j
+// of every item goes to bit-row j * 8 + k; otherwise (n not a multiple of 8) a plain copy.
+void BitShuffle(size_t typesize, size_t size, const uint8_t* src, uint8_t* dst);
+void BitUnshuffle(size_t typesize, size_t size, const uint8_t* src, uint8_t* dst);
+
+// Which SIMD path the shuffles use ("avx2", "sse2" or "scalar").
+const char* ShuffleImplementation();
+
+}  // namespace blosc
+}  // namespace zf
