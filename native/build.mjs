@@ -14,7 +14,7 @@
 // terminal with ZARRFLOW_NATIVE_VERBOSE=1). `node build.mjs --gyp KEY` prints one list for
 // binding.gyp (sources, include_dirs, defines, libraries).
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -50,12 +50,32 @@ function hasRuntimeLib(soname) {
       }
     }
   }
-  if (ldconfigCache.split("\n").some((l) => l.trim().startsWith(`${soname} `))) return true;
+  const paths = ldconfigCache
+    .split("\n")
+    .filter((l) => l.trim().startsWith(`${soname} `))
+    .map((l) => l.split("=>").pop().trim());
   const dirs = ["/lib", "/usr/lib", "/lib64", "/usr/lib64", "/usr/local/lib"];
   for (const arch of ["x86_64-linux-gnu", "aarch64-linux-gnu", "arm-linux-gnueabihf", "i386-linux-gnu"]) {
     dirs.push(`/lib/${arch}`, `/usr/lib/${arch}`);
   }
-  return dirs.some((d) => existsSync(join(d, soname)));
+  paths.push(...dirs.map((d) => join(d, soname)));
+  return paths.some(isElf);
+}
+
+/** A real shared object, not a dangling link or a file hidden by a bind mount. */
+function isElf(file) {
+  try {
+    if (!statSync(file).isFile()) return false;
+    const fd = openSync(file, "r");
+    try {
+      const head = Buffer.alloc(4);
+      return readSync(fd, head, 0, 4, 0) === 4 && head.toString("latin1") === "\x7fELF";
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return false;
+  }
 }
 
 function cFiles(dir) {
