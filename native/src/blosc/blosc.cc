@@ -126,7 +126,7 @@ long CompressBlock(int code, int clevel, int flags, size_t typesize, size_t bsiz
     Shuffle(typesize, bsize, src, tmp);
     data = tmp;
   } else if ((flags & kBitShuffle) && bsize >= typesize) {
-    BitShuffle(typesize, bsize, src, tmp);
+    BitShuffle(typesize, bsize, src, tmp, tmp + bsize);
     data = tmp;
   }
   const size_t nsplits = (!dontSplit && !leftover) ? typesize : 1;
@@ -183,7 +183,7 @@ std::string DecompressBlock(const Header& h, const uint8_t* src, size_t offset, 
   if (doShuffle) {
     Unshuffle(ts, bsize, tmp, dest);
   } else if (doBit) {
-    BitUnshuffle(ts, bsize, tmp, dest);
+    BitUnshuffle(ts, bsize, tmp, dest, tmp + bsize);
   }
   return "";
 }
@@ -268,7 +268,7 @@ std::string Compress(int clevel, int shuffle, size_t typesize, const uint8_t* sr
     if (ntbytes > destsize) {
       ntbytes = 0;
     } else {
-      Scratch tmp(blocksize);
+      Scratch tmp(2 * blocksize);  // shuffled block + bitshuffle scratch
       if (!tmp.p) return "out of memory";
       for (size_t j = 0; j < nblocks; j++) {
         PutLe32(dest + kHeaderSize + 4 * j, uint32_t(ntbytes));
@@ -375,7 +375,7 @@ std::string GetBytes(const uint8_t* src, size_t n, size_t start, size_t count, u
   const size_t first = start / bs;
   const size_t last = (start + count - 1) / bs;
   // Whole blocks decode straight into dst; partial ones go through a block-sized buffer.
-  Scratch tmp(bs);
+  Scratch tmp(2 * bs);  // decoded streams + bitshuffle scratch
   Scratch part(bs);
   if (!tmp.p || !part.p) return "out of memory";
   for (size_t j = first; j <= last; j++) {

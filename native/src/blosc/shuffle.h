@@ -13,8 +13,9 @@ void Unshuffle(size_t typesize, size_t size, const uint8_t* src, uint8_t* dst);
 
 // Bit transposition as c-blosc's bitshuffle: for whole items n (a multiple of 8), bit k of byte j
 // of every item goes to bit-row j * 8 + k; otherwise (n not a multiple of 8) a plain copy.
-void BitShuffle(size_t typesize, size_t size, const uint8_t* src, uint8_t* dst);
-void BitUnshuffle(size_t typesize, size_t size, const uint8_t* src, uint8_t* dst);
+// `scratch` must hold `size` bytes.
+void BitShuffle(size_t typesize, size_t size, const uint8_t* src, uint8_t* dst, uint8_t* scratch);
+void BitUnshuffle(size_t typesize, size_t size, const uint8_t* src, uint8_t* dst, uint8_t* scratch);
 
 // Which SIMD path the shuffles use ("avx2", "sse2" or "scalar").
 const char* ShuffleImplementation();
