@@ -764,7 +764,19 @@ uint8_t* OutBuf::Release() {
   return d;
 }
 
-std::string Compress(const Params& p, const uint8_t* src, size_t n, OutBuf& out) {
+// The public entry points run on libuv pool threads: nothing may escape them. The codecs do not
+// throw, but building an error message can (std::bad_alloc); "out of memory" fits the small-string
+// buffer, so the fallback itself never allocates.
+template <typename F>
+std::string NoThrow(F&& f) {
+  try {
+    return f();
+  } catch (...) {
+    return "out of memory";
+  }
+}
+
+std::string CompressImpl(const Params& p, const uint8_t* src, size_t n, OutBuf& out) {
   switch (p.kind) {
     case CodecKind::Blosc: return BloscCompress(p, src, n, out);
     case CodecKind::Zstd: return ZstdCompress(p, src, n, out);
@@ -777,11 +789,15 @@ std::string Compress(const Params& p, const uint8_t* src, size_t n, OutBuf& out)
   return "unknown codec";
 }
 
-std::string BloscGetBytes(const uint8_t* src, size_t n, size_t startByte, size_t count, uint8_t* dst, size_t* dstStart) {
-  return BloscGetBytesImpl(src, n, startByte, count, dst, dstStart);
+std::string Compress(const Params& p, const uint8_t* src, size_t n, OutBuf& out) {
+  return NoThrow([&] { return CompressImpl(p, src, n, out); });
 }
 
-std::string Decompress(const Params& p, const uint8_t* src, size_t n, OutBuf& out) {
+std::string BloscGetBytes(const uint8_t* src, size_t n, size_t startByte, size_t count, uint8_t* dst, size_t* dstStart) {
+  return NoThrow([&] { return BloscGetBytesImpl(src, n, startByte, count, dst, dstStart); });
+}
+
+std::string DecompressImpl(const Params& p, const uint8_t* src, size_t n, OutBuf& out) {
   src = NonNull(src);
   switch (p.kind) {
     case CodecKind::Blosc: return BloscDecompress(p, src, n, out);
@@ -793,6 +809,10 @@ std::string Decompress(const Params& p, const uint8_t* src, size_t n, OutBuf& ou
     case CodecKind::Lzma: return LzmaDecompress(p, src, n, out);
   }
   return "unknown codec";
+}
+
+std::string Decompress(const Params& p, const uint8_t* src, size_t n, OutBuf& out) {
+  return NoThrow([&] { return DecompressImpl(p, src, n, out); });
 }
 
 std::string BloscCompressors() { return blosc::Compressors(); }
