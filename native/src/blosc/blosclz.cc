@@ -254,6 +254,11 @@ int BloscLZDecompress(const uint8_t* in, int length, uint8_t* out, int maxout) {
         std::memset(out + op, out[ref], len);
       } else if (back >= len) {
         std::memcpy(out + op, out + ref, len);
+      } else if (back >= 8) {
+        // Overlapping, but each 8-byte step reads only bytes already written.
+        size_t i = 0;
+        for (; i + 8 <= len; i += 8) std::memcpy(out + op + i, out + ref + i, 8);
+        for (; i < len; i++) out[op + i] = out[ref + i];
       } else {
         for (size_t i = 0; i < len; i++) out[op + i] = out[ref + i];
       }
