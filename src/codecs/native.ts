@@ -73,10 +73,10 @@ function loadAddon(): NativeCodecs | null {
     return null;
   }
   try {
-    // RTLD_DEEPBIND instead of a plain require(): node exports its own (Chromium) zlib symbols, and
-    // without deep binding both our zlib calls and libblosc's would resolve to them, whose output
-    // differs from the system zlib that Python uses. Deep binding makes the addon and its libraries
-    // prefer the system libz they were linked against.
+    // RTLD_DEEPBIND instead of a plain require(): the addon reaches zlib through its own handle on
+    // libz.so.1, but the system zstd/lz4/xz it may link by soname must win over same-named symbols
+    // a newer node could export (as node does for its Chromium zlib, whose output differs from the
+    // system zlib that Python uses). Deep binding makes the addon prefer the libraries it linked.
     const mod = { exports: {} as unknown };
     const deep = (constants.dlopen as Record<string, number>).RTLD_DEEPBIND ?? 0;
     process.dlopen(mod, addonPath, (constants.dlopen as Record<string, number>).RTLD_NOW | deep);
