@@ -1,0 +1,38 @@
+/**
+ * Every built-in store (and a plain Map) against the store conformance suite.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { MemoryStore, KVStore } from "../../src/stores/memory.ts";
+import { DirectoryStore } from "../../src/stores/directory.ts";
+import { NestedDirectoryStore } from "../../src/stores/nested.ts";
+import { runStoreConformance } from "./conformance.ts";
+
+/** A fresh temporary directory and its removal. */
+function tempDir(): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), "zarrflow-conf-"));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+runStoreConformance("MemoryStore", async () => ({ store: new MemoryStore() }));
+runStoreConformance("KVStore", async () => ({ store: new KVStore() }));
+runStoreConformance("Map", async () => ({ store: new Map<string, Uint8Array>() }), {
+  supportsListDir: false,
+  supportsDeletePrefix: false,
+  supportsGetRange: false,
+  checksKeys: false,
+  supportsAbort: false,
+});
+runStoreConformance("DirectoryStore", async () => {
+  const { dir, cleanup } = tempDir();
+  return { store: new DirectoryStore(join(dir, "root")), cleanup, reopen: async () => new DirectoryStore(join(dir, "root")) };
+});
+runStoreConformance("DirectoryStore (dimensionSeparator '/')", async () => {
+  const { dir, cleanup } = tempDir();
+  return { store: new DirectoryStore(dir, { dimensionSeparator: "/" }), cleanup };
+});
+runStoreConformance("NestedDirectoryStore", async () => {
+  const { dir, cleanup } = tempDir();
+  return { store: new NestedDirectoryStore(dir), cleanup, reopen: async () => new NestedDirectoryStore(dir) };
+});
