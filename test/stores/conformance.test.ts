@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { MemoryStore, KVStore } from "../../src/stores/memory.ts";
 import { DirectoryStore } from "../../src/stores/directory.ts";
 import { NestedDirectoryStore } from "../../src/stores/nested.ts";
+import { LRUStoreCache } from "../../src/stores/lru-cache.ts";
 import { runStoreConformance } from "./conformance.ts";
 
 /** A fresh temporary directory and its removal. */
@@ -35,4 +36,10 @@ runStoreConformance("DirectoryStore (dimensionSeparator '/')", async () => {
 runStoreConformance("NestedDirectoryStore", async () => {
   const { dir, cleanup } = tempDir();
   return { store: new NestedDirectoryStore(dir), cleanup, reopen: async () => new NestedDirectoryStore(dir) };
+});
+runStoreConformance("LRUStoreCache over MemoryStore", async () => ({ store: new LRUStoreCache(new MemoryStore(), 1 << 16) }));
+runStoreConformance("LRUStoreCache over a Map", async () => ({ store: new LRUStoreCache(new Map() as never, null) }), { supportsGetRange: true });
+runStoreConformance("LRUStoreCache over DirectoryStore", async () => {
+  const { dir, cleanup } = tempDir();
+  return { store: new LRUStoreCache(new DirectoryStore(dir), 1 << 20), cleanup, reopen: async () => new DirectoryStore(dir) };
 });
