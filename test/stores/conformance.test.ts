@@ -8,6 +8,7 @@ import { MemoryStore, KVStore } from "../../src/stores/memory.ts";
 import { DirectoryStore } from "../../src/stores/directory.ts";
 import { NestedDirectoryStore } from "../../src/stores/nested.ts";
 import { LRUStoreCache } from "../../src/stores/lru-cache.ts";
+import { ConsolidatedMetadataStore } from "../../src/stores/consolidated.ts";
 import { runStoreConformance } from "./conformance.ts";
 
 /** A fresh temporary directory and its removal. */
@@ -43,3 +44,9 @@ runStoreConformance("LRUStoreCache over DirectoryStore", async () => {
   const { dir, cleanup } = tempDir();
   return { store: new LRUStoreCache(new DirectoryStore(dir), 1 << 20), cleanup, reopen: async () => new DirectoryStore(dir) };
 });
+runStoreConformance("ConsolidatedMetadataStore over MemoryStore", async () => ({ store: new ConsolidatedMetadataStore(new MemoryStore(), {}) }));
+runStoreConformance("ConsolidatedMetadataStore over DirectoryStore", async () => {
+  const { dir, cleanup } = tempDir();
+  return { store: new ConsolidatedMetadataStore(new DirectoryStore(dir), {}), cleanup };
+});
+runStoreConformance("ConsolidatedMetadataStore (read-only)", async (seed) => ({ store: new ConsolidatedMetadataStore(new MemoryStore(seed), {}, true) }), { readOnly: true });
