@@ -9,6 +9,7 @@ import { DirectoryStore } from "../../src/stores/directory.ts";
 import { NestedDirectoryStore } from "../../src/stores/nested.ts";
 import { LRUStoreCache } from "../../src/stores/lru-cache.ts";
 import { ConsolidatedMetadataStore } from "../../src/stores/consolidated.ts";
+import { ZipStore } from "../../src/stores/zip.ts";
 import { runStoreConformance } from "./conformance.ts";
 
 /** A fresh temporary directory and its removal. */
@@ -50,3 +51,35 @@ runStoreConformance("ConsolidatedMetadataStore over DirectoryStore", async () =>
   return { store: new ConsolidatedMetadataStore(new DirectoryStore(dir), {}), cleanup };
 });
 runStoreConformance("ConsolidatedMetadataStore (read-only)", async (seed) => ({ store: new ConsolidatedMetadataStore(new MemoryStore(seed), {}, true) }), { readOnly: true });
+runStoreConformance("ZipStore", async () => {
+  const { dir, cleanup } = tempDir();
+  const path = join(dir, "s.zip");
+  const store = new ZipStore(path, { mode: "w" });
+  return {
+    store,
+    cleanup,
+    reopen: async () => {
+      store.close();
+      return new ZipStore(path, { mode: "r" });
+    },
+  };
+});
+runStoreConformance("ZipStore (deflated, flushed: values read back from the archive)", async () => {
+  const { dir, cleanup } = tempDir();
+  const store = new ZipStore(join(dir, "s.zip"), { mode: "w", compression: "deflated" });
+  // Every write is flushed at once, so reads go through the archive on disk, not pending memory.
+  const set = store.set.bind(store);
+  store.set = (k, v, o) => {
+    set(k, v, o);
+    store.flush();
+  };
+  return { store, cleanup };
+});
+runStoreConformance("ZipStore (read-only)", async (seed) => {
+  const { dir, cleanup } = tempDir();
+  const path = join(dir, "s.zip");
+  const w = new ZipStore(path, { mode: "w" });
+  for (const [k, v] of seed!) w.set(k, v);
+  w.close();
+  return { store: new ZipStore(path, { mode: "r" }), cleanup };
+}, { readOnly: true });
