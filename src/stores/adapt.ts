@@ -45,7 +45,7 @@ export function asStore(x: StoreLike, opts: UrlStoreOptions = {}): Store {
  * How to reopen `store` elsewhere (a worker thread), from its declared `capabilities.descriptor`, or
  * `undefined` when it declares none (memory-backed stores: their data must travel another way).
  */
-export function describeStore(store: Store): StoreDescriptor | undefined {
+export function storeDescriptorOf(store: Store): StoreDescriptor | undefined {
   return capabilitiesOf(store).descriptor?.();
 }
 
@@ -57,7 +57,7 @@ function stringOption(d: StoreDescriptor, name: string): string {
 }
 
 /**
- * Reopen a store from its descriptor ({@link describeStore}, `capabilities.descriptor()`, or the
+ * Reopen a store from its descriptor (`capabilities.descriptor()`, or the
  * older `DirectoryStore.toDescriptor()`), which unlike the store object can cross a `postMessage`
  * boundary to a worker. Wrappers are rebuilt around their reopened inner store; a worker gets its
  * own LRU cache (caches are per thread).
