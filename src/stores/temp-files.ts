@@ -6,6 +6,7 @@
  */
 
 import { randomBytes } from "node:crypto";
+import { lstatSync, readdirSync, unlinkSync } from "node:fs";
 import * as fsp from "node:fs/promises";
 import * as nodePath from "node:path";
 import { throwIfAborted } from "./store.ts";
@@ -76,22 +77,55 @@ export async function removeStaleTemps(dir: string, opts: StaleTempOptions = {})
   const now = Date.now();
   for (const name of names) {
     throwIfAborted(opts.signal);
-    const ours = OUR_TEMP.exec(name);
-    let minAge: number;
-    if (ours) {
-      const pid = Number(ours[1]);
-      if (pid === process.pid || pidAlive(pid)) continue;
-      minAge = deadAge;
-    } else if (PY_TEMP.test(name)) {
-      minAge = foreignAge;
-    } else {
-      continue;
-    }
+    const minAge = staleAge(name, deadAge, foreignAge);
+    if (minAge === undefined) continue;
     const full = nodePath.join(dir, name);
     try {
       const st = await fsp.lstat(full);
       if (!st.isFile() || now - st.mtimeMs < minAge) continue;
       await fsp.unlink(full);
+      removed.push(name);
+    } catch {
+      // gone meanwhile, or not ours to remove
+    }
+  }
+  return removed;
+}
+
+/** How old a temporary must be to count as abandoned, or `undefined` when it is not one or its writer lives. */
+function staleAge(name: string, deadAge: number, foreignAge: number): number | undefined {
+  const ours = OUR_TEMP.exec(name);
+  if (ours) {
+    const pid = Number(ours[1]);
+    return pid === process.pid || pidAlive(pid) ? undefined : deadAge;
+  }
+  return PY_TEMP.test(name) ? foreignAge : undefined;
+}
+
+/**
+ * The synchronous sweep of one file's temporaries (those named `.<basename of file>.<pid>...`), for
+ * stores whose opening is synchronous (ZipStore); same rules as {@link removeStaleTemps}.
+ */
+export function removeStaleTempsOfSync(file: string, opts: Omit<StaleTempOptions, "signal"> = {}): string[] {
+  const dir = nodePath.dirname(file);
+  const start = `.${nodePath.basename(file)}.`;
+  const deadAge = opts.deadWriterAgeMs ?? 60_000;
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return removed;
+  }
+  const now = Date.now();
+  for (const name of names) {
+    if (!name.startsWith(start) || !OUR_TEMP.test(name)) continue;
+    const minAge = staleAge(name, deadAge, Infinity);
+    if (minAge === undefined) continue;
+    try {
+      const st = lstatSync(nodePath.join(dir, name));
+      if (!st.isFile() || now - st.mtimeMs < minAge) continue;
+      unlinkSync(nodePath.join(dir, name));
       removed.push(name);
     } catch {
       // gone meanwhile, or not ours to remove

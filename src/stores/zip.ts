@@ -10,7 +10,7 @@ import * as zlib from "node:zlib";
 import { ReadOnlyError, ZarrError } from "../errors.ts";
 import { compareKeys, normalizeKey, normalizePrefix } from "./keys.ts";
 import { throwIfAborted, type AbortOptions, type RangeQuery, type Store, type StoreCapabilities } from "./store.ts";
-import { tempPathFor } from "./temp-files.ts";
+import { removeStaleTempsOfSync, tempPathFor } from "./temp-files.ts";
 import { LOCAL_SIG, centralHeader, crc32, dosDateTime, endRecords, localHeader, readCentralDirectory, type ZipEntry } from "./zip-format.ts";
 
 const inflateRaw = promisify(zlib.inflateRaw);
@@ -72,7 +72,8 @@ class SyncWriter {
  * Writes are held in memory and the archive is written by {@link ZipStore.close} (or `flush`),
  * which must be called after writing, as in zarr-python. It writes a complete NEW archive beside the
  * old one (unchanged entries are copied without recompressing), syncs it, and renames it over the
- * old file, so a crash or an error while closing leaves the previous archive intact. `close` is
+ * old file, so a crash or an error while closing leaves the previous archive intact (opening for
+ * writing removes such a crashed writer's leftover once it is a minute old). `close` is
  * synchronous, like zarr-python's, so a caller that does not await it still finds the file written.
  *
  * Writing a key twice: zarr-python appends a second entry with the same name (Python warns
@@ -114,6 +115,8 @@ export class ZipStore implements Store {
     if (!["r", "w", "a"].includes(this.mode)) throw new ZarrError(`ZipStore mode must be r, w or a, not '${this.mode}'`);
     if (!["stored", "deflated"].includes(this.#compression)) throw new ZarrError(`ZipStore compression must be stored or deflated, not '${this.#compression}'`);
     this.capabilities = this.mode === "r" ? { descriptor: () => ({ type: "ZipStore", path: this.path }) } : {};
+    // A writer that died while closing left its new archive beside ours: remove it (see temp-files).
+    if (this.mode !== "r") removeStaleTempsOfSync(path);
     if (this.mode === "w") {
       this.#dirty = true;
       return;

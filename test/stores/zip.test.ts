@@ -6,7 +6,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as zlib from "node:zlib";
@@ -176,6 +176,16 @@ test("a process killed in the middle of close leaves the previous archive intact
   assert.deepEqual(r.list(), [".zgroup", "x/0"]);
   assert.deepEqual(await r.get("x/0"), new Uint8Array(1000).fill(7));
   r.close();
+  // The dead writer's half-written archive is left beside it; opening for writing removes it once old.
+  const leftovers = readdirSync(dir).filter((n) => n.endsWith(".partial"));
+  assert.equal(leftovers.length, 1);
+  new ZipStore(path, { mode: "a" }).close();
+  assert.equal(readdirSync(dir).length, 2, "too fresh to remove: it might be a live writer's on another host");
+  const old = new Date(Date.now() - 3600_000);
+  utimesSync(join(dir, leftovers[0]), old, old);
+  new ZipStore(path, { mode: "a" }).close();
+  assert.deepEqual(readdirSync(dir), ["s.zip"], "an old temp of a dead writer is removed");
+  assert.deepEqual(readFileSync(path), before, "opening and closing without changes does not rewrite");
 }));
 
 test("duplicate entries written by zarr-python read as the last one and are rewritten once", { skip: skipWithoutZarrPython }, withDir(async (dir) => {
