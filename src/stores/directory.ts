@@ -242,6 +242,8 @@ export class DirectoryStore implements Store {
       throw e;
     }
     if (this.#sweep && !this.#swept.has(dir)) {
+      // Bounded memory for huge nested trees: forgetting only means a directory is swept again.
+      if (this.#swept.size >= 10_000) this.#swept.clear();
       this.#swept.add(dir);
       await removeStaleTemps(dir);
     }

@@ -17,14 +17,17 @@ export interface ZipEntry {
   method: number;
   /** General purpose flags (bit 0: encrypted). */
   flags: number;
+  /** CRC-32 of the uncompressed bytes. */
   crc: number;
+  /** Size of the stored (possibly deflated) bytes. */
   compressedSize: number;
   /** Declared uncompressed size. */
   size: number;
   /** Offset of the local file header in the file. */
   localHeaderOffset: number;
-  /** DOS time and date. */
+  /** DOS time of last modification. */
   time: number;
+  /** DOS date of last modification. */
   date: number;
   /** External attributes (Unix mode in the upper 16 bits). */
   externalAttrs: number;
@@ -34,6 +37,7 @@ const EOCD_SIG = 0x06054b50;
 const ZIP64_LOCATOR_SIG = 0x07064b50;
 const ZIP64_EOCD_SIG = 0x06064b50;
 const CENTRAL_SIG = 0x02014b50;
+/** Signature of a local file header (`PK\x03\x04`), checked before an entry's data is read. */
 export const LOCAL_SIG = 0x04034b50;
 /** Largest central directory we are willing to load (a hostile archive could declare more). */
 const MAX_CENTRAL_DIRECTORY = 1 << 30;
@@ -42,9 +46,12 @@ const MAX_CENTRAL_DIRECTORY = 1 << 30;
 const CP437_HIGH =
   "ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜ¢£¥₧ƒáíóúñÑªº¿⌐¬½¼¡«»░▒▓│┤╡╢╖╕╣║╗╝╜╛┐└┴┬├─┼╞╟╚╔╩╦╠═╬╧╨╤╥╙╘╒╓╫╪┘┌█▄▌▐▀αßΓπΣσµτΦΘΩδ∞φε∩≡±≥≤⌠⌡÷≈°∙·√ⁿ²■\u00a0";
 
+const UTF8 = new TextDecoder("utf-8");
+
 /** Decode a stored name as `zipfile` does: UTF-8 with flag bit 11, else CP437. */
 function decodeName(bytes: Uint8Array, flags: number): string {
-  if (flags & 0x800) return new TextDecoder("utf-8").decode(bytes);
+  if (flags & 0x800) return UTF8.decode(bytes);
+  if (!bytes.some((b) => b >= 0x80)) return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
   let s = "";
   for (const b of bytes) s += b < 0x80 ? String.fromCharCode(b) : CP437_HIGH[b - 0x80];
   return s;
@@ -200,65 +207,97 @@ export function dosDateTime(d: Date): { time: number; date: number } {
 /** Whether a value needs a ZIP64 field. */
 const big = (n: number) => n >= 0xffffffff;
 
-/** The local file header of an entry (ZIP64 sizes when needed), written before its data. */
-export function localHeader(e: ZipEntry, nameBytes: Uint8Array): Uint8Array {
-  const z64 = big(e.size) || big(e.compressedSize);
-  const extraLen = z64 ? 20 : 0;
-  const out = new Uint8Array(30 + nameBytes.byteLength + extraLen);
-  const v = new DataView(out.buffer);
-  v.setUint32(0, LOCAL_SIG, true);
-  v.setUint16(4, z64 ? 45 : 20, true);
-  v.setUint16(6, e.flags & 0x800, true);
-  v.setUint16(8, e.method, true);
-  v.setUint16(10, e.time, true);
-  v.setUint16(12, e.date, true);
-  v.setUint32(14, e.crc, true);
-  v.setUint32(18, z64 ? 0xffffffff : e.compressedSize, true);
-  v.setUint32(22, z64 ? 0xffffffff : e.size, true);
-  v.setUint16(26, nameBytes.byteLength, true);
-  v.setUint16(28, extraLen, true);
-  out.set(nameBytes, 30);
-  if (z64) {
-    const x = 30 + nameBytes.byteLength;
-    v.setUint16(x, 0x0001, true);
-    v.setUint16(x + 2, 16, true);
-    v.setBigUint64(x + 4, BigInt(e.size), true);
-    v.setBigUint64(x + 12, BigInt(e.compressedSize), true);
-  }
-  return out;
+/** Bytes of an entry's local file header with a name of `nameLength` bytes. */
+export function localHeaderSize(e: ZipEntry, nameLength: number): number {
+  return 30 + nameLength + (big(e.size) || big(e.compressedSize) ? 20 : 0);
 }
 
-/** The central directory entry of an entry (ZIP64 fields for whatever overflows 32 bits). */
-export function centralHeader(e: ZipEntry, nameBytes: Uint8Array): Uint8Array {
-  const fields = [e.size, e.compressedSize, e.localHeaderOffset].filter(big);
-  const extraLen = fields.length ? 4 + 8 * fields.length : 0;
-  const out = new Uint8Array(46 + nameBytes.byteLength + extraLen);
-  const v = new DataView(out.buffer);
-  v.setUint32(0, CENTRAL_SIG, true);
-  v.setUint16(4, (3 << 8) | (fields.length ? 45 : 20), true); // made by Unix
-  v.setUint16(6, fields.length ? 45 : 20, true);
-  v.setUint16(8, e.flags & 0x800, true);
-  v.setUint16(10, e.method, true);
-  v.setUint16(12, e.time, true);
-  v.setUint16(14, e.date, true);
-  v.setUint32(16, e.crc, true);
-  v.setUint32(20, big(e.compressedSize) ? 0xffffffff : e.compressedSize, true);
-  v.setUint32(24, big(e.size) ? 0xffffffff : e.size, true);
-  v.setUint16(28, nameBytes.byteLength, true);
-  v.setUint16(30, extraLen, true);
-  v.setUint32(38, e.externalAttrs >>> 0, true);
-  v.setUint32(42, big(e.localHeaderOffset) ? 0xffffffff : e.localHeaderOffset, true);
-  out.set(nameBytes, 46);
+/**
+ * Write an entry's local file header (ZIP64 sizes when needed) into `out` at `at`, returning the
+ * offset after it. Writing into one buffer, rather than allocating per entry, keeps closing an
+ * archive of many small chunks cheap.
+ */
+export function writeLocalHeader(e: ZipEntry, name: Uint8Array, out: Buffer, at: number): number {
+  const z64 = big(e.size) || big(e.compressedSize);
+  out.writeUInt32LE(LOCAL_SIG, at);
+  out.writeUInt16LE(z64 ? 45 : 20, at + 4);
+  out.writeUInt16LE(e.flags & 0x800, at + 6);
+  out.writeUInt16LE(e.method, at + 8);
+  out.writeUInt16LE(e.time, at + 10);
+  out.writeUInt16LE(e.date, at + 12);
+  out.writeUInt32LE(e.crc >>> 0, at + 14);
+  out.writeUInt32LE(z64 ? 0xffffffff : e.compressedSize, at + 18);
+  out.writeUInt32LE(z64 ? 0xffffffff : e.size, at + 22);
+  out.writeUInt16LE(name.byteLength, at + 26);
+  out.writeUInt16LE(z64 ? 20 : 0, at + 28);
+  out.set(name, at + 30);
+  let x = at + 30 + name.byteLength;
+  if (z64) {
+    out.writeUInt16LE(0x0001, x);
+    out.writeUInt16LE(16, x + 2);
+    out.writeBigUInt64LE(BigInt(e.size), x + 4);
+    out.writeBigUInt64LE(BigInt(e.compressedSize), x + 12);
+    x += 20;
+  }
+  return x;
+}
+
+/** The fields of an entry that overflow 32 bits, in the order of the ZIP64 extra field. */
+function zip64Fields(e: ZipEntry): number[] {
+  return [e.size, e.compressedSize, e.localHeaderOffset].filter(big);
+}
+
+/** Bytes of an entry's central directory header with a name of `nameLength` bytes. */
+export function centralHeaderSize(e: ZipEntry, nameLength: number): number {
+  const n = zip64Fields(e).length;
+  return 46 + nameLength + (n ? 4 + 8 * n : 0);
+}
+
+/** Write an entry's central directory header into `out` at `at`, returning the offset after it. */
+export function writeCentralHeader(e: ZipEntry, name: Uint8Array, out: Buffer, at: number): number {
+  const fields = zip64Fields(e);
+  const version = fields.length ? 45 : 20;
+  out.writeUInt32LE(CENTRAL_SIG, at);
+  out.writeUInt16LE((3 << 8) | version, at + 4); // made by Unix
+  out.writeUInt16LE(version, at + 6);
+  out.writeUInt16LE(e.flags & 0x800, at + 8);
+  out.writeUInt16LE(e.method, at + 10);
+  out.writeUInt16LE(e.time, at + 12);
+  out.writeUInt16LE(e.date, at + 14);
+  out.writeUInt32LE(e.crc >>> 0, at + 16);
+  out.writeUInt32LE(big(e.compressedSize) ? 0xffffffff : e.compressedSize, at + 20);
+  out.writeUInt32LE(big(e.size) ? 0xffffffff : e.size, at + 24);
+  out.writeUInt16LE(name.byteLength, at + 28);
+  out.writeUInt16LE(fields.length ? 4 + 8 * fields.length : 0, at + 30);
+  out.writeUInt32LE(0, at + 32); // comment length, disk number start
+  out.writeUInt16LE(0, at + 36); // internal attributes
+  out.writeUInt32LE(e.externalAttrs >>> 0, at + 38);
+  out.writeUInt32LE(big(e.localHeaderOffset) ? 0xffffffff : e.localHeaderOffset, at + 42);
+  out.set(name, at + 46);
+  let x = at + 46 + name.byteLength;
   if (fields.length) {
-    let x = 46 + nameBytes.byteLength;
-    v.setUint16(x, 0x0001, true);
-    v.setUint16(x + 2, 8 * fields.length, true);
+    out.writeUInt16LE(0x0001, x);
+    out.writeUInt16LE(8 * fields.length, x + 2);
     x += 4;
     for (const f of fields) {
-      v.setBigUint64(x, BigInt(f), true);
+      out.writeBigUInt64LE(BigInt(f), x);
       x += 8;
     }
   }
+  return x;
+}
+
+/** The local file header of an entry, as a new buffer (for tests and one-off archives). */
+export function localHeader(e: ZipEntry, name: Uint8Array): Uint8Array {
+  const out = Buffer.alloc(localHeaderSize(e, name.byteLength));
+  writeLocalHeader(e, name, out, 0);
+  return out;
+}
+
+/** The central directory entry of an entry, as a new buffer (for tests and one-off archives). */
+export function centralHeader(e: ZipEntry, name: Uint8Array): Uint8Array {
+  const out = Buffer.alloc(centralHeaderSize(e, name.byteLength));
+  writeCentralHeader(e, name, out, 0);
   return out;
 }
 

@@ -11,7 +11,9 @@ import { ReadOnlyError, ZarrError } from "../errors.ts";
 import { compareKeys, normalizeKey, normalizePrefix } from "./keys.ts";
 import { throwIfAborted, type AbortOptions, type RangeQuery, type Store, type StoreCapabilities } from "./store.ts";
 import { removeStaleTempsOfSync, tempPathFor } from "./temp-files.ts";
-import { LOCAL_SIG, centralHeader, crc32, dosDateTime, endRecords, localHeader, readCentralDirectory, type ZipEntry } from "./zip-format.ts";
+import {
+  LOCAL_SIG, centralHeaderSize, crc32, dosDateTime, endRecords, localHeaderSize, readCentralDirectory, writeCentralHeader, writeLocalHeader, type ZipEntry,
+} from "./zip-format.ts";
 
 const inflateRaw = promisify(zlib.inflateRaw);
 
@@ -37,26 +39,47 @@ type Slot = { entry: ZipEntry; value?: undefined } | { entry?: undefined; value:
 /** Whether a name needs UTF-8 (flag bit 11) rather than plain ASCII. */
 const NON_ASCII = /[^\x00-\x7f]/;
 
-/** Batches small writes (headers) into few system calls while writing an archive. */
+/** Writes an archive through one reusable buffer, so headers of many small entries cost few syscalls. */
 class SyncWriter {
+  /** Bytes written so far (the offset of the next byte in the file). */
   position = 0;
-  #parts: Uint8Array[] = [];
-  #pending = 0;
+  #buf = Buffer.allocUnsafe(1 << 20);
+  #used = 0;
   constructor(readonly fd: number) {}
+  /** Room for `n` (< 1 MiB) bytes in the buffer: returns the buffer and where to write. */
+  reserve(n: number): [Buffer, number] {
+    if (this.#used + n > this.#buf.byteLength) this.flush();
+    return [this.#buf, this.#used];
+  }
+  /** Count `n` bytes written into the reserved room. */
+  commit(n: number): void {
+    this.#used += n;
+    this.position += n;
+  }
+  /** Append bytes (copied into the buffer when small, written directly when large). */
   write(bytes: Uint8Array): void {
-    this.#parts.push(bytes);
-    this.#pending += bytes.byteLength;
+    if (bytes.byteLength < 1 << 16) {
+      const [buf, at] = this.reserve(bytes.byteLength);
+      buf.set(bytes, at);
+      this.commit(bytes.byteLength);
+      return;
+    }
+    this.flush();
+    writeAll(this.fd, bytes);
     this.position += bytes.byteLength;
-    if (this.#pending >= 1 << 20) this.flush();
   }
+  /** Write out what the buffer holds. */
   flush(): void {
-    if (this.#pending === 0) return;
-    const all = Buffer.concat(this.#parts);
-    let done = 0;
-    while (done < all.byteLength) done += writeSync(this.fd, all, done, all.byteLength - done);
-    this.#parts = [];
-    this.#pending = 0;
+    if (this.#used === 0) return;
+    writeAll(this.fd, this.#buf.subarray(0, this.#used));
+    this.#used = 0;
   }
+}
+
+/** `writeSync` until every byte is written. */
+function writeAll(fd: number, bytes: Uint8Array): void {
+  let done = 0;
+  while (done < bytes.byteLength) done += writeSync(fd, bytes, done, bytes.byteLength - done);
 }
 
 /**
@@ -355,15 +378,28 @@ export class ZipStore implements Store {
     const written: [string | null, ZipEntry][] = [];
     try {
       const w = new SyncWriter(out);
-      const central: Uint8Array[] = [];
+      // The central directory grows in one buffer (doubled when full), written after the entries.
+      let central = Buffer.allocUnsafe(1 << 16);
+      let centralUsed = 0;
+      let count = 0;
       const { time, date } = dosDateTime(new Date());
       const level = this.#compression === "deflated" ? 6 : 0;
       const add = (key: string | null, e: ZipEntry, name: string, data: () => void) => {
-        const nameBytes = new TextEncoder().encode(name);
+        const nameBytes = Buffer.from(name, "utf8");
         const entry: ZipEntry = { ...e, name, flags: NON_ASCII.test(name) ? 0x800 : 0, localHeaderOffset: w.position };
-        w.write(localHeader(entry, nameBytes));
+        const n = localHeaderSize(entry, nameBytes.byteLength);
+        const [buf, at] = w.reserve(n);
+        writeLocalHeader(entry, nameBytes, buf, at);
+        w.commit(n);
         data();
-        central.push(centralHeader(entry, nameBytes));
+        const c = centralHeaderSize(entry, nameBytes.byteLength);
+        if (centralUsed + c > central.byteLength) {
+          const bigger = Buffer.allocUnsafe(Math.max(central.byteLength * 2, centralUsed + c));
+          central.copy(bigger, 0, 0, centralUsed);
+          central = bigger;
+        }
+        centralUsed = writeCentralHeader(entry, nameBytes, central, centralUsed);
+        count++;
         written.push([key, entry]);
       };
       const copyRaw = (e: ZipEntry) => () => {
@@ -399,8 +435,10 @@ export class ZipStore implements Store {
         add(key, e, key, () => w.write(data));
       }
       const cdOffset = w.position;
-      for (const c of central) w.write(c);
-      w.write(endRecords(central.length, cdOffset, w.position - cdOffset));
+      w.flush();
+      writeAll(out, central.subarray(0, centralUsed));
+      w.position += centralUsed;
+      w.write(endRecords(count, cdOffset, centralUsed));
       w.flush();
       fsyncSync(out);
       closeSync(out);
