@@ -11,8 +11,11 @@ import * as fsp from "node:fs/promises";
 import * as nodePath from "node:path";
 import { throwIfAborted } from "./store.ts";
 
-/** Our temporary files: `.<name>.<pid>.<16 hex>.partial`; the pid tells whether the writer lives. */
-const OUR_TEMP = /^\..+\.(\d+)\.[0-9a-f]+\.partial$/;
+/**
+ * Our temporary files: `.<name>.<pid>.<16 hex>.partial`; the pid tells whether the writer lives.
+ * Exactly 16 hex digits, so a zarr-python temporary (32) is never mistaken for one of ours.
+ */
+const OUR_TEMP = /^\..+\.(\d+)\.[0-9a-f]{16}\.partial$/;
 /** zarr-python's temporary files: `<name>.<uuid4 hex>.partial`. */
 const PY_TEMP = /\.[0-9a-f]{32}\.partial$/;
 

@@ -128,6 +128,8 @@ test("abandoned temporaries: a dead writer's and old zarr-python ones go on firs
     parentOld: `.0.3.${process.ppid}.0123456789abcdef.partial`,
     pyOld: `0.4.${"a".repeat(32)}.partial`,
     pyFresh: `0.5.${"b".repeat(32)}.partial`,
+    // A zarr-python temp of a dot-named key whose uuid is all digits: not ours, so no pid rule.
+    pyDotDigits: `.0.12345.${"1".repeat(32)}.partial`,
     key: "0.6",
   };
   for (const n of Object.values(names)) writeFileSync(join(sub, n), "x");
@@ -137,13 +139,13 @@ test("abandoned temporaries: a dead writer's and old zarr-python ones go on firs
   assert.deepEqual(await store.list("arr/"), ["arr/0.6"], "temporaries are never keys");
   await store.set("arr/0.7", Uint8Array.of(1));
   const left = readdirSync(sub).sort();
-  assert.deepEqual(left, [names.deadFresh, names.mineOld, names.parentOld, names.key, "0.5." + "b".repeat(32) + ".partial", "0.7"].sort());
+  assert.deepEqual(left, [names.deadFresh, names.mineOld, names.parentOld, names.key, names.pyFresh, names.pyDotDigits, "0.7"].sort());
 
   // The explicit sweep walks a tree and takes thresholds.
   mkdirSync(join(dir, "g", "h"), { recursive: true });
   writeFileSync(join(dir, "g", "h", names.deadFresh), "x");
   const removed = await store.removeStaleTemps("", { deadWriterAgeMs: 0, foreignAgeMs: 0 });
-  assert.deepEqual(removed, [`arr/${names.pyFresh}`, `arr/${names.deadFresh}`, `g/h/${names.deadFresh}`].sort());
+  assert.deepEqual(removed, [`arr/${names.pyFresh}`, `arr/${names.pyDotDigits}`, `arr/${names.deadFresh}`, `g/h/${names.deadFresh}`].sort());
   assert.ok(existsSync(join(sub, names.mineOld)) && existsSync(join(sub, names.parentOld)), "live writers' temps stay");
 
   const noSweep = new DirectoryStore(join(dir, "other"), { sweepStaleTemps: false });
