@@ -16,12 +16,14 @@ import { throwIfAborted } from "./store.ts";
  * Exactly 16 hex digits, so a zarr-python temporary (32) is never mistaken for one of ours.
  */
 const OUR_TEMP = /^\..+\.(\d+)\.[0-9a-f]{16}\.partial$/;
+/** Any `.<name>.<digits>.<hex>.partial`: hidden from listings, though only {@link OUR_TEMP} is swept by pid. */
+const OUR_TEMP_LOOSE = /^\..+\.\d+\.[0-9a-f]+\.partial$/;
 /** zarr-python's temporary files: `<name>.<uuid4 hex>.partial`. */
 const PY_TEMP = /\.[0-9a-f]{32}\.partial$/;
 
 /** Whether a directory entry is an in-flight (or abandoned) atomic-write temporary, not a key. */
 export function isTempName(name: string): boolean {
-  return OUR_TEMP.test(name) || PY_TEMP.test(name);
+  return OUR_TEMP_LOOSE.test(name) || PY_TEMP.test(name);
 }
 
 /**
