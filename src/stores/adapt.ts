@@ -1,14 +1,18 @@
 /**
- * Turning whatever the user passed as a store into a {@link Store}.
+ * Turning whatever the user passed as a store into a {@link Store}, and reopening a store from the
+ * descriptor its `capabilities.descriptor()` declared.
  * @module
  */
 
 import { fileURLToPath } from "node:url";
 import { ZarrError } from "../errors.ts";
+import { ConsolidatedMetadataStore } from "./consolidated.ts";
 import { DirectoryStore, type DirectoryStoreDescriptor } from "./directory.ts";
+import { LRUStoreCache } from "./lru-cache.ts";
 import { NestedDirectoryStore } from "./nested.ts";
-import type { Store } from "./store.ts";
+import { capabilitiesOf, type Store, type StoreDescriptor } from "./store.ts";
 import { storeFromUrl, type UrlStoreOptions } from "./url.ts";
+import { ZipStore } from "./zip.ts";
 
 /** Anything {@link asStore} accepts. */
 export type StoreLike = Store | Map<string, Uint8Array> | string | URL;
@@ -38,17 +42,53 @@ export function asStore(x: StoreLike, opts: UrlStoreOptions = {}): Store {
 }
 
 /**
- * Reopen a file-system store from {@link DirectoryStore.toDescriptor}'s output, which (unlike the
- * store object) can cross a `postMessage` boundary to a worker.
- * @throws {ZarrError} for an unknown descriptor type.
+ * How to reopen `store` elsewhere (a worker thread), from its declared `capabilities.descriptor`, or
+ * `undefined` when it declares none (memory-backed stores: their data must travel another way).
  */
-export function storeFromDescriptor(d: DirectoryStoreDescriptor): DirectoryStore {
-  switch (d?.type) {
-    case "DirectoryStore":
-      return new DirectoryStore(d.path, d.dimensionSeparator ? { dimensionSeparator: d.dimensionSeparator } : {});
+export function storeDescriptorOf(store: Store): StoreDescriptor | undefined {
+  return capabilitiesOf(store).descriptor?.();
+}
+
+/** The string-valued option `name` of a descriptor, or a typed error naming it. */
+function stringOption(d: StoreDescriptor, name: string): string {
+  const v = d[name];
+  if (typeof v !== "string" || v === "") throw new ZarrError(`${d.type} descriptor needs a non-empty string '${name}', got ${JSON.stringify(v)}`);
+  return v;
+}
+
+/**
+ * Reopen a store from its descriptor (`capabilities.descriptor()`, or the
+ * older `DirectoryStore.toDescriptor()`), which unlike the store object can cross a `postMessage`
+ * boundary to a worker. Wrappers are rebuilt around their reopened inner store; a worker gets its
+ * own LRU cache (caches are per thread).
+ * @throws {ZarrError} for an unknown descriptor type or missing options.
+ */
+export function storeFromDescriptor(d: StoreDescriptor | DirectoryStoreDescriptor): Store {
+  const desc = d as StoreDescriptor;
+  switch (desc?.type) {
+    case "DirectoryStore": {
+      const sep = desc.dimensionSeparator as "." | "/" | undefined;
+      return new DirectoryStore(stringOption(desc, "path"), sep ? { dimensionSeparator: sep } : {});
+    }
     case "NestedDirectoryStore":
-      return new NestedDirectoryStore(d.path);
+      return new NestedDirectoryStore(stringOption(desc, "path"));
+    case "ZipStore":
+      return new ZipStore(stringOption(desc, "path"), { mode: "r" });
+    case "LRUStoreCache": {
+      const maxSize = desc.maxSize;
+      if (maxSize !== null && typeof maxSize !== "number") throw new ZarrError(`LRUStoreCache descriptor needs a numeric or null 'maxSize'`);
+      return new LRUStoreCache(storeFromDescriptor(desc.store as StoreDescriptor), maxSize);
+    }
+    case "ConsolidatedMetadataStore": {
+      const metadata = desc.metadata;
+      if (metadata === null || typeof metadata !== "object") throw new ZarrError("ConsolidatedMetadataStore descriptor needs a 'metadata' object");
+      return ConsolidatedMetadataStore.fromJsonText(
+        storeFromDescriptor(desc.store as StoreDescriptor),
+        metadata as Record<string, string>,
+        desc.readOnly === true,
+      );
+    }
     default:
-      throw new ZarrError(`unknown store descriptor type ${JSON.stringify((d as { type?: unknown })?.type)}`);
+      throw new ZarrError(`unknown store descriptor type ${JSON.stringify(desc?.type)}`);
   }
 }

@@ -8,7 +8,17 @@ import { listKeys } from "./list-keys.ts";
 import { MetadataError, ReadOnlyError } from "../errors.ts";
 import { PyFloat, pyJsonDumps, parseJson } from "../metadata/json.ts";
 import { compareKeys, normalizeKey, normalizePrefix } from "./keys.ts";
-import type { Store } from "./store.ts";
+import {
+  capabilitiesOf,
+  getRangeOf,
+  sliceRange,
+  throwIfAborted,
+  type AbortOptions,
+  type RangeQuery,
+  type Store,
+  type StoreCapabilities,
+  type StoreDescriptor,
+} from "./store.ts";
 
 /** Whether a key is a zarr v2 metadata key (`.zarray`, `.zgroup` or `.zattrs`, at any depth). */
 export function isMetadataKey(key: string): boolean {
@@ -85,10 +95,17 @@ export async function buildConsolidatedMetadata(store: Store): Promise<Uint8Arra
  * combined with the chunk store `open_consolidated` passes. Metadata is read-only: writing or
  * deleting a metadata key throws {@link ReadOnlyError}; chunk writes go to the wrapped store (also
  * refused when `readOnly`).
+ *
+ * Capabilities: chunk keys reach the wrapped store unchanged, so its `dimensionSeparator` and
+ * `localFile` are forwarded; `localFile` refuses metadata keys (their bytes are not the file's) and,
+ * when read-only, writes. A `descriptor` (the wrapped store's, plus the metadata) is offered when the
+ * wrapped store has one.
  */
 export class ConsolidatedMetadataStore implements Store {
   /** What zarr-python's `info` prints as "Store type" for a hierarchy opened with `open_consolidated`. */
   readonly storeType: string = "zarr.storage.ConsolidatedMetadataStore";
+  /** Forwarded capabilities (see the class note). */
+  readonly capabilities: StoreCapabilities;
   /** Metadata key → bytes. */
   readonly #meta = new Map<string, Uint8Array>();
 
@@ -99,15 +116,53 @@ export class ConsolidatedMetadataStore implements Store {
    */
   constructor(readonly store: Store, metadata: Record<string, unknown>, readonly readOnly = false) {
     for (const [k, v] of Object.entries(metadata)) this.#meta.set(normalizeKey(k), new TextEncoder().encode(pyJsonDumps(v)));
+    const inner = capabilitiesOf(store);
+    const caps: StoreCapabilities = {};
+    if (inner.dimensionSeparator !== undefined) caps.dimensionSeparator = inner.dimensionSeparator;
+    const lf = inner.localFile;
+    if (lf) {
+      caps.localFile = {
+        readPath: (key) => {
+          const k = normalizeKey(key);
+          if (isMetadataKey(k)) throw new ReadOnlyError(`metadata key '${k}' is served from consolidated metadata, not from a file`);
+          return lf.readPath(k);
+        },
+        prepareWrite: (key) => lf.prepareWrite(this.#checkWrite(key)),
+      };
+    }
+    if (inner.descriptor) {
+      const describeInner = inner.descriptor.bind(inner);
+      caps.descriptor = (): StoreDescriptor => ({
+        type: "ConsolidatedMetadataStore",
+        store: describeInner(),
+        // JSON text per key: structured-cloneable, and re-parsed exactly (PyFloat survives).
+        metadata: Object.fromEntries([...this.#meta].map(([k, v]) => [k, new TextDecoder().decode(v)])),
+        readOnly: this.readOnly,
+      });
+    }
+    this.capabilities = caps;
+  }
+
+  /** Rebuild a store from its descriptor's parts: the wrapped store and the metadata as JSON text. */
+  static fromJsonText(store: Store, metadata: Record<string, string>, readOnly = false): ConsolidatedMetadataStore {
+    const parsed: Record<string, unknown> = {};
+    for (const [k, text] of Object.entries(metadata)) parsed[k] = parsePyJson(text, k);
+    return new ConsolidatedMetadataStore(store, parsed, readOnly);
+  }
+
+  /** The separator arrays in the wrapped store default to (zarr-python's `_dimension_separator`). */
+  get dimensionSeparator(): "." | "/" | undefined {
+    return this.capabilities.dimensionSeparator;
   }
 
   /**
    * Read `metadataKey` (default `.zmetadata`) from `store` and wrap it; throws {@link MetadataError}
    * when it is missing or not format 1.
    */
-  static async open(store: Store, opts: { metadataKey?: string; readOnly?: boolean } = {}): Promise<ConsolidatedMetadataStore> {
+  static async open(store: Store, opts: { metadataKey?: string; readOnly?: boolean; signal?: AbortSignal } = {}): Promise<ConsolidatedMetadataStore> {
     const key = opts.metadataKey ?? ".zmetadata";
-    const raw = await store.get(key);
+    throwIfAborted(opts.signal);
+    const raw = await store.get(key, { signal: opts.signal });
     if (raw === undefined) throw new MetadataError(`no consolidated metadata: missing '${key}'`);
     const obj = parsePyJson(raw, key) as { zarr_consolidated_format?: unknown; metadata?: unknown };
     if (obj === null || typeof obj !== "object" || obj.zarr_consolidated_format !== 1) {
@@ -118,18 +173,31 @@ export class ConsolidatedMetadataStore implements Store {
   }
 
   /** Metadata from the consolidated object, chunks from the wrapped store. */
-  async get(key: string): Promise<Uint8Array | undefined> {
+  async get(key: string, opts?: AbortOptions): Promise<Uint8Array | undefined> {
     const k = normalizeKey(key);
+    throwIfAborted(opts?.signal);
     if (isMetadataKey(k)) return this.#meta.get(k);
-    return await this.store.get(k);
+    return await this.store.get(k, opts);
+  }
+
+  /** Part of a value: metadata sliced from the consolidated object, chunks from the wrapped store. */
+  async getRange(key: string, range: RangeQuery, opts?: AbortOptions): Promise<Uint8Array | undefined> {
+    const k = normalizeKey(key);
+    throwIfAborted(opts?.signal);
+    if (isMetadataKey(k)) {
+      const v = this.#meta.get(k);
+      return v === undefined ? undefined : sliceRange(v, range);
+    }
+    return await getRangeOf(this.store, k, range, opts);
   }
 
   /** Whether a key exists (metadata keys are answered from the consolidated object). */
-  async has(key: string): Promise<boolean> {
+  async has(key: string, opts?: AbortOptions): Promise<boolean> {
     const k = normalizeKey(key);
+    throwIfAborted(opts?.signal);
     if (isMetadataKey(k)) return this.#meta.has(k);
-    if (this.store.has) return await this.store.has(k);
-    return (await this.store.get(k)) !== undefined;
+    if (this.store.has) return await this.store.has(k, opts);
+    return (await this.store.get(k, opts)) !== undefined;
   }
 
   #checkWrite(key: string): string {
@@ -140,13 +208,42 @@ export class ConsolidatedMetadataStore implements Store {
   }
 
   /** Write a chunk to the wrapped store; metadata keys throw {@link ReadOnlyError}. */
-  async set(key: string, value: Uint8Array): Promise<void> {
-    await this.store.set(this.#checkWrite(key), value);
+  async set(key: string, value: Uint8Array, opts?: AbortOptions): Promise<void> {
+    const k = this.#checkWrite(key);
+    throwIfAborted(opts?.signal);
+    await this.store.set(k, value, opts);
   }
 
   /** Delete a chunk from the wrapped store; metadata keys throw {@link ReadOnlyError}. */
-  async delete(key: string): Promise<void> {
-    await this.store.delete(this.#checkWrite(key));
+  async delete(key: string, opts?: AbortOptions): Promise<void> {
+    const k = this.#checkWrite(key);
+    throwIfAborted(opts?.signal);
+    await this.store.delete(k, opts);
+  }
+
+  /**
+   * Delete chunks under a prefix (as a path) from the wrapped store. Refused with
+   * {@link ReadOnlyError} when consolidated metadata lies under it: deleting the node's files would
+   * leave `.zmetadata` describing a node that no longer exists.
+   */
+  async deletePrefix(prefix: string, opts?: AbortOptions): Promise<void> {
+    const dir = normalizePrefix(prefix);
+    throwIfAborted(opts?.signal);
+    if (this.readOnly) throw new ReadOnlyError(`store opened read-only; cannot delete '${dir}'`);
+    const under = (k: string) => dir === "" || k === dir || k.startsWith(dir + "/");
+    const meta = [...this.#meta.keys()].find(under);
+    if (meta !== undefined) {
+      throw new ReadOnlyError(`cannot delete '${dir}': consolidated metadata '${meta}' lies under it and is read-only`);
+    }
+    if (this.store.deletePrefix) {
+      await this.store.deletePrefix(dir, opts);
+      return;
+    }
+    for (const k of await listKeys(this.store, dir === "" ? "" : dir)) {
+      if (!under(k)) continue;
+      throwIfAborted(opts?.signal);
+      await this.store.delete(k, opts);
+    }
   }
 
   /** Keys under `prefix`: consolidated metadata keys plus the wrapped store's other keys. */
@@ -163,21 +260,24 @@ export class ConsolidatedMetadataStore implements Store {
     const dir = normalizePrefix(prefix);
     const start = dir === "" ? "" : dir + "/";
     const names = new Set<string>();
-    for (const k of this.#meta.keys()) {
-      if (!k.startsWith(start)) continue;
+    const add = (k: string) => {
+      if (!k.startsWith(start)) return;
       const rest = k.slice(start.length);
       const i = rest.indexOf("/");
       names.add(i < 0 ? rest : rest.slice(0, i));
-    }
+    };
+    for (const k of this.#meta.keys()) add(k);
     if (this.store.listDir) for (const n of await this.store.listDir(dir)) names.add(n);
+    else for (const k of await allKeys(this.store)) add(k);
     return [...names].sort(compareKeys);
   }
 
   /** Size of values under `prefix`, from the wrapped store. */
   async getSize(prefix?: string): Promise<number> {
-    if (this.store.getSize) return await this.store.getSize(prefix);
+    const dir = normalizePrefix(prefix);
+    if (this.store.getSize) return await this.store.getSize(dir);
     let n = 0;
-    for (const k of await this.list(prefix)) n += (await this.get(k))?.byteLength ?? 0;
+    for (const k of await this.list(dir === "" ? "" : dir + "/")) n += (await this.get(k))?.byteLength ?? 0;
     return n;
   }
 

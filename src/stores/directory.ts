@@ -4,13 +4,21 @@
  * @module
  */
 
-import { randomBytes } from "node:crypto";
 import { statSync, type Dirent } from "node:fs";
 import * as fsp from "node:fs/promises";
 import * as nodePath from "node:path";
 import { InvalidKeyError, KeyError, ZarrError } from "../errors.ts";
 import { NUMERIC_NAME, compareKeys, normalizeKey, normalizePrefix } from "./keys.ts";
-import type { Store } from "./store.ts";
+import {
+  throwIfAborted,
+  type AbortOptions,
+  type LocalFileCapability,
+  type RangeQuery,
+  type Store,
+  type StoreCapabilities,
+  type StoreDescriptor,
+} from "./store.ts";
+import { isTempName, removeStaleTemps, tempPathFor, type StaleTempOptions } from "./temp-files.ts";
 
 /** Options of {@link DirectoryStore}. */
 export interface DirectoryStoreOptions {
@@ -21,6 +29,11 @@ export interface DirectoryStoreOptions {
    * zarr-python does. Leave unset for zarr's default (`"."`).
    */
   dimensionSeparator?: "." | "/";
+  /**
+   * Remove temporaries abandoned by dead writers from a directory the first time this store writes
+   * into it (default true). See {@link DirectoryStore.removeStaleTemps}.
+   */
+  sweepStaleTemps?: boolean;
 }
 
 /** What is needed to reopen a file-system store elsewhere, e.g. in a worker thread. */
@@ -29,16 +42,6 @@ export interface DirectoryStoreDescriptor {
   /** Absolute path of the store root. */
   path: string;
   dimensionSeparator?: "." | "/";
-}
-
-/** Our temporary files: `.<name>.<pid>.<hex>.partial`. */
-const OUR_TEMP = /^\..+\.\d+\.[0-9a-f]+\.partial$/;
-/** zarr-python's temporary files: `<name>.<uuid4 hex>.partial`. */
-const PY_TEMP = /\.[0-9a-f]{32}\.partial$/;
-
-/** Whether a directory entry is an in-flight (or abandoned) atomic-write temporary, not a key. */
-function isTempName(name: string): boolean {
-  return OUR_TEMP.test(name) || PY_TEMP.test(name);
 }
 
 /** The `code` of a Node system error, if any. */
@@ -86,8 +89,15 @@ export class DirectoryStore implements Store {
   /** See {@link DirectoryStoreOptions.dimensionSeparator}. */
   readonly dimensionSeparator: "." | "/" | undefined;
 
+  /** Declared capabilities: local files, the separator, a descriptor (see {@link StoreCapabilities}). */
+  readonly capabilities: StoreCapabilities;
+
   /** The root with a trailing separator, for containment checks. */
   readonly #rootPrefix: string;
+  /** Whether to sweep abandoned temporaries on first write into a directory. */
+  readonly #sweep: boolean;
+  /** Directories already swept by this store (each is swept once, on the first write into it). */
+  readonly #swept = new Set<string>();
 
   /**
    * @param path root directory; need not exist yet (it is created by the first write).
@@ -103,11 +113,21 @@ export class DirectoryStore implements Store {
     }
     this.path = nodePath.resolve(path);
     this.dimensionSeparator = sep;
+    this.#sweep = options.sweepStaleTemps ?? true;
     this.#rootPrefix = this.path.endsWith(nodePath.sep) ? this.path : this.path + nodePath.sep;
     const st = statSync(this.path, { throwIfNoEntry: false });
     if (st && !st.isDirectory()) {
       throw new ZarrError(`DirectoryStore path ${this.path} exists and is not a directory`);
     }
+    const localFile: LocalFileCapability = {
+      readPath: (key) => this.#fileOf(key),
+      prepareWrite: (key) => this.#prepareWrite(key),
+    };
+    this.capabilities = {
+      localFile,
+      ...(sep !== undefined ? { dimensionSeparator: sep } : {}),
+      descriptor: (): StoreDescriptor => ({ ...this.toDescriptor() }),
+    };
   }
 
   /**
@@ -139,17 +159,19 @@ export class DirectoryStore implements Store {
   /**
    * The absolute file holding a key (after normalization, safety checks and key mapping), so the
    * array layer's native read path can read, decode and scatter a chunk in one pool-thread job.
+   * @deprecated transitional: use `capabilities.localFile.readPath`.
    */
   filePath(key: string): string {
     return this.#fileOf(key);
   }
 
   /** The bytes of the key's file, or `undefined` when there is no such file. */
-  async get(key: string): Promise<Uint8Array | undefined> {
+  async get(key: string, opts?: AbortOptions): Promise<Uint8Array | undefined> {
     const file = this.#fileOf(key);
+    throwIfAborted(opts?.signal);
     let buf: Buffer;
     try {
-      buf = await fsp.readFile(file);
+      buf = await fsp.readFile(file, { signal: opts?.signal });
     } catch (e) {
       const code = errCode(e);
       if (code === "EISDIR" || MISSING.has(code ?? "")) return undefined;
@@ -160,12 +182,54 @@ export class DirectoryStore implements Store {
   }
 
   /**
-   * Write `value` atomically (temporary file, then rename), creating parent directories. As in
-   * zarr-python, a directory standing where the key's file must go is removed, but only once the new
-   * bytes are safely written.
-   * @throws {KeyError} when a parent "directory" of the key is an existing file.
+   * Read only the requested bytes of the key's file (one positional read), so a small selection of
+   * a big uncompressed chunk, or a shard index at the end of a file, costs what it needs.
    */
-  async set(key: string, value: Uint8Array): Promise<void> {
+  async getRange(key: string, range: RangeQuery, opts?: AbortOptions): Promise<Uint8Array | undefined> {
+    const file = this.#fileOf(key);
+    const signal = opts?.signal;
+    throwIfAborted(signal);
+    let fh: fsp.FileHandle;
+    try {
+      fh = await fsp.open(file, "r");
+    } catch (e) {
+      const code = errCode(e);
+      if (code === "EISDIR" || MISSING.has(code ?? "")) return undefined;
+      throw e;
+    }
+    try {
+      throwIfAborted(signal);
+      const st = await fh.stat();
+      if (!st.isFile()) return undefined;
+      const size = st.size;
+      let start: number, end: number;
+      if ("suffixLength" in range) {
+        start = Math.max(0, size - range.suffixLength);
+        end = size;
+      } else {
+        start = Math.min(range.offset, size);
+        end = Math.min(size, start + range.length);
+      }
+      const out = new Uint8Array(Math.max(0, end - start));
+      let done = 0;
+      while (done < out.byteLength) {
+        throwIfAborted(signal);
+        const { bytesRead } = await fh.read(out, done, out.byteLength - done, start + done);
+        if (bytesRead === 0) break; // truncated meanwhile (a non-atomic writer)
+        done += bytesRead;
+      }
+      throwIfAborted(signal);
+      return done === out.byteLength ? out : out.subarray(0, done);
+    } finally {
+      await fh.close();
+    }
+  }
+
+  /**
+   * Create the key's parent directories and choose a fresh temporary file beside it: the first half
+   * of an atomic write, shared by {@link DirectoryStore.set} and native writers (`localFile`).
+   */
+  async #prepareWrite(key: string): Promise<{ file: string; temp: string }> {
     const file = this.#fileOf(key);
     const dir = nodePath.dirname(file);
     try {
@@ -177,12 +241,29 @@ export class DirectoryStore implements Store {
       }
       throw e;
     }
-    const temp = nodePath.join(
-      dir,
-      `.${nodePath.basename(file)}.${process.pid}.${randomBytes(8).toString("hex")}.partial`,
-    );
+    if (this.#sweep && !this.#swept.has(dir)) {
+      // Bounded memory for huge nested trees: forgetting only means a directory is swept again.
+      if (this.#swept.size >= 10_000) this.#swept.clear();
+      this.#swept.add(dir);
+      await removeStaleTemps(dir);
+    }
+    return { file, temp: tempPathFor(file) };
+  }
+
+  /**
+   * Write `value` atomically (temporary file, then rename), creating parent directories. As in
+   * zarr-python, a directory standing where the key's file must go is removed, but only once the new
+   * bytes are safely written. An abort before the rename leaves the old value in place.
+   * @throws {KeyError} when a parent "directory" of the key is an existing file.
+   */
+  async set(key: string, value: Uint8Array, opts?: AbortOptions): Promise<void> {
+    const signal = opts?.signal;
+    this.#fileOf(key); // refuse a bad key before looking at the signal
+    throwIfAborted(signal);
+    const { file, temp } = await this.#prepareWrite(key);
     try {
-      await fsp.writeFile(temp, value, { flag: "wx" });
+      await fsp.writeFile(temp, value, { flag: "wx", signal });
+      throwIfAborted(signal);
       try {
         await fsp.rename(temp, file);
       } catch (e) {
@@ -200,12 +281,34 @@ export class DirectoryStore implements Store {
   }
 
   /**
+   * Remove temporaries abandoned by writers that died (ours, named with a pid that is no longer
+   * alive; zarr-python's, once old), under `prefix` (the whole store by default), and return their
+   * paths relative to the root. Writes sweep each directory once on their own (see
+   * {@link DirectoryStoreOptions.sweepStaleTemps}); call this to sweep a whole tree, e.g. after a crash.
+   */
+  async removeStaleTemps(prefix = "", opts: StaleTempOptions = {}): Promise<string[]> {
+    const rel = normalizePrefix(prefix);
+    const removed: string[] = [];
+    const walk = async (relDir: string): Promise<void> => {
+      throwIfAborted(opts.signal);
+      const dir = this.#resolve(relDir, prefix);
+      for (const name of await removeStaleTemps(dir, opts)) removed.push(relDir === "" ? name : `${relDir}/${name}`);
+      for (const entry of await readDirEntries(dir)) {
+        if (entry.isDirectory()) await walk(relDir === "" ? entry.name : `${relDir}/${entry.name}`);
+      }
+    };
+    await walk(rel);
+    return removed.sort(compareKeys);
+  }
+
+  /**
    * Remove the key's file. A missing key is fine, and nothing else is touched: emptied parent
    * directories are left in place and a directory is not a key, so `delete` never removes one
    * (use {@link DirectoryStore.deletePrefix} for that).
    */
-  async delete(key: string): Promise<void> {
+  async delete(key: string, opts?: AbortOptions): Promise<void> {
     const file = this.#fileOf(key);
+    throwIfAborted(opts?.signal);
     try {
       await fsp.unlink(file);
     } catch (e) {
@@ -220,8 +323,9 @@ export class DirectoryStore implements Store {
   }
 
   /** Whether the key's file exists (a directory is not a key). */
-  async has(key: string): Promise<boolean> {
+  async has(key: string, opts?: AbortOptions): Promise<boolean> {
     const file = this.#fileOf(key);
+    throwIfAborted(opts?.signal);
     try {
       return (await fsp.stat(file)).isFile();
     } catch (e) {
@@ -294,14 +398,16 @@ export class DirectoryStore implements Store {
    * Delete the key `prefix` and everything below it (`rm -r`). `""` empties the store but keeps
    * the root directory itself, which may be a mount point or otherwise not ours to remove.
    */
-  async deletePrefix(prefix: string): Promise<void> {
+  async deletePrefix(prefix: string, opts?: AbortOptions): Promise<void> {
     const rel = normalizePrefix(prefix);
     const target = this.#resolve(rel, prefix);
+    throwIfAborted(opts?.signal);
     if (rel !== "") {
       await fsp.rm(target, { recursive: true, force: true });
       return;
     }
     for (const entry of await readDirEntries(target)) {
+      throwIfAborted(opts?.signal);
       await fsp.rm(nodePath.join(target, entry.name), { recursive: true, force: true });
     }
   }

@@ -44,7 +44,7 @@ export class DiskCacheStore implements Store {
 
   /** From the cache when present; else from the remote store, then kept. */
   async get(key: string, opts?: AbortOptions): Promise<Uint8Array | undefined> {
-    const hit = await this.cache.get(key);
+    const hit = await this.cache.get(key, opts); // also checks the key and the signal
     if (hit !== undefined) {
       this.hits++;
       return hit;

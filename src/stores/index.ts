@@ -8,8 +8,9 @@ export { capabilitiesOf, getRangeOf, sliceRange, throwIfAborted } from "./store.
 export { normalizeKey, normalizeStoragePath, normalizePrefix, compareKeys, nestedChunkKey } from "./keys.ts";
 export { MemoryStore, KVStore } from "./memory.ts";
 export { DirectoryStore, type DirectoryStoreOptions, type DirectoryStoreDescriptor } from "./directory.ts";
+export type { StaleTempOptions } from "./temp-files.ts";
 export { NestedDirectoryStore } from "./nested.ts";
-export { asStore, storeFromDescriptor, type StoreLike } from "./adapt.ts";
+export { asStore, storeFromDescriptor, storeDescriptorOf, type StoreLike } from "./adapt.ts";
 export { LRUStoreCache } from "./lru-cache.ts";
 export { N5Store, invertChunkKey } from "./n5.ts";
 export { storeFromUrl, registerUrlScheme, isUrlLike, type StorageOptions, type UrlStoreOptions } from "./url.ts";

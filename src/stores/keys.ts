@@ -24,6 +24,11 @@ function normalize(input: unknown, what: string, allowLeadingSlash: boolean): st
   if (original.includes("\0")) {
     throw new InvalidKeyError(`${what} ${JSON.stringify(original)} contains a NUL character`);
   }
+  // A store key is never rewritten: a backslash is a path separator on Windows, so in a key it is
+  // refused rather than guessed at. Hierarchy paths (user input) keep zarr-python's rewriting.
+  if (!allowLeadingSlash && original.includes("\\")) {
+    throw new InvalidKeyError(`${what} ${JSON.stringify(original)} contains a backslash`);
+  }
   let path = original.replace(/\\/g, "/");
   if (!allowLeadingSlash && path.startsWith("/")) {
     throw new InvalidKeyError(`${what} ${JSON.stringify(original)} is an absolute path`);
@@ -58,7 +63,8 @@ export function normalizeStoragePath(path?: string | null): string {
 /**
  * Normalize a store key (`"foo/bar/.zarray"`, `"foo/0.0"`). Stricter than
  * {@link normalizeStoragePath}: a store cannot know whether `"/etc/passwd"` was meant relative to its
- * root or not, so absolute keys are refused instead of silently rebased, and an empty key (which
+ * root or not, so absolute keys are refused instead of silently rebased, a backslash (a separator on
+ * Windows, a plain character elsewhere) is refused instead of guessed at, and an empty key (which
  * would address the root directory itself) is refused too.
  * @throws {InvalidKeyError} naming the offending key.
  */

@@ -4,7 +4,7 @@
  */
 
 import { compareKeys, normalizeKey, normalizePrefix } from "./keys.ts";
-import type { Store } from "./store.ts";
+import { sliceRange, throwIfAborted, type AbortOptions, type RangeQuery, type Store } from "./store.ts";
 
 /**
  * A `Map`-backed store. It exists (rather than handing out a bare `Map`) so that keys are normalized
@@ -13,7 +13,8 @@ import type { Store } from "./store.ts";
  *
  * Values are kept by reference, not copied: callers must not mutate a `Uint8Array` after handing it
  * to {@link MemoryStore.set}, nor mutate what {@link MemoryStore.get} returns. All methods answer
- * synchronously.
+ * synchronously; an already-aborted signal throws its reason (an `AbortError`) before anything is
+ * read or changed, so callers that cancel a batch see the same behaviour as with a file store.
  */
 export class MemoryStore implements Store {
   /** What zarr-python's `info` prints as "Store type" for its equivalent store. */
@@ -30,23 +31,40 @@ export class MemoryStore implements Store {
   }
 
   /** The value under `key`, or `undefined` when absent. */
-  get(key: string): Uint8Array | undefined {
-    return this.#map.get(normalizeKey(key));
+  get(key: string, opts?: AbortOptions): Uint8Array | undefined {
+    const k = normalizeKey(key);
+    throwIfAborted(opts?.signal);
+    return this.#map.get(k);
+  }
+
+  /**
+   * Part of the value under `key` (a view, not a copy), or `undefined` when absent; offered so
+   * range-aware callers treat memory like any other store.
+   */
+  getRange(key: string, range: RangeQuery, opts?: AbortOptions): Uint8Array | undefined {
+    const value = this.get(key, opts);
+    return value === undefined ? undefined : sliceRange(value, range);
   }
 
   /** Store `value` under `key` (by reference; see the class note on mutation). */
-  set(key: string, value: Uint8Array): void {
-    this.#map.set(normalizeKey(key), value);
+  set(key: string, value: Uint8Array, opts?: AbortOptions): void {
+    const k = normalizeKey(key);
+    throwIfAborted(opts?.signal);
+    this.#map.set(k, value);
   }
 
   /** Remove `key`; a missing key is not an error, so deletes are idempotent. */
-  delete(key: string): boolean {
-    return this.#map.delete(normalizeKey(key));
+  delete(key: string, opts?: AbortOptions): boolean {
+    const k = normalizeKey(key);
+    throwIfAborted(opts?.signal);
+    return this.#map.delete(k);
   }
 
   /** Whether a value exists under `key` (a "directory" prefix is not a key). */
-  has(key: string): boolean {
-    return this.#map.has(normalizeKey(key));
+  has(key: string, opts?: AbortOptions): boolean {
+    const k = normalizeKey(key);
+    throwIfAborted(opts?.signal);
+    return this.#map.has(k);
   }
 
   /** Every key, in insertion order; lets the store be iterated like the `Map` it wraps. */
@@ -88,8 +106,9 @@ export class MemoryStore implements Store {
   }
 
   /** Delete the key `prefix` and every key below it as a path; `""` clears the store. */
-  deletePrefix(prefix: string): void {
+  deletePrefix(prefix: string, opts?: AbortOptions): void {
     const dir = normalizePrefix(prefix);
+    throwIfAborted(opts?.signal);
     if (dir === "") {
       this.#map.clear();
       return;

@@ -64,3 +64,59 @@ test("groups open through an LRUStoreCache (the tutorial's remote-store pattern)
   assert.equal(new TextDecoder().decode(bytes), "Hello from the cloud!");
   assert.equal(String(await root.tree()), "/\n └── foo\n     └── bar\n         └── baz (21,) |S1");
 });
+
+test("LRUStoreCache.getRange serves a cached value without touching the inner store", async () => {
+  const inner = new CountingStore();
+  inner.set("k", Uint8Array.from({ length: 50 }, (_, i) => i));
+  const cache = new LRUStoreCache(inner, null);
+  await cache.get("k");
+  const before = inner.gets;
+  assert.deepEqual([...(await cache.getRange("k", { offset: 10, length: 3 }))!], [10, 11, 12]);
+  assert.deepEqual([...(await cache.getRange("k", { suffixLength: 2 }))!], [48, 49]);
+  assert.equal(inner.gets, before, "served from the cache");
+  assert.equal(await cache.getRange("nope", { offset: 0, length: 1 }), undefined);
+});
+
+test("LRUStoreCache forwards dimensionSeparator and descriptor, never localFile", async () => {
+  const { mkdtempSync, rmSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const { join } = await import("node:path");
+  const { DirectoryStore } = await import("../../src/stores/directory.ts");
+  const { capabilitiesOf } = await import("../../src/stores/store.ts");
+  const dir = mkdtempSync(join(tmpdir(), "zarrflow-lru-"));
+  try {
+    const inner = new DirectoryStore(dir, { dimensionSeparator: "/" });
+    const cache = new LRUStoreCache(inner, 1000);
+    const caps = capabilitiesOf(cache);
+    assert.equal(caps.dimensionSeparator, "/");
+    assert.equal(cache.dimensionSeparator, "/");
+    assert.equal(caps.localFile, undefined, "a native backend must not bypass the cache");
+    assert.deepEqual(caps.descriptor!(), { type: "LRUStoreCache", maxSize: 1000, store: { type: "DirectoryStore", path: dir, dimensionSeparator: "/" } });
+    assert.equal(capabilitiesOf(new LRUStoreCache(new MemoryStore(), 1)).descriptor, undefined, "no descriptor when the inner store has none");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("LRUStoreCache never caches a value fetched before an overlapping write or delete", async () => {
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  class SlowStore extends MemoryStore {
+    slow = false;
+    override get(key: string) {
+      const v = super.get(key);
+      return (this.slow ? gate.then(() => v) : v) as never;
+    }
+  }
+  const inner = new SlowStore();
+  inner.set("k", Uint8Array.of(1));
+  const cache = new LRUStoreCache(inner, null);
+  inner.slow = true;
+  const pending = cache.get("k"); // fetches the old value slowly
+  await cache.set("k", Uint8Array.of(2));
+  release();
+  assert.deepEqual([...(await pending)!], [1], "the read that started first sees the old value");
+  inner.slow = false;
+  assert.deepEqual([...(await cache.get("k"))!], [2], "but the cache holds the new one");
+  await assert.rejects(cache.get("../x"), /\.\.\/x/);
+});
