@@ -72,7 +72,7 @@ test("projectSelection and gridCoords pull one chunk at a time and honour an Abo
   assert.deepEqual([...gridCoords([2, 0, 3])], []);
   assert.deepEqual([...gridCoords([])], [[]]);
   assert.deepEqual([...gridCoords([2, 2])], [[0, 0], [0, 1], [1, 0], [1, 1]]);
-  assert.deepEqual([...lazyCartesian([() => [1, 2][Symbol.iterator](), () => ["a"][Symbol.iterator]()])], [[1, "a"], [2, "a"]]);
+  assert.deepEqual([...lazyCartesian<number | string>([() => [1, 2][Symbol.iterator](), () => ["a"][Symbol.iterator]()])], [[1, "a"], [2, "a"]]);
 });
 
 test("iterDim matches a brute-force projection for every step, start and chunking", () => {

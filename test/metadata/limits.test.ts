@@ -27,7 +27,7 @@ function storeWith(edit: (m: Record<string, unknown>) => void, raw?: (m: Record<
   return s;
 }
 
-async function refuses(s: MemoryStore, cls: typeof MetadataError, re: RegExp): Promise<MetadataError> {
+async function refuses(s: MemoryStore, cls: abstract new (...a: never[]) => MetadataError, re: RegExp): Promise<MetadataError> {
   let err: unknown;
   try {
     await ZarrArray.open(s, { path: "foo" });
