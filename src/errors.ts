@@ -49,3 +49,66 @@ export class DtypeError extends ZarrError {}
 
 /** A shape, chunk shape or value shape is invalid or does not match. */
 export class ShapeError extends ZarrError {}
+
+/**
+ * Metadata asks for more than a configured limit allows (see `setLimits` in `limits.ts`), e.g. a
+ * chunk larger than `maxChunkBytes`. The message names the key, the field, the value and the limit.
+ */
+export class LimitExceededError extends MetadataError {
+  constructor(
+    message: string,
+    /** Which limit, e.g. `"maxChunkBytes"`. */
+    readonly limit: string,
+    /** The value that exceeded it. */
+    readonly value: number,
+    /** The limit in force. */
+    readonly max: number,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * A short, safe rendering of any value for error messages: never throws (bigints, cycles, symbols,
+ * getters that throw) and never exceeds `max` characters, so a hostile value cannot blow up an error path.
+ */
+export function formatValue(v: unknown, max = 200): string {
+  let s: string;
+  try {
+    s = formatInner(v, 0, new Set());
+  } catch {
+    s = Object.prototype.toString.call(v);
+  }
+  return s.length > max ? s.slice(0, max - 1) + "…" : s;
+}
+
+function formatInner(v: unknown, depth: number, seen: Set<unknown>): string {
+  switch (typeof v) {
+    case "bigint":
+      return v.toString();
+    case "number":
+      return Number.isNaN(v) ? "NaN" : Object.is(v, -0) ? "-0" : String(v);
+    case "string":
+      return JSON.stringify(v.length > 200 ? v.slice(0, 200) : v);
+    case "undefined":
+      return "undefined";
+    case "boolean":
+      return String(v);
+    case "symbol":
+    case "function":
+      return `<${typeof v}>`;
+  }
+  if (v === null) return "null";
+  if (seen.has(v) || depth > 4) return "…";
+  seen.add(v);
+  if (Array.isArray(v)) {
+    const items = v.slice(0, 10).map((x) => formatInner(x, depth + 1, seen));
+    if (v.length > 10) items.push(`… ${v.length - 10} more`);
+    return `[${items.join(", ")}]`;
+  }
+  if (ArrayBuffer.isView(v)) return `<${v.constructor.name} of ${v.byteLength} bytes>`;
+  const keys = Object.keys(v as object);
+  const items = keys.slice(0, 10).map((k) => `${JSON.stringify(k)}: ${formatInner((v as Record<string, unknown>)[k], depth + 1, seen)}`);
+  if (keys.length > 10) items.push(`… ${keys.length - 10} more`);
+  return `{${items.join(", ")}}`;
+}

@@ -28,6 +28,7 @@ export type { Synchronizer, Release } from "./synchronizer.ts";
 export { withLock } from "./synchronizer.ts";
 export { pyJsonDumps, parseJson } from "./metadata/json.ts";
 export { parseArrayMetadata, encodeArrayMetadata, type ArrayMetadata } from "./metadata/array-metadata.ts";
+export { setLimits, getLimits, resetLimits, DEFAULT_LIMITS, type Limits } from "./limits.ts";
 // Streams (blocks, readable/writable, operators, RxJS) and synchronizers (thread, process, redis,
 // worker descriptors). Importing them also installs ZarrArray.blocks/readable/writable/toDescriptor.
 export * from "../streams/index.ts";

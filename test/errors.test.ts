@@ -11,7 +11,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import {
   ArrayNotFoundError, BoundsCheckError, CodecError, ContainsArrayError, ContainsGroupError, create, DirectoryStore, DtypeError,
-  group, IndexError, InvalidKeyError, MemoryStore, MetadataError, open, openArray, openGroup, ReadOnlyError, ShapeError, slice,
+  group, IndexError, InvalidKeyError, LimitExceededError, MemoryStore, MetadataError, open, openArray, openGroup, ReadOnlyError, ShapeError, slice,
   ZarrArray, ZarrError, zeros, arange, GroupNotFoundError,
 } from "../src/index.ts";
 
@@ -186,10 +186,22 @@ test("malformed .zarray → MetadataError naming the key and the problem", async
     [(m) => (m.filters = {}), /filters/],
     [(m) => (m.dimension_separator = ":"), /dimension_separator/],
     [(m) => (m.fill_value = "forty-two"), /foo\/\.zarray/],
+    ['{"zarr_format": 2, "shape": [12345678901234567890], "chunks": [1], "dtype": "<i4", "compressor": null, "fill_value": 0, "order": "C", "filters": null}', /foo\/\.zarray: field 'shape'.*12345678901234567890/],
   ];
   for (const [edit, re] of cases) {
     const s = await storeWithMeta(edit);
     await rejects(ZarrArray.open(s, { path: "foo" }), MetadataError, re);
+  }
+  // Hostile sizes: a LimitExceededError (a MetadataError) naming the key, the field and the limit, before any allocation.
+  const limitCases: [((m: Record<string, unknown>) => unknown) | string, RegExp][] = [
+    [(m) => ((m.shape = [1e15, 10]), (m.chunks = [1e15, 10])), /foo\/\.zarray: field 'chunks'.*maxChunkBytes/],
+    [(m) => (m.dtype = "|S1000000000"), /foo\/\.zarray: field 'dtype'.*maxItemsize/],
+    [(m) => ((m.shape = new Array(40).fill(1)), (m.chunks = new Array(40).fill(1))), /foo\/\.zarray: field 'shape'.*maxDims/],
+    ["[".repeat(10_000) + "]".repeat(10_000), /foo\/\.zarray.*maxJsonDepth/],
+  ];
+  for (const [edit, re] of limitCases) {
+    const s = await storeWithMeta(edit);
+    await rejects(ZarrArray.open(s, { path: "foo" }), LimitExceededError, re);
   }
   const s = new MemoryStore();
   s.set(".zgroup", enc('{"zarr_format": 7}'));

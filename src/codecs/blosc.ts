@@ -138,7 +138,7 @@ export class Blosc implements Codec {
    */
   constructor(options: BloscOptions = {}) {
     const cname = options.cname ?? "lz4";
-    if (typeof cname !== "string") throw new CodecError(`blosc: 'cname' must be a string, got ${JSON.stringify(cname)}`);
+    if (typeof cname !== "string") throw new CodecError(`blosc: 'cname' must be a string, got ${JSON.stringify(cname, (_k, x) => (typeof x === "bigint" ? x.toString() : x))}`);
     this.cname = cname;
     this.clevel = intParam("blosc", "clevel", options.clevel, 5, 0, 9);
     this.shuffle = intParam("blosc", "shuffle", options.shuffle, SHUFFLE, -1, 2);

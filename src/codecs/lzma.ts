@@ -2,7 +2,7 @@
  * LZMA, numcodecs id `lzma`: Python's `lzma.compress(buf, format, check, preset, filters)`.
  * @module
  */
-import { CodecError } from "../errors.ts";
+import { CodecError, formatValue } from "../errors.ts";
 import type { ChunkContext, Codec, CodecConfig } from "./codec.ts";
 import { xzCompress } from "./fallback/xz.ts";
 import { xzDecompress } from "./fallback/xz-decode.ts";
@@ -31,9 +31,13 @@ export const CHECK_CRC64 = 4;
 export const CHECK_SHA256 = 10;
 /**
  * Filter ids (Python's `lzma.FILTER_*`). LZMA1's real id is 2^62 + 1, which a JS number cannot
- * hold; 2^62, what `JSON.parse` makes of it, is accepted in its place.
+ * hold; 2^62, what `JSON.parse` makes of it, is accepted in its place, and so is the exact
+ * {@link FILTER_LZMA1_EXACT} bigint that zarrflow's JSON reader gives for a `.zarray` written by
+ * numcodecs. Configs write it back as that exact bigint, so `.zarray` stays byte-identical.
  */
 export const FILTER_LZMA1 = 2 ** 62;
+/** LZMA1's exact filter id, 2^62 + 1 (`lzma.FILTER_LZMA1` in Python), as a bigint. */
+export const FILTER_LZMA1_EXACT = 4611686018427387905n;
 /** LZMA2 filter id. */
 export const FILTER_LZMA2 = 0x21;
 /** Delta filter id (option `dist`). */
@@ -88,12 +92,21 @@ function checkPreset(preset: unknown, where = "'preset'"): number | null {
   if (preset === undefined || preset === null) return null;
   const p = typeof preset === "number" && Number.isInteger(preset) && preset >= -(2 ** 31) ? preset >>> 0 : -1;
   if (p < 0 || (p & 0x7fffffff) > 9 || p > (PRESET_EXTREME | 9) >>> 0) {
-    throw new CodecError(`lzma: ${where} must be null or 0-9, optionally | PRESET_EXTREME, got ${JSON.stringify(preset)}`);
+    throw new CodecError(`lzma: ${where} must be null or 0-9, optionally | PRESET_EXTREME, got ${formatValue(preset)}`);
   }
   return p;
 }
 
-/** Validates a filter chain the way CPython's `_lzma` parses one, and copies it. */
+/**
+ * A filter id as a number: the exact LZMA1 bigint (from a `.zarray` numcodecs wrote) becomes
+ * {@link FILTER_LZMA1}; any other bigint, or a non-integer, is not a valid id (undefined).
+ */
+function filterIdNumber(id: unknown): number | undefined {
+  if (typeof id === "bigint") return id === FILTER_LZMA1_EXACT ? FILTER_LZMA1 : undefined;
+  return typeof id === "number" && Number.isInteger(id) ? id : undefined;
+}
+
+/** Validates a filter chain the way CPython's `_lzma` parses one, and copies it (ids as numbers). */
 function checkFilters(filters: unknown): LzmaFilter[] | null {
   if (filters === undefined || filters === null) return null;
   if (!Array.isArray(filters)) throw new CodecError(`lzma: 'filters' must be a list of filter objects or null`);
@@ -101,9 +114,10 @@ function checkFilters(filters: unknown): LzmaFilter[] | null {
   return filters.map((f: unknown, i) => {
     if (f === null || typeof f !== "object" || Array.isArray(f)) throw new CodecError(`lzma: filters[${i}] must be an object`);
     const spec = f as Record<string, unknown>;
-    const allowed = typeof spec.id === "number" ? FILTER_OPTIONS.get(spec.id) : undefined;
-    if (!allowed) throw new CodecError(`lzma: filters[${i}] has invalid filter id ${JSON.stringify(spec.id)}`);
-    const copy: Record<string, unknown> = { ...spec };
+    const id = filterIdNumber(spec.id);
+    const allowed = id === undefined ? undefined : FILTER_OPTIONS.get(id);
+    if (!allowed) throw new CodecError(`lzma: filters[${i}] has invalid filter id ${formatValue(spec.id)}`);
+    const copy: Record<string, unknown> = { ...spec, id };
     for (const [key, value] of Object.entries(spec)) {
       if (key === "id") continue;
       if (value === undefined) {
@@ -118,7 +132,7 @@ function checkFilters(filters: unknown): LzmaFilter[] | null {
         throw new CodecError(`lzma: filters[${i}] option '${key}' is not valid for filter id ${spec.id} (valid: ${allowed.join(", ")})`);
       }
       if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || value > 0xffffffff) {
-        throw new CodecError(`lzma: filters[${i}] option '${key}' must be an unsigned 32-bit integer, got ${JSON.stringify(value)}`);
+        throw new CodecError(`lzma: filters[${i}] option '${key}' must be an unsigned 32-bit integer, got ${formatValue(value)}`);
       }
     }
     return copy as LzmaFilter;
@@ -202,7 +216,8 @@ export class LZMA implements Codec {
       format: this.format,
       check: this.check,
       preset: this.preset,
-      filters: this.filters ? this.filters.map((f) => ({ ...f })) : null,
+      // LZMA1's id as the exact bigint numcodecs writes (a number would print as a float).
+      filters: this.filters ? this.filters.map((f) => ({ ...f, id: f.id === FILTER_LZMA1 ? FILTER_LZMA1_EXACT : f.id })) : null,
     };
   }
 

@@ -158,7 +158,7 @@ export function intParam(
 ): number {
   if (value === undefined) return fallback;
   if (typeof value !== "number" || !Number.isInteger(value)) {
-    throw new CodecError(`${codecId}: '${name}' must be an integer, got ${JSON.stringify(value)}`);
+    throw new CodecError(`${codecId}: '${name}' must be an integer, got ${JSON.stringify(value, (_k, x) => (typeof x === "bigint" ? x.toString() : x))}`);
   }
   if (value < min || value > max) {
     throw new CodecError(`${codecId}: '${name}' must be between ${min} and ${max}, got ${value}`);

@@ -39,7 +39,7 @@ export function listCodecs(): string[] {
  */
 export async function getCodec(config: CodecConfig): Promise<Codec> {
   if (config === null || typeof config !== "object" || typeof config.id !== "string") {
-    throw new CodecError(`codec configuration must be an object with a string "id", got ${JSON.stringify(config)}`);
+    throw new CodecError(`codec configuration must be an object with a string "id", got ${JSON.stringify(config, (_k, x) => (typeof x === "bigint" ? x.toString() : x))}`);
   }
   let factory = factories.get(config.id);
   if (!factory) {

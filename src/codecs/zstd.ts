@@ -67,7 +67,7 @@ export class Zstd implements Codec {
     this.level = intParam("zstd", "level", options.level, 1, -(2 ** 31), 2 ** 31 - 1);
     if (options.checksum !== undefined && options.checksum !== false) {
       throw new CodecError(
-        `zstd: 'checksum' ${JSON.stringify(options.checksum)} is not supported (numcodecs 0.11's Zstd has no checksum option)`,
+        `zstd: 'checksum' ${JSON.stringify(options.checksum, (_k, x) => (typeof x === "bigint" ? x.toString() : x))} is not supported (numcodecs 0.11's Zstd has no checksum option)`,
       );
     }
   }

@@ -64,7 +64,7 @@ function toShapedValues(x: CoordinateDimSelection, axis: number): { shape: numbe
     if (a.dt.kind === "b") throw new IndexError(`coordinate selection for axis ${axis} is boolean; use a mask selection instead`);
     return { shape: a.shape, values: a.toList() };
   }
-  throw new IndexError(`unsupported coordinate selection ${JSON.stringify(x)} for axis ${axis}; expected an integer or an integer array`);
+  throw new IndexError(`unsupported coordinate selection ${JSON.stringify(x, (_k, x) => (typeof x === "bigint" ? x.toString() : x))} for axis ${axis}; expected an integer or an integer array`);
 }
 
 /** numpy broadcasting of several shapes, or an IndexError naming the shapes. */

@@ -150,7 +150,7 @@ export function normalizeOrthogonalSelection(selection: OrthogonalSelection, sha
       const o = it as { start?: number | null; stop?: number | null; step?: number | null };
       return { kind: "slice", ...new Slice(o.start ?? null, o.stop ?? null, o.step ?? null).indices(n) };
     }
-    throw new IndexError(`unsupported orthogonal selection ${JSON.stringify(it)} for axis ${d}; use an integer, slice(...), null, or an integer or boolean array`);
+    throw new IndexError(`unsupported orthogonal selection ${JSON.stringify(it, (_k, x) => (typeof x === "bigint" ? x.toString() : x))} for axis ${d}; use an integer, slice(...), null, or an integer or boolean array`);
   });
 }
 

@@ -122,6 +122,6 @@ export function normalizeBasicSelection(selection: BasicSelection, shape: readon
       const o = it as { start?: number | null; stop?: number | null; step?: number | null };
       return { kind: "slice", ...new Slice(o.start ?? null, o.stop ?? null, o.step ?? null).indices(n) };
     }
-    throw new IndexError(`unsupported selection ${JSON.stringify(it)} for axis ${d}; use an integer, slice(...), null or '...'`);
+    throw new IndexError(`unsupported selection ${JSON.stringify(it, (_k, x) => (typeof x === "bigint" ? x.toString() : x))} for axis ${d}; use an integer, slice(...), null or '...'`);
   });
 }

@@ -7,7 +7,8 @@
  * wrapped in {@link PyFloat}. Integers beyond 2^53 travel as `bigint` both ways so they stay exact.
  * @module
  */
-import { MetadataError } from "../errors.ts";
+import { formatValue, LimitExceededError, MetadataError } from "../errors.ts";
+import { getLimits } from "../limits.ts";
 
 /** Marks a number that Python would print as a float (`0.0` rather than `0`). */
 export class PyFloat {
@@ -56,7 +57,7 @@ function quote(s: string): string {
   return out + '"';
 }
 
-function dump(v: unknown, indent: string, path: string): string {
+function dump(v: unknown, indent: string, path: string, depth = 0, maxDepth = getLimits().maxJsonDepth): string {
   if (v === null || v === undefined) return "null";
   if (v instanceof PyFloat) {
     // Python writes bare NaN/Infinity here; zarr-python avoids it by encoding fill values as strings,
@@ -75,15 +76,18 @@ function dump(v: unknown, indent: string, path: string): string {
     case "string":
       return quote(v);
     case "object": {
+      if (depth >= maxDepth) {
+        throw new LimitExceededError(`cannot write JSON nested deeper than maxJsonDepth (${maxDepth}) at ${path || "<root>"} (a cycle?)`, "maxJsonDepth", depth + 1, maxDepth);
+      }
       const inner = indent + "    ";
       if (Array.isArray(v)) {
         if (v.length === 0) return "[]";
-        return "[\n" + v.map((x, i) => inner + dump(x, inner, `${path}[${i}]`)).join(",\n") + "\n" + indent + "]";
+        return "[\n" + v.map((x, i) => inner + dump(x, inner, `${path}[${i}]`, depth + 1, maxDepth)).join(",\n") + "\n" + indent + "]";
       }
       if (ArrayBuffer.isView(v)) throw new MetadataError(`cannot write binary data at ${path || "<root>"} as JSON`);
       const keys = Object.keys(v as object).filter((k) => (v as Record<string, unknown>)[k] !== undefined).sort(cmpCodepoints);
       if (keys.length === 0) return "{}";
-      return "{\n" + keys.map((k) => inner + quote(k) + ": " + dump((v as Record<string, unknown>)[k], inner, path ? `${path}.${k}` : k)).join(",\n") + "\n" + indent + "}";
+      return "{\n" + keys.map((k) => inner + quote(k) + ": " + dump((v as Record<string, unknown>)[k], inner, path ? `${path}.${k}` : k, depth + 1, maxDepth)).join(",\n") + "\n" + indent + "}";
     }
     default:
       throw new MetadataError(`cannot write ${typeof v} at ${path || "<root>"} as JSON`);
@@ -110,12 +114,26 @@ export function encodeJson(value: unknown): Uint8Array {
   return new TextEncoder().encode(pyJsonDumps(value));
 }
 
+/** Define `obj[k] = v` as an own data property, so a `__proto__` key never replaces the prototype. */
+function defineOwn(obj: Record<string, unknown>, k: string, v: unknown): void {
+  if (k === "__proto__") Object.defineProperty(obj, k, { value: v, writable: true, enumerable: true, configurable: true });
+  else obj[k] = v;
+}
+
 /**
  * Parse JSON leniently: accepts the bare `NaN`, `Infinity` and `-Infinity` that Python's json module
  * (and so older zarr writers) emit, and returns integers beyond 2^53 as `bigint` so they stay exact.
- * Throws {@link MetadataError} naming `what` on malformed text.
+ * Hostile input is bounded: nesting deeper than `maxJsonDepth` and documents larger than
+ * `maxMetadataBytes` (see {@link getLimits}) are refused with a {@link LimitExceededError}; a
+ * `__proto__` key becomes an ordinary own property, never the object's prototype.
+ * Throws {@link MetadataError} naming `what` (the key) on malformed text.
  */
 export function parseJson(text: string | Uint8Array, what = "JSON"): unknown {
+  const { maxJsonDepth, maxMetadataBytes } = getLimits();
+  const size = typeof text === "string" ? text.length : text.byteLength;
+  if (size > maxMetadataBytes) {
+    throw new LimitExceededError(`${what}: document of ${size} bytes exceeds maxMetadataBytes (${maxMetadataBytes})`, "maxMetadataBytes", size, maxMetadataBytes);
+  }
   const s = typeof text === "string" ? text : new TextDecoder("utf-8").decode(text);
   let i = 0;
   const fail = (msg: string): never => {
@@ -124,9 +142,12 @@ export function parseJson(text: string | Uint8Array, what = "JSON"): unknown {
   const ws = () => {
     while (i < s.length && (s[i] === " " || s[i] === "\n" || s[i] === "\r" || s[i] === "\t")) i++;
   };
-  const value = (): unknown => {
+  const value = (depth: number): unknown => {
     ws();
     const c = s[i];
+    if ((c === "{" || c === "[") && depth >= maxJsonDepth) {
+      throw new LimitExceededError(`${what}: JSON nested deeper than maxJsonDepth (${maxJsonDepth}) at offset ${i}`, "maxJsonDepth", depth + 1, maxJsonDepth);
+    }
     if (c === "{") {
       i++;
       const obj: Record<string, unknown> = {};
@@ -139,7 +160,7 @@ export function parseJson(text: string | Uint8Array, what = "JSON"): unknown {
         ws();
         if (s[i] !== ":") fail("expected ':'");
         i++;
-        obj[k] = value();
+        defineOwn(obj, k, value(depth + 1));
         ws();
         if (s[i] === ",") { i++; continue; }
         if (s[i] === "}") { i++; return obj; }
@@ -152,7 +173,7 @@ export function parseJson(text: string | Uint8Array, what = "JSON"): unknown {
       ws();
       if (s[i] === "]") { i++; return arr; }
       for (;;) {
-        arr.push(value());
+        arr.push(value(depth + 1));
         ws();
         if (s[i] === ",") { i++; continue; }
         if (s[i] === "]") { i++; return arr; }
@@ -167,7 +188,7 @@ export function parseJson(text: string | Uint8Array, what = "JSON"): unknown {
     if (s.startsWith("Infinity", i)) { i += 8; return Infinity; }
     if (s.startsWith("-Infinity", i)) { i += 9; return -Infinity; }
     const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(s.slice(i, i + 400));
-    if (!m || m[0] === "" || m[0] === "-") fail("unexpected character " + JSON.stringify(c ?? "<end>"));
+    if (!m || m[0] === "" || m[0] === "-") fail("unexpected character " + formatValue(c ?? "<end>"));
     i += m![0].length;
     if (!m![2] && !m![3]) {
       const n = Number(m![0]);
@@ -186,7 +207,12 @@ export function parseJson(text: string | Uint8Array, what = "JSON"): unknown {
       if (ch === "\\") {
         const e = s[i + 1];
         i += 2;
-        if (e === "u") { out += String.fromCharCode(parseInt(s.slice(i, i + 4), 16)); i += 4; }
+        if (e === "u") {
+          const hex = s.slice(i, i + 4);
+          if (!/^[0-9a-fA-F]{4}$/.test(hex)) fail("bad \\u escape");
+          out += String.fromCharCode(parseInt(hex, 16));
+          i += 4;
+        }
         else if (e === "n") out += "\n";
         else if (e === "t") out += "\t";
         else if (e === "r") out += "\r";
@@ -194,10 +220,16 @@ export function parseJson(text: string | Uint8Array, what = "JSON"): unknown {
         else if (e === "f") out += "\f";
         else if (e === "/" || e === "\\" || e === '"') out += e;
         else fail("bad escape");
-      } else { out += ch; i++; }
+      } else {
+        // Copy a run of plain characters at once: long strings stay linear.
+        let j = i + 1;
+        while (j < s.length && s[j] !== '"' && s[j] !== "\\") j++;
+        out += s.slice(i, j);
+        i = j;
+      }
     }
   };
-  const v = value();
+  const v = value(0);
   ws();
   if (i !== s.length) fail("trailing characters");
   return v;

@@ -32,7 +32,7 @@ export class BitRound implements Codec {
     const kb = options?.keepbits;
     if (kb === undefined) throw new CodecError(`${NAME}: parameter 'keepbits' is required`);
     if (typeof kb !== "number" || !Number.isInteger(kb)) {
-      throw new CodecError(`${NAME}: parameter 'keepbits' must be an integer, got ${JSON.stringify(kb)}`);
+      throw new CodecError(`${NAME}: parameter 'keepbits' must be an integer, got ${JSON.stringify(kb, (_k, x) => (typeof x === "bigint" ? x.toString() : x))}`);
     }
     if (kb < 0) throw new CodecError(`${NAME}: parameter 'keepbits' must be zero or positive, got ${kb}`);
     this.keepbits = kb;

@@ -62,7 +62,7 @@ export class Categorize implements Codec {
       throw new CodecError(`${NAME}: parameter 'dtype' must be a unicode ('U') dtype, got '${this.dtype.str}'`);
     }
     if (!Array.isArray(options.labels) || options.labels.some((l) => typeof l !== "string")) {
-      throw new CodecError(`${NAME}: parameter 'labels' must be a list of strings, got ${JSON.stringify(options.labels)}`);
+      throw new CodecError(`${NAME}: parameter 'labels' must be a list of strings, got ${JSON.stringify(options.labels, (_k, x) => (typeof x === "bigint" ? x.toString() : x))}`);
     }
     this.labels = [...options.labels];
     this.labelCps = this.labels.map(stringCodePoints);

@@ -57,7 +57,7 @@ const dtypeCache = new Map<string, FilterDtype>();
  */
 export function parseFilterDtype(spec: unknown, codec: string, param: string): FilterDtype {
   if (typeof spec !== "string" || spec.length === 0) {
-    throw new CodecError(`${codec}: parameter '${param}' must be a numpy dtype string, got ${JSON.stringify(spec)}`);
+    throw new CodecError(`${codec}: parameter '${param}' must be a numpy dtype string, got ${JSON.stringify(spec, (_k, x) => (typeof x === "bigint" ? x.toString() : x))}`);
   }
   const cached = dtypeCache.get(spec);
   if (cached) return cached;
@@ -798,10 +798,10 @@ export function pyStrRepr(s: string): string {
  */
 export function checkConfig(config: unknown, id: string, codec: string, allowed: readonly string[]): Record<string, unknown> {
   if (config === null || typeof config !== "object" || Array.isArray(config)) {
-    throw new CodecError(`${codec}: configuration must be an object, got ${JSON.stringify(config)}`);
+    throw new CodecError(`${codec}: configuration must be an object, got ${JSON.stringify(config, (_k, x) => (typeof x === "bigint" ? x.toString() : x))}`);
   }
   const c = config as Record<string, unknown>;
-  if (c.id !== undefined && c.id !== id) throw new CodecError(`${codec}: configuration id must be '${id}', got ${JSON.stringify(c.id)}`);
+  if (c.id !== undefined && c.id !== id) throw new CodecError(`${codec}: configuration id must be '${id}', got ${JSON.stringify(c.id, (_k, x) => (typeof x === "bigint" ? x.toString() : x))}`);
   for (const k of Object.keys(c)) {
     if (k !== "id" && !allowed.includes(k)) {
       throw new CodecError(`${codec}: unexpected configuration parameter '${k}' (expected ${allowed.map((a) => `'${a}'`).join(", ") || "none"})`);

@@ -63,7 +63,7 @@ export class FixedScaleOffset implements Codec {
     for (const p of ["offset", "scale"] as const) {
       const v = options[p];
       if (typeof v !== "number" || !Number.isFinite(v)) {
-        throw new CodecError(`${NAME}: parameter '${p}' must be a finite number, got ${JSON.stringify(v)}`);
+        throw new CodecError(`${NAME}: parameter '${p}' must be a finite number, got ${JSON.stringify(v, (_k, x) => (typeof x === "bigint" ? x.toString() : x))}`);
       }
       if (Number.isInteger(v) && Math.abs(v) >= 2 ** 64) {
         throw new CodecError(`${NAME}: parameter '${p}' is an integer too large for numpy (${v})`);

@@ -66,7 +66,7 @@ export class Quantize implements Codec {
     if (options.digits === undefined) throw new CodecError(`${NAME}: parameter 'digits' is required`);
     if (options.dtype === undefined) throw new CodecError(`${NAME}: parameter 'dtype' is required`);
     if (typeof options.digits !== "number" || !Number.isInteger(options.digits)) {
-      throw new CodecError(`${NAME}: parameter 'digits' must be an integer, got ${JSON.stringify(options.digits)}`);
+      throw new CodecError(`${NAME}: parameter 'digits' must be an integer, got ${JSON.stringify(options.digits, (_k, x) => (typeof x === "bigint" ? x.toString() : x))}`);
     }
     this.digits = options.digits;
     this.dtype = parseFilterDtype(options.dtype, NAME, "dtype");

@@ -27,7 +27,7 @@ export class Shuffle implements Codec {
   constructor(options: ShuffleOptions = {}) {
     const es = options?.elementsize ?? 4;
     if (typeof es !== "number" || !Number.isInteger(es)) {
-      throw new CodecError(`${NAME}: parameter 'elementsize' must be an integer, got ${JSON.stringify(es)}`);
+      throw new CodecError(`${NAME}: parameter 'elementsize' must be an integer, got ${JSON.stringify(es, (_k, x) => (typeof x === "bigint" ? x.toString() : x))}`);
     }
     this.elementsize = es;
   }

@@ -53,7 +53,7 @@ export class ObjectCategorize implements ObjectCodec {
       throw new CodecError(`${NAME}: ObjectCategorize needs the object dtype '|O', got '${options.dtype}'`);
     }
     if (!Array.isArray(options.labels) || options.labels.some((l) => typeof l !== "string")) {
-      throw new CodecError(`${NAME}: parameter 'labels' must be a list of strings, got ${JSON.stringify(options.labels)}`);
+      throw new CodecError(`${NAME}: parameter 'labels' must be a list of strings, got ${JSON.stringify(options.labels, (_k, x) => (typeof x === "bigint" ? x.toString() : x))}`);
     }
     this.labels = [...options.labels];
     this.astype = parseFilterDtype(options.astype ?? "u1", NAME, "astype");

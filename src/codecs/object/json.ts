@@ -102,7 +102,7 @@ export class JSONCodec implements ObjectCodec {
     this.indent = o.indent ?? null;
     const seps = o.separators ?? (this.indent === null ? [",", ":"] : [", ", ": "]);
     if (!Array.isArray(seps) || seps.length !== 2 || seps.some((s) => typeof s !== "string")) {
-      throw new CodecError(`${NAME}: parameter 'separators' must be a pair of strings, got ${globalThis.JSON.stringify(seps)}`);
+      throw new CodecError(`${NAME}: parameter 'separators' must be a pair of strings, got ${globalThis.JSON.stringify(seps, (_k, x) => (typeof x === "bigint" ? x.toString() : x))}`);
     }
     this.separators = [seps[0], seps[1]];
     this.strict = o.strict ?? true;
@@ -187,7 +187,7 @@ export class JSONCodec implements ObjectCodec {
     if (!Array.isArray(items) || items.length < 2) throw new CodecError(`${NAME}: expected a list ending with dtype and shape`);
     const shape = items[items.length - 1];
     if (!Array.isArray(shape) || shape.some((d) => typeof d !== "number" || !Number.isInteger(d) || d < 0)) {
-      throw new CodecError(`${NAME}: invalid recorded shape ${globalThis.JSON.stringify(shape)}`);
+      throw new CodecError(`${NAME}: invalid recorded shape ${globalThis.JSON.stringify(shape, (_k, x) => (typeof x === "bigint" ? x.toString() : x))}`);
     }
     const vals = items.slice(0, -2);
     const flat = shape.length === 0 ? (vals.length === 1 ? [vals[0]] : fromNested(NAME, vals, [1])) : fromNested(NAME, vals, shape as number[], layout?.order ?? "C");

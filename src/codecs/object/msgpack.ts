@@ -112,7 +112,7 @@ export class MsgPack implements ObjectCodec {
     if (!Array.isArray(items) || items.length < 2) throw new CodecError(`${NAME}: expected a list ending with dtype and shape`);
     const shape = items[items.length - 1];
     if (!Array.isArray(shape) || shape.some((d) => typeof d !== "number" || !Number.isInteger(d) || d < 0)) {
-      throw new CodecError(`${NAME}: invalid recorded shape ${JSON.stringify(shape)}`);
+      throw new CodecError(`${NAME}: invalid recorded shape ${JSON.stringify(shape, (_k, x) => (typeof x === "bigint" ? x.toString() : x))}`);
     }
     const vals = items.slice(0, -2);
     const flat = shape.length === 0 ? [vals[0]] : fromNested(NAME, vals, shape as number[], layout?.order ?? "C");

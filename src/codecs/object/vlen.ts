@@ -217,7 +217,7 @@ export class VLenArray implements ObjectCodec {
     try {
       dt = parseDtype(d);
     } catch (e) {
-      throw new CodecError(`VLenArray: invalid dtype ${JSON.stringify(d)}: ${(e as Error).message}`);
+      throw new CodecError(`VLenArray: invalid dtype ${JSON.stringify(d, (_k, x) => (typeof x === "bigint" ? x.toString() : x))}: ${(e as Error).message}`);
     }
     if (!["b", "i", "u", "f", "c", "M", "m"].includes(dt.kind) || dt.fields) {
       throw new CodecError(`VLenArray: dtype must be a fixed-size numeric dtype, got '${dt.str}'`);

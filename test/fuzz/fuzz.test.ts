@@ -1,0 +1,71 @@
+/**
+ * Seeded, bounded fuzzing (the CI-sized run; `npm run fuzz` is the long one).
+ *
+ * (a) metadata: valid `.zarray`/`.zgroup`/`.zattrs` mutated (types, huge and negative numbers, NaN,
+ *     deep nesting, `__proto__`, unicode, bigint-sized integers, weird dtypes, 100k-field structs,
+ *     broken text), then open/get/set on a MemoryStore;
+ * (b) chunks: valid compressed chunks of every codec damaged (bit flips, truncation, garbage,
+ *     header fields such as sizes set to extremes) or replaced by decompression bombs, then read,
+ *     on the native path and on the fallback path (ZARRFLOW_NO_NATIVE=1).
+ * Every outcome must be a success or a ZarrError; no crash, no hang, no huge allocation. Each
+ * case runs in a child process so a crash is caught and attributed to its case.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { describeFailures, prepareBases, runFuzz, type FuzzSummary } from "./runner.ts";
+
+const SEED = 20260202;
+const BOMB_MB = 128;
+const CHUNK_GROW_LIMIT_MB = 96;
+
+function assertClean(s: FuzzSummary): void {
+  const msg = `${s.line}\n${describeFailures(s)}`;
+  assert.ok(s.cases > 0, msg);
+  assert.equal(s.crashes, 0, msg);
+  assert.equal(s.hangs, 0, msg);
+  assert.equal(s.untyped, 0, msg);
+}
+
+test("metadata fuzz: every outcome is a success or a typed ZarrError, no crash, hang or huge allocation", { timeout: 600_000 }, async () => {
+  const s = await runFuzz({ label: "metadata", kind: "metadata", seed: SEED, cases: 500, opTimeoutMs: 10_000 });
+  assertClean(s);
+  assert.equal(s.hugeAllocations, 0, describeFailures(s));
+  assert.ok(s.typed > 100 && s.ok > 100, `both outcomes are exercised: ${s.line}`);
+});
+
+let chunkRuns: Promise<{ native: FuzzSummary; fallback: FuzzSummary }> | undefined;
+function runChunks() {
+  chunkRuns ??= (async () => {
+    const basesFile = await prepareBases(BOMB_MB);
+    const common = { kind: "chunks" as const, seed: SEED, cases: 14 * 10, basesFile, growLimitMB: CHUNK_GROW_LIMIT_MB, opTimeoutMs: 15_000 };
+    const [native, fallback] = await Promise.all([
+      runFuzz({ ...common, label: "chunks (native)" }),
+      runFuzz({ ...common, label: "chunks (fallback)", env: { ZARRFLOW_NO_NATIVE: "1" } }),
+    ]);
+    return { native, fallback };
+  })();
+  return chunkRuns;
+}
+
+test("chunk fuzz, native codecs: damaged chunks give values or a CodecError, never a crash, hang or untyped error", { timeout: 900_000 }, async () => {
+  assertClean((await runChunks()).native);
+});
+
+test("chunk fuzz, fallback codecs (ZARRFLOW_NO_NATIVE=1): damaged chunks give values or a CodecError, never a crash, hang or untyped error", { timeout: 900_000 }, async () => {
+  assertClean((await runChunks()).fallback);
+});
+
+// Known failures in code this suite's authors do not own (src/array.ts's chunk decode without an
+// output bound, and the fallback decoders): decompression bombs are decoded whole before their size
+// is checked. These run and report; they are marked todo until the owners bound decoding.
+const BOMB_TODO = "bombs decode whole on the readChunk path and in the fallback decoders (array.ts, src/codecs/*): see the harden report";
+
+test("decompression bombs are refused without decoding them (native)", { timeout: 900_000, todo: BOMB_TODO }, async () => {
+  const { native } = await runChunks();
+  assert.equal(native.hugeAllocations, 0, describeFailures(native));
+});
+
+test("decompression bombs are refused without decoding them (fallback)", { timeout: 900_000, todo: BOMB_TODO }, async () => {
+  const { fallback } = await runChunks();
+  assert.equal(fallback.hugeAllocations, 0, describeFailures(fallback));
+});

@@ -1,0 +1,59 @@
+/**
+ * Fuzz worker, run as a child process by the runner so that a crash or a synchronous hang loses
+ * one case, not the run. Usage:
+ *   worker.ts prepare <basesFile> <bombMB>
+ *   worker.ts metadata <seed> <start> <end> <timeoutMs>
+ *   worker.ts chunks <seed> <start> <end> <timeoutMs> <basesFile>
+ * Prints `S <i>` before, `I <i> <input>` once the input is built, and `R <i> <json>` after each case (synchronously, so the runner knows
+ * which case was running when the process died). Not a test file itself.
+ */
+import { readFileSync, writeFileSync, writeSync } from "node:fs";
+import { loadChunkBases, metadataBases, prepareChunkBases, runChunkCase, runMetadataCase, type OpOutcome } from "./cases.ts";
+
+/** Peak RSS (MB) since the last reset, from the kernel's high-water mark. */
+function peakMB(): number {
+  const m = /VmHWM:\s+(\d+)/.exec(readFileSync("/proc/self/status", "utf8"));
+  return m ? Number(m[1]) / 1024 : process.memoryUsage().rss / 2 ** 20;
+}
+function resetPeak(): void {
+  try {
+    writeFileSync("/proc/self/clear_refs", "5");
+  } catch {
+    // Not Linux, or not permitted: the peak then only grows, which over-reports.
+  }
+}
+
+const line = (s: string) => writeSync(1, s + "\n");
+
+async function main(): Promise<void> {
+  const [kind, ...args] = process.argv.slice(2);
+  if (kind === "prepare") {
+    await prepareChunkBases(args[0], Number(args[1]) * 2 ** 20);
+    line("PREPARED");
+    return;
+  }
+  const [seed, start, end, timeoutMs] = args.slice(0, 4).map(Number);
+  const bases = kind === "metadata" ? await metadataBases() : loadChunkBases(args[4]);
+  const run = kind === "metadata" ? runMetadataCase : runChunkCase;
+  line(`READY ${peakMB().toFixed(0)}`);
+  for (let i = start; i < end; i++) {
+    line(`S ${i}`);
+    resetPeak();
+    const base = peakMB();
+    const { outcomes, input } = await run(bases as never, seed, i, timeoutMs, (inp: string) => line(`I ${i} ${JSON.stringify(inp)}`));
+    const peak = peakMB();
+    const bad = outcomes.filter((o: OpOutcome) => o.result === "untyped" || o.result === "timeout");
+    const counts = { ok: 0, typed: 0 };
+    for (const o of outcomes) if (o.result === "ok" || o.result === "typed") counts[o.result]++;
+    line(`R ${i} ${JSON.stringify({ ...counts, bad, peak: Math.round(peak), grow: Math.round(peak - base), input: bad.length || peak - base > 256 ? input : undefined })}`);
+  }
+  line("DONE");
+}
+
+main().then(
+  () => process.exit(0),
+  (e) => {
+    line(`FATAL ${JSON.stringify(String(e?.stack ?? e))}`);
+    process.exit(3);
+  },
+);
