@@ -5,7 +5,13 @@
  * @module
  */
 import { DtypeError } from "../errors.ts";
-import type { DType } from "./dtype.ts";
+import { datetimeCount } from "./datetime.ts";
+import { describeValue as describe } from "./describe.ts";
+import { doubleToHalfBits as floatToHalf, halfBitsToDouble as halfToFloat } from "./float16.ts";
+import type { DType } from "./types.ts";
+
+export { NAT } from "./datetime.ts";
+export { floatToHalf, halfToFloat } from "./float16.ts";
 
 /** Any typed array zarrflow uses as element storage. */
 export type TypedArray =
@@ -16,9 +22,6 @@ export type TypedArray =
 export type DataArray = TypedArray | unknown[];
 
 type TypedArrayCtor = { new (n: number): TypedArray; new (b: ArrayBufferLike, off: number, len: number): TypedArray; BYTES_PER_ELEMENT: number };
-
-/** NaT: numpy's "not a time", the minimum int64. */
-export const NAT = -(2n ** 63n);
 
 /**
  * The typed-array "lane" type for a dtype and how many lanes make one element. Complex numbers use
@@ -97,50 +100,6 @@ export function swapWidth(dt: DType): number {
   if (dt.kind === "c") return dt.itemsize / 2;
   if ("iufMmb".includes(dt.kind)) return dt.itemsize;
   return 0; // S/U/V keep their stored layout
-}
-
-// ---- float16 ----
-
-const f32 = new Float32Array(1);
-const u32 = new Uint32Array(f32.buffer);
-
-/** Decode an IEEE half-precision bit pattern. */
-export function halfToFloat(h: number): number {
-  const s = h & 0x8000 ? -1 : 1;
-  const e = (h >> 10) & 0x1f;
-  const f = h & 0x3ff;
-  if (e === 0) return s * f * 2 ** -24;
-  if (e === 31) return f ? NaN : s * Infinity;
-  return s * (1 + f / 1024) * 2 ** (e - 15);
-}
-
-/** Encode a number as an IEEE half-precision bit pattern, rounding to nearest even like numpy. */
-export function floatToHalf(v: number): number {
-  f32[0] = v;
-  const x = u32[0];
-  const sign = (x >>> 16) & 0x8000;
-  const exp = (x >>> 23) & 0xff;
-  let mant = x & 0x7fffff;
-  if (exp === 0xff) return sign | 0x7c00 | (mant ? 0x200 : 0);
-  let e = exp - 127 + 15;
-  if (e >= 31) return sign | 0x7c00;
-  if (e <= 0) {
-    if (e < -10) return sign;
-    mant |= 0x800000;
-    const shift = 14 - e;
-    const half = 1 << (shift - 1);
-    let r = mant >> shift;
-    const rem = mant & ((1 << shift) - 1);
-    if (rem > half || (rem === half && (r & 1))) r++;
-    return sign | r;
-  }
-  let r = mant >> 13;
-  const rem = mant & 0x1fff;
-  if (rem > 0x1000 || (rem === 0x1000 && (r & 1))) {
-    r++;
-    if (r === 0x400) { r = 0; e++; if (e >= 31) return sign | 0x7c00; }
-  }
-  return sign | (e << 10) | r;
 }
 
 // ---- element access ----
@@ -313,62 +272,12 @@ function toBytes(v: unknown, dt: DType): Uint8Array {
   throw new DtypeError(`value ${describe(v)} does not fit dtype '${dt.str}' (give a Uint8Array or a string)`);
 }
 
-const UNIT_MS: Record<string, bigint> = { D: 86_400_000n, h: 3_600_000n, m: 60_000n, s: 1000n, ms: 1n };
-
-/** Convert a value to the int64 count of a datetime/timedelta unit. Accepts bigint, number, ISO date strings, Date and "NaT". */
+/**
+ * Convert a value to the int64 count of a datetime/timedelta unit, as numpy assignment would.
+ * Accepts bigint, number, ISO date strings, Date and "NaT".
+ */
 export function toDatetime(v: unknown, dt: DType): bigint {
-  if (typeof v === "bigint") return v;
-  if (typeof v === "number") {
-    if (Number.isNaN(v)) return NAT;
-    return BigInt(Math.trunc(v));
-  }
-  if (v === "NaT" || v === null) return NAT;
-  let ms: number | undefined;
-  let extraNs = 0n;
-  if (v instanceof Date) ms = v.getTime();
-  else if (typeof v === "string") {
-    const m = /^(-?\d{4,})(?:-(\d{2})(?:-(\d{2})(?:[T ](\d{2})(?::(\d{2})(?::(\d{2})(?:\.(\d+))?)?)?)?)?)?$/.exec(v.trim());
-    if (!m) throw new DtypeError(`cannot parse '${v}' as ${dt.str}`);
-    const [, y, mo, d, h, mi, s, frac] = m;
-    ms = Date.UTC(Number(y), Number(mo ?? 1) - 1, Number(d ?? 1), Number(h ?? 0), Number(mi ?? 0), Number(s ?? 0));
-    if (Number(y) < 100 && Number(y) >= 0) ms = new Date(ms).setUTCFullYear(Number(y));
-    if (frac) {
-      const f9 = (frac + "000000000").slice(0, 9);
-      ms += Number(f9.slice(0, 3));
-      extraNs = BigInt(f9.slice(3));
-    }
-    if (dt.unit === "Y" && !mo) return BigInt(Number(y) - 1970);
-    if (dt.unit === "M" && !d) return BigInt((Number(y) - 1970) * 12 + Number(mo ?? 1) - 1);
-  }
-  if (ms === undefined || Number.isNaN(ms)) throw new DtypeError(`value ${describe(v)} does not fit dtype '${dt.str}'`);
-  const unit = dt.unit ?? "ms";
-  const m = /^(\d*)(.*)$/.exec(unit)!;
-  const mult = BigInt(m[1] || "1");
-  const base = m[2];
-  const msB = BigInt(ms);
-  let count: bigint;
-  if (UNIT_MS[base] !== undefined) count = floorDiv(msB, UNIT_MS[base]);
-  else if (base === "us") count = msB * 1000n + extraNs / 1000n;
-  else if (base === "ns") count = msB * 1_000_000n + extraNs;
-  else if (base === "W") count = floorDiv(msB, 7n * 86_400_000n);
-  else if (base === "M") { const d = new Date(ms); count = BigInt((d.getUTCFullYear() - 1970) * 12 + d.getUTCMonth()); }
-  else if (base === "Y") count = BigInt(new Date(ms).getUTCFullYear() - 1970);
-  else throw new DtypeError(`cannot convert ${describe(v)} to unit '${unit}'`);
-  return floorDiv(count, mult);
-}
-
-function floorDiv(a: bigint, b: bigint): bigint {
-  const q = a / b;
-  return a % b !== 0n && (a < 0n) !== (b < 0n) ? q - 1n : q;
-}
-
-function describe(v: unknown): string {
-  if (typeof v === "bigint") return `${v}n`;
-  try {
-    return JSON.stringify(v) ?? String(v);
-  } catch {
-    return String(v);
-  }
+  return datetimeCount(v, dt.unit, dt.str);
 }
 
 /** Read element `i` of typed storage (numeric dtypes, machine order) or raw storage (S/U/V). */
