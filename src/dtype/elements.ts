@@ -104,7 +104,6 @@ export function swapWidth(dt: DType): number {
 
 // ---- element access ----
 
-const utf8 = new TextDecoder("utf-8");
 
 /** Decode one element at byte offset `off` of raw bytes in the dtype's stored layout. */
 export function decodeRawElement(dt: DType, bytes: Uint8Array, off: number): unknown {

@@ -2,9 +2,12 @@
  * numcodecs `AsType`: converts between element types on the way to and from storage.
  * @module
  */
-import { CodecError } from "../../errors.ts";
 import type { ChunkContext, Codec, CodecConfig } from "../codec.ts";
-import { castArray, checkConfig, deliver, elementCount, type FilterDtype, parseFilterDtype, pyStrRepr } from "./elements.ts";
+import { pyStrRepr } from "../../dtype/pyrepr.ts";
+import { castArray } from "./cast.ts";
+import { checkConfig, deliver } from "./config.ts";
+import { dtypeParam, type FilterDtype, requireOptions } from "./filter-dtype.ts";
+import { elementCount } from "./values.ts";
 
 /** Constructor parameters (config keys `encode_dtype` / `decode_dtype`). */
 export interface AsTypeOptions {
@@ -30,11 +33,9 @@ export class AsType implements Codec {
   readonly decodeDtype: FilterDtype;
 
   constructor(options: AsTypeOptions) {
-    if (options === null || typeof options !== "object") throw new CodecError(`${NAME}: options must be an object`);
-    if (options.encodeDtype === undefined) throw new CodecError(`${NAME}: parameter 'encode_dtype' is required`);
-    if (options.decodeDtype === undefined) throw new CodecError(`${NAME}: parameter 'decode_dtype' is required`);
-    this.encodeDtype = parseFilterDtype(options.encodeDtype, NAME, "encode_dtype");
-    this.decodeDtype = parseFilterDtype(options.decodeDtype, NAME, "decode_dtype");
+    const o = requireOptions(NAME, options, [["encodeDtype", "encode_dtype"], ["decodeDtype", "decode_dtype"]]);
+    this.encodeDtype = dtypeParam(NAME, o.encodeDtype, "encode_dtype");
+    this.decodeDtype = dtypeParam(NAME, o.decodeDtype, "decode_dtype");
   }
 
   /** Build from a `.zarray` filter entry (`encode_dtype`, `decode_dtype`). */

@@ -5,7 +5,10 @@
  */
 import { CodecError } from "../../errors.ts";
 import type { ChunkContext, Codec, CodecConfig } from "../codec.ts";
-import { checkConfig, deliver, elementCount, type FilterDtype, parseFilterDtype, viewOf } from "./elements.ts";
+import { describeValue } from "../../dtype/describe.ts";
+import { checkConfig, deliver } from "./config.ts";
+import { type FilterDtype, parseFilterDtype } from "./filter-dtype.ts";
+import { elementCount, viewOf } from "./values.ts";
 
 /** Constructor parameters, named as in the numcodecs config. */
 export interface BitRoundOptions {
@@ -32,7 +35,7 @@ export class BitRound implements Codec {
     const kb = options?.keepbits;
     if (kb === undefined) throw new CodecError(`${NAME}: parameter 'keepbits' is required`);
     if (typeof kb !== "number" || !Number.isInteger(kb)) {
-      throw new CodecError(`${NAME}: parameter 'keepbits' must be an integer, got ${JSON.stringify(kb, (_k, x) => (typeof x === "bigint" ? x.toString() : x))}`);
+      throw new CodecError(`${NAME}: parameter 'keepbits' must be an integer, got ${describeValue(kb)}`);
     }
     if (kb < 0) throw new CodecError(`${NAME}: parameter 'keepbits' must be zero or positive, got ${kb}`);
     this.keepbits = kb;

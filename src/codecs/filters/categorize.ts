@@ -6,22 +6,11 @@
 import { CodecError } from "../../errors.ts";
 import type { ObjectCategorize } from "../object/categorize.ts";
 import type { ChunkContext, Codec, CodecConfig } from "../codec.ts";
-import {
-  checkConfig,
-  deliver,
-  elementCount,
-  elementReader,
-  elementWriter,
-  type FilterDtype,
-  isNumeric,
-  parseFilterDtype,
-  pyScalarTo,
-  pyStrRepr,
-  readCodePoints,
-  stringCodePoints,
-  viewOf,
-  writeCodePoints,
-} from "./elements.ts";
+import { pyStrRepr } from "../../dtype/pyrepr.ts";
+import { checkConfig, deliver } from "./config.ts";
+import { dtypeParam, type FilterDtype } from "./filter-dtype.ts";
+import { LabelTable } from "./labels.ts";
+import { elementCount, elementReader, elementWriter, readCodePoints, stringCodePoints, viewOf, writeCodePoints } from "./values.ts";
 
 /** Constructor parameters, named as in the numcodecs config. */
 export interface CategorizeOptions {
@@ -48,6 +37,7 @@ export class Categorize implements Codec {
   readonly labels: string[];
   readonly dtype: FilterDtype;
   readonly astype: FilterDtype;
+  private readonly table: LabelTable;
   private readonly labelCps: number[][];
 
   constructor(options: CategorizeOptions) {
@@ -57,19 +47,14 @@ export class Categorize implements Codec {
     if (options.dtype === "|O" || options.dtype === "O" || options.dtype === "object") {
       throw new CodecError(`${NAME}: parameter 'dtype' '|O' (object arrays) is handled by ObjectCategorize (getCodec picks it for '|O' configs)`);
     }
-    this.dtype = parseFilterDtype(options.dtype, NAME, "dtype");
+    this.dtype = dtypeParam(NAME, options.dtype, "dtype");
     if (this.dtype.kind !== "U") {
       throw new CodecError(`${NAME}: parameter 'dtype' must be a unicode ('U') dtype, got '${this.dtype.str}'`);
     }
-    if (!Array.isArray(options.labels) || options.labels.some((l) => typeof l !== "string")) {
-      throw new CodecError(`${NAME}: parameter 'labels' must be a list of strings, got ${JSON.stringify(options.labels, (_k, x) => (typeof x === "bigint" ? x.toString() : x))}`);
-    }
-    this.labels = [...options.labels];
+    this.table = new LabelTable(NAME, options.labels, options.astype);
+    this.labels = this.table.labels;
+    this.astype = this.table.astype;
     this.labelCps = this.labels.map(stringCodePoints);
-    this.astype = parseFilterDtype(options.astype ?? "u1", NAME, "astype");
-    if (!isNumeric(this.astype)) {
-      throw new CodecError(`${NAME}: parameter 'astype' must be a bool, integer or float dtype, got '${this.astype.str}'`);
-    }
   }
 
   /** Build from a `.zarray` filter entry; rejects unknown keys as numcodecs' `cls(**config)` would. */
@@ -84,10 +69,8 @@ export class Categorize implements Codec {
     const out = new Uint8Array(n * this.astype.itemsize);
     const dv = viewOf(out);
     const wr = elementWriter(this.astype);
-    const codes = this.labels.map((_, i) => pyScalarTo({ value: i + 1, isInt: true }, this.astype));
-    // Later labels overwrite earlier ones in numcodecs' loop, so search from the end.
-    const byKey = new Map<string, number>();
-    for (let i = 0; i < this.labelCps.length; i++) byKey.set(this.labelCps[i].join(","), i);
+    const codes = this.table.codes;
+    const byKey = this.table.lookup((_, i) => this.labelCps[i].join(","));
     for (let i = 0; i < n; i++) {
       const hit = byKey.get(readCodePoints(src, i, this.dtype).join(","));
       if (hit !== undefined) wr(dv, i, codes[hit]);
@@ -105,9 +88,7 @@ export class Categorize implements Codec {
     // dec[enc == i + 1] = label: each code matches at most one label index.
     const empty: number[] = [];
     for (let i = 0; i < n; i++) {
-      const v = rd(src, i);
-      const x = typeof v === "bigint" ? Number(v) : v;
-      const idx = Number.isInteger(x) && x >= 1 && x <= this.labels.length ? x - 1 : -1;
+      const idx = this.table.indexOfCode(rd(src, i));
       writeCodePoints(dv, i, this.dtype, idx >= 0 ? this.labelCps[idx] : empty);
     }
     return deliver(dec, out);
@@ -123,8 +104,6 @@ export class Categorize implements Codec {
   }
 
   toString(): string {
-    let labels = `[${this.labels.slice(0, 3).map(pyStrRepr).join(", ")}]`;
-    if (this.labels.length > 3) labels = labels.slice(0, -1) + ", ...]";
-    return `Categorize(dtype=${pyStrRepr(this.dtype.str)}, astype=${pyStrRepr(this.astype.str)}, labels=${labels})`;
+    return `Categorize(dtype=${pyStrRepr(this.dtype.str)}, astype=${pyStrRepr(this.astype.str)}, labels=${this.table.labelsRepr()})`;
   }
 }

@@ -2,27 +2,13 @@
  * numcodecs `Delta`: stores the first element, then differences between neighbours.
  * @module
  */
-import { CodecError } from "../../errors.ts";
 import type { ChunkContext, Codec, CodecConfig } from "../codec.ts";
-import {
-  binaryOp,
-  checkConfig,
-  deliver,
-  elementCount,
-  elementReader,
-  elementWriter,
-  type FilterDtype,
-  isNumeric,
-  makeCaster,
-  parseFilterDtype,
-  pyStrRepr,
-  promoteTypes,
-  readValues,
-  type Scalar,
-  setitemScalar,
-  viewOf,
-  writeValues,
-} from "./elements.ts";
+import { pyStrRepr } from "../../dtype/pyrepr.ts";
+import { makeCaster, setitemScalar, writeValues } from "./cast.ts";
+import { checkConfig, deliver } from "./config.ts";
+import { dtypeAndAstype, type FilterDtype, requireOptions, type Scalar } from "./filter-dtype.ts";
+import { binaryOp, promoteTypes } from "./promote.ts";
+import { elementCount, elementReader, elementWriter, readValues, viewOf } from "./values.ts";
 
 /** Constructor parameters, named as in the numcodecs config. */
 export interface DeltaOptions {
@@ -48,13 +34,10 @@ export class Delta implements Codec {
   readonly astype: FilterDtype;
 
   constructor(options: DeltaOptions) {
-    if (options === null || typeof options !== "object") throw new CodecError(`${NAME}: options must be an object with a 'dtype'`);
-    if (options.dtype === undefined) throw new CodecError(`${NAME}: parameter 'dtype' is required`);
-    this.dtype = parseFilterDtype(options.dtype, NAME, "dtype");
-    this.astype = options.astype == null ? this.dtype : parseFilterDtype(options.astype, NAME, "astype");
-    for (const [p, d] of [["dtype", this.dtype], ["astype", this.astype]] as const) {
-      if (!isNumeric(d)) throw new CodecError(`${NAME}: parameter '${p}' must be a bool, integer or float dtype, got '${d.str}'`);
-    }
+    const o = requireOptions(NAME, options, [["dtype", "dtype"]]);
+    const types = dtypeAndAstype(NAME, o.dtype, o.astype, "numeric");
+    this.dtype = types.dtype;
+    this.astype = types.astype;
   }
 
   /** Build from a `.zarray` filter entry; rejects unknown keys as numcodecs' `cls(**config)` would. */

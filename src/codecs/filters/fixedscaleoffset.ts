@@ -4,24 +4,14 @@
  */
 import { CodecError } from "../../errors.ts";
 import type { ChunkContext, Codec, CodecConfig } from "../codec.ts";
-import {
-  binaryOp,
-  checkConfig,
-  deliver,
-  elementCount,
-  type FilterDtype,
-  isNumeric,
-  makeCaster,
-  parseFilterDtype,
-  pyNumberStr,
-  pyScalar,
-  pyScalarTo,
-  pyStrRepr,
-  resultTypeWithScalar,
-  rintNumber,
-  transformValues,
-  trueDivideType,
-} from "./elements.ts";
+import { describeValue } from "../../dtype/describe.ts";
+import { rintNumber } from "../../dtype/float16.ts";
+import { pyNumberStr, pyStrRepr } from "../../dtype/pyrepr.ts";
+import { makeCaster, transformValues } from "./cast.ts";
+import { checkConfig, deliver } from "./config.ts";
+import { dtypeAndAstype, type FilterDtype, requireOptions } from "./filter-dtype.ts";
+import { binaryOp, pyScalar, pyScalarTo, resultTypeWithScalar, trueDivideType } from "./promote.ts";
+import { elementCount } from "./values.ts";
 
 /** Constructor parameters, named as in the numcodecs config. */
 export interface FixedScaleOffsetOptions {
@@ -56,14 +46,11 @@ export class FixedScaleOffset implements Codec {
   readonly astype: FilterDtype;
 
   constructor(options: FixedScaleOffsetOptions) {
-    if (options === null || typeof options !== "object") throw new CodecError(`${NAME}: options must be an object`);
-    for (const p of ["offset", "scale", "dtype"] as const) {
-      if (options[p] === undefined) throw new CodecError(`${NAME}: parameter '${p}' is required`);
-    }
+    const o = requireOptions(NAME, options, [["offset", "offset"], ["scale", "scale"], ["dtype", "dtype"]]);
     for (const p of ["offset", "scale"] as const) {
-      const v = options[p];
+      const v = o[p];
       if (typeof v !== "number" || !Number.isFinite(v)) {
-        throw new CodecError(`${NAME}: parameter '${p}' must be a finite number, got ${JSON.stringify(v, (_k, x) => (typeof x === "bigint" ? x.toString() : x))}`);
+        throw new CodecError(`${NAME}: parameter '${p}' must be a finite number, got ${describeValue(v)}`);
       }
       if (Number.isInteger(v) && Math.abs(v) >= 2 ** 64) {
         throw new CodecError(`${NAME}: parameter '${p}' is an integer too large for numpy (${v})`);
@@ -71,11 +58,9 @@ export class FixedScaleOffset implements Codec {
     }
     this.offset = options.offset;
     this.scale = options.scale;
-    this.dtype = parseFilterDtype(options.dtype, NAME, "dtype");
-    this.astype = options.astype == null ? this.dtype : parseFilterDtype(options.astype, NAME, "astype");
-    for (const [p, d] of [["dtype", this.dtype], ["astype", this.astype]] as const) {
-      if (!isNumeric(d)) throw new CodecError(`${NAME}: parameter '${p}' must be a bool, integer or float dtype, got '${d.str}'`);
-    }
+    const types = dtypeAndAstype(NAME, o.dtype, o.astype, "numeric");
+    this.dtype = types.dtype;
+    this.astype = types.astype;
   }
 
   /** Build from a `.zarray` filter entry; rejects unknown keys as numcodecs' `cls(**config)` would. */

@@ -4,7 +4,7 @@
  */
 import { CodecError } from "../../errors.ts";
 import type { ChunkContext, Codec, CodecConfig } from "../codec.ts";
-import { checkConfig, deliver } from "./elements.ts";
+import { checkConfig, deliver } from "./config.ts";
 
 const NAME = "PackBits";
 

@@ -4,22 +4,14 @@
  */
 import { CodecError } from "../../errors.ts";
 import type { ChunkContext, Codec, CodecConfig } from "../codec.ts";
-import {
-  binaryOp,
-  castArray,
-  checkConfig,
-  makeCaster,
-  deliver,
-  elementCount,
-  type FilterDtype,
-  parseFilterDtype,
-  pyNumberStr,
-  pyScalarTo,
-  pyStrRepr,
-  resultTypeWithScalar,
-  rintNumber,
-  transformValues,
-} from "./elements.ts";
+import { describeValue } from "../../dtype/describe.ts";
+import { rintNumber } from "../../dtype/float16.ts";
+import { pyNumberStr, pyStrRepr } from "../../dtype/pyrepr.ts";
+import { castArray, makeCaster, transformValues } from "./cast.ts";
+import { checkConfig, deliver } from "./config.ts";
+import { dtypeAndAstype, type FilterDtype, requireOptions } from "./filter-dtype.ts";
+import { binaryOp, pyScalarTo, resultTypeWithScalar } from "./promote.ts";
+import { elementCount } from "./values.ts";
 
 /** Constructor parameters, named as in the numcodecs config. */
 export interface QuantizeOptions {
@@ -62,17 +54,14 @@ export class Quantize implements Codec {
   readonly astype: FilterDtype;
 
   constructor(options: QuantizeOptions) {
-    if (options === null || typeof options !== "object") throw new CodecError(`${NAME}: options must be an object`);
-    if (options.digits === undefined) throw new CodecError(`${NAME}: parameter 'digits' is required`);
-    if (options.dtype === undefined) throw new CodecError(`${NAME}: parameter 'dtype' is required`);
-    if (typeof options.digits !== "number" || !Number.isInteger(options.digits)) {
-      throw new CodecError(`${NAME}: parameter 'digits' must be an integer, got ${JSON.stringify(options.digits, (_k, x) => (typeof x === "bigint" ? x.toString() : x))}`);
+    const o = requireOptions(NAME, options, [["digits", "digits"], ["dtype", "dtype"]]);
+    if (typeof o.digits !== "number" || !Number.isInteger(o.digits)) {
+      throw new CodecError(`${NAME}: parameter 'digits' must be an integer, got ${describeValue(o.digits)}`);
     }
-    this.digits = options.digits;
-    this.dtype = parseFilterDtype(options.dtype, NAME, "dtype");
-    this.astype = options.astype == null ? this.dtype : parseFilterDtype(options.astype, NAME, "astype");
-    if (this.dtype.kind !== "f") throw new CodecError(`${NAME}: parameter 'dtype' must be a floating point dtype, got '${this.dtype.str}'`);
-    if (this.astype.kind !== "f") throw new CodecError(`${NAME}: parameter 'astype' must be a floating point dtype, got '${this.astype.str}'`);
+    this.digits = o.digits;
+    const types = dtypeAndAstype(NAME, o.dtype, o.astype, "float");
+    this.dtype = types.dtype;
+    this.astype = types.astype;
   }
 
   /** Build from a `.zarray` filter entry; rejects unknown keys as numcodecs' `cls(**config)` would. */

@@ -4,7 +4,8 @@
  */
 import { CodecError } from "../../errors.ts";
 import type { ChunkContext, Codec, CodecConfig } from "../codec.ts";
-import { checkConfig, deliver } from "./elements.ts";
+import { describeValue } from "../../dtype/describe.ts";
+import { checkConfig, deliver } from "./config.ts";
 
 /** Constructor parameters, named as in the numcodecs config. */
 export interface ShuffleOptions {
@@ -27,7 +28,7 @@ export class Shuffle implements Codec {
   constructor(options: ShuffleOptions = {}) {
     const es = options?.elementsize ?? 4;
     if (typeof es !== "number" || !Number.isInteger(es)) {
-      throw new CodecError(`${NAME}: parameter 'elementsize' must be an integer, got ${JSON.stringify(es, (_k, x) => (typeof x === "bigint" ? x.toString() : x))}`);
+      throw new CodecError(`${NAME}: parameter 'elementsize' must be an integer, got ${describeValue(es)}`);
     }
     this.elementsize = es;
   }

@@ -6,18 +6,11 @@
  */
 import { CodecError } from "../../errors.ts";
 import type { ChunkContext, CodecConfig } from "../codec.ts";
-import {
-  checkConfig,
-  elementCount,
-  elementReader,
-  elementWriter,
-  type FilterDtype,
-  isNumeric,
-  parseFilterDtype,
-  pyScalarTo,
-  pyStrRepr,
-  viewOf,
-} from "../filters/elements.ts";
+import { pyStrRepr } from "../../dtype/pyrepr.ts";
+import { checkConfig } from "../filters/config.ts";
+import type { FilterDtype } from "../filters/filter-dtype.ts";
+import { LabelTable } from "../filters/labels.ts";
+import { elementCount, elementReader, elementWriter, viewOf } from "../filters/values.ts";
 import { bytesNotSupported, checkCount, isObjectDtypeString, type ObjectCodec, type ObjectLayout } from "./object-codec.ts";
 
 /** Constructor parameters, named as in the numcodecs config. */
@@ -44,6 +37,7 @@ export class ObjectCategorize implements ObjectCodec {
   readonly labels: string[];
   /** dtype of the codes. */
   readonly astype: FilterDtype;
+  private readonly table: LabelTable;
 
   /** Build with numcodecs' parameters. */
   constructor(options: ObjectCategorizeOptions) {
@@ -52,14 +46,9 @@ export class ObjectCategorize implements ObjectCodec {
     if (options.dtype !== undefined && !isObjectDtypeString(options.dtype)) {
       throw new CodecError(`${NAME}: ObjectCategorize needs the object dtype '|O', got '${options.dtype}'`);
     }
-    if (!Array.isArray(options.labels) || options.labels.some((l) => typeof l !== "string")) {
-      throw new CodecError(`${NAME}: parameter 'labels' must be a list of strings, got ${JSON.stringify(options.labels, (_k, x) => (typeof x === "bigint" ? x.toString() : x))}`);
-    }
-    this.labels = [...options.labels];
-    this.astype = parseFilterDtype(options.astype ?? "u1", NAME, "astype");
-    if (!isNumeric(this.astype)) {
-      throw new CodecError(`${NAME}: parameter 'astype' must be a bool, integer or float dtype, got '${this.astype.str}'`);
-    }
+    this.table = new LabelTable(NAME, options.labels, options.astype);
+    this.labels = this.table.labels;
+    this.astype = this.table.astype;
   }
 
   /** Build from a `.zarray` filter entry with `"dtype": "|O"`; rejects unknown keys. */
@@ -75,10 +64,8 @@ export class ObjectCategorize implements ObjectCodec {
     const out = new Uint8Array(n * this.astype.itemsize);
     const dv = viewOf(out);
     const wr = elementWriter(this.astype);
-    const codes = this.labels.map((_, i) => pyScalarTo({ value: i + 1, isInt: true }, this.astype));
-    // Later labels overwrite earlier ones in numcodecs' loop.
-    const byLabel = new Map<string, number>();
-    this.labels.forEach((l, i) => byLabel.set(l, i));
+    const codes = this.table.codes;
+    const byLabel = this.table.lookup((l) => l);
     for (let i = 0; i < n; i++) {
       const v = values[i];
       const hit = typeof v === "string" ? byLabel.get(v) : undefined;
@@ -95,9 +82,8 @@ export class ObjectCategorize implements ObjectCodec {
     const dv = viewOf(bytes);
     const out = new Array<unknown>(n);
     for (let i = 0; i < n; i++) {
-      const v = rd(dv, i);
-      const x = typeof v === "bigint" ? Number(v) : v;
-      out[i] = Number.isInteger(x) && x >= 1 && x <= this.labels.length ? this.labels[x - 1] : "";
+      const idx = this.table.indexOfCode(rd(dv, i));
+      out[i] = idx >= 0 ? this.labels[idx] : "";
     }
     return out;
   }
@@ -124,8 +110,6 @@ export class ObjectCategorize implements ObjectCodec {
 
   /** e.g. `Categorize(dtype='|O', astype='|u1', labels=['a', 'b', 'c', ...])` */
   toString(): string {
-    let labels = `[${this.labels.slice(0, 3).map(pyStrRepr).join(", ")}]`;
-    if (this.labels.length > 3) labels = labels.slice(0, -1) + ", ...]";
-    return `Categorize(dtype='|O', astype=${pyStrRepr(this.astype.str)}, labels=${labels})`;
+    return `Categorize(dtype='|O', astype=${pyStrRepr(this.astype.str)}, labels=${this.table.labelsRepr()})`;
   }
 }
