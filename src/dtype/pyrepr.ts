@@ -127,3 +127,50 @@ export function pyScalarRepr(v: null | undefined | boolean | number | bigint): s
   if (typeof v === "bigint") return v.toString();
   return Number.isInteger(v) && Math.abs(v) < 1e16 ? String(v) : pyFloatRepr(v);
 }
+
+function hasCustomToString(v: object): boolean {
+  const ts = (v as { toString?: unknown }).toString;
+  return typeof ts === "function" && ts !== Object.prototype.toString && ts !== Array.prototype.toString;
+}
+
+/**
+ * Python-like `repr()` of an arbitrary JS value (object-array elements, values quoted in codec
+ * errors): None/True/False, ints and floats as Python prints them, str and bytes reprs, lists and
+ * dicts; cycles print as `[...]`/`{...}` like Python's.
+ */
+export function pyRepr(v: unknown, seen: Set<unknown> = new Set()): string {
+  if (v === null || v === undefined) return "None";
+  switch (typeof v) {
+    case "string":
+      return pyStrRepr(v);
+    case "boolean":
+    case "bigint":
+    case "number":
+      return pyScalarRepr(v);
+    case "symbol":
+      return v.toString();
+    case "function":
+      return `<function ${v.name || "<anonymous>"}>`;
+  }
+  if (seen.has(v)) return Array.isArray(v) ? "[...]" : "{...}";
+  if (v instanceof Uint8Array) return pyBytesRepr(v);
+  if (Array.isArray(v)) {
+    seen.add(v);
+    const s = `[${v.map((x) => pyRepr(x, seen)).join(", ")}]`;
+    seen.delete(v);
+    return s;
+  }
+  if (typeof v === "object" && hasCustomToString(v)) return String(v);
+  if (v instanceof Map) {
+    seen.add(v);
+    const s = `{${[...v].map(([k, x]) => `${pyRepr(k, seen)}: ${pyRepr(x, seen)}`).join(", ")}}`;
+    seen.delete(v);
+    return s;
+  }
+  seen.add(v);
+  const s = `{${Object.entries(v as object)
+    .map(([k, x]) => `${pyStrRepr(k)}: ${pyRepr(x, seen)}`)
+    .join(", ")}}`;
+  seen.delete(v);
+  return s;
+}

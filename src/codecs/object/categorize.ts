@@ -5,13 +5,13 @@
  * @module
  */
 import { CodecError } from "../../errors.ts";
-import type { ChunkContext, CodecConfig } from "../codec.ts";
+import type { CodecConfig } from "../codec.ts";
 import { pyStrRepr } from "../../dtype/pyrepr.ts";
 import { checkConfig } from "../filters/config.ts";
 import type { FilterDtype } from "../filters/filter-dtype.ts";
 import { LabelTable } from "../filters/labels.ts";
 import { elementCount, elementReader, elementWriter, viewOf } from "../filters/values.ts";
-import { bytesNotSupported, checkCount, isObjectDtypeString, type ObjectCodec, type ObjectLayout } from "./object-codec.ts";
+import { checkCount, isObjectDtypeString, ObjectCodecBase, type ObjectLayout } from "./object-codec.ts";
 
 /** Constructor parameters, named as in the numcodecs config. */
 export interface ObjectCategorizeOptions {
@@ -26,13 +26,12 @@ export interface ObjectCategorizeOptions {
 const NAME = "Categorize";
 
 /** numcodecs 0.11 `Categorize(labels, dtype=object)`: an {@link ObjectCodec} whose output is the codes. */
-export class ObjectCategorize implements ObjectCodec {
+export class ObjectCategorize extends ObjectCodecBase {
+  protected readonly codecName = "Categorize";
   /** The numcodecs id (shared with the unicode variant). */
   static readonly codecId = "categorize";
   /** The numcodecs id. */
   readonly codecId = ObjectCategorize.codecId;
-  /** Always true: this is an {@link ObjectCodec}. */
-  readonly isObjectCodec = true as const;
   /** Category labels. */
   readonly labels: string[];
   /** dtype of the codes. */
@@ -41,6 +40,7 @@ export class ObjectCategorize implements ObjectCodec {
 
   /** Build with numcodecs' parameters. */
   constructor(options: ObjectCategorizeOptions) {
+    super();
     if (options === null || typeof options !== "object") throw new CodecError(`${NAME}: options must be an object`);
     if (options.labels === undefined) throw new CodecError(`${NAME}: parameter 'labels' is required`);
     if (options.dtype !== undefined && !isObjectDtypeString(options.dtype)) {
@@ -86,16 +86,6 @@ export class ObjectCategorize implements ObjectCodec {
       out[i] = idx >= 0 ? this.labels[idx] : "";
     }
     return out;
-  }
-
-  /** Not usable on bytes: throws {@link CodecError}. */
-  async encode(_data: Uint8Array, _ctx?: ChunkContext): Promise<Uint8Array> {
-    return bytesNotSupported(NAME);
-  }
-
-  /** Not usable on bytes: throws {@link CodecError}. */
-  async decode(_data: Uint8Array, _out?: Uint8Array, _ctx?: ChunkContext): Promise<Uint8Array> {
-    return bytesNotSupported(NAME);
   }
 
   /** The output dtype is `astype`. */

@@ -10,10 +10,11 @@
  * same kinds; integers outside the safe range decode to `bigint`.
  * @module
  */
+import { describeValue } from "../../dtype/describe.ts";
 import { CodecError } from "../../errors.ts";
 import { PyFloat, pyFloatRepr } from "../../metadata/json.ts";
-import type { ChunkContext, CodecConfig } from "../codec.ts";
-import { bytesNotSupported, checkCount, checkObjectConfig, fromNested, toNested, type ObjectCodec, type ObjectLayout } from "./object-codec.ts";
+import type { CodecConfig } from "../codec.ts";
+import { checkCount, checkObjectConfig, fromNested, ObjectCodecBase, toNested, type ObjectLayout } from "./object-codec.ts";
 
 /** Constructor parameters, named as in the numcodecs config (all optional, numcodecs' defaults). */
 export interface JSONCodecOptions {
@@ -63,13 +64,12 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 }
 
 /** numcodecs' JSON codec (`json2`). Exported as `JSONCodec` so it does not shadow the global `JSON`. */
-export class JSONCodec implements ObjectCodec {
+export class JSONCodec extends ObjectCodecBase {
+  protected readonly codecName = "JSON";
   /** The numcodecs id. */
   static readonly codecId = "json2";
   /** The numcodecs id. */
   readonly codecId = JSONCodec.codecId;
-  /** Always true: this is an {@link ObjectCodec}. */
-  readonly isObjectCodec = true as const;
   /** Text encoding (`"utf-8"`). */
   readonly encoding: string;
   /** Encoder settings, as in the numcodecs config. */
@@ -91,6 +91,7 @@ export class JSONCodec implements ObjectCodec {
 
   /** Build with numcodecs' parameters (defaults as in numcodecs 0.11). */
   constructor(options: JSONCodecOptions = {}) {
+    super();
     const o = options ?? {};
     this.encoding = o.encoding ?? "utf-8";
     if (!["utf-8", "utf8", "UTF-8"].includes(this.encoding)) throw new CodecError(`${NAME}: only the 'utf-8' encoding is supported, got '${this.encoding}'`);
@@ -102,7 +103,7 @@ export class JSONCodec implements ObjectCodec {
     this.indent = o.indent ?? null;
     const seps = o.separators ?? (this.indent === null ? [",", ":"] : [", ", ": "]);
     if (!Array.isArray(seps) || seps.length !== 2 || seps.some((s) => typeof s !== "string")) {
-      throw new CodecError(`${NAME}: parameter 'separators' must be a pair of strings, got ${globalThis.JSON.stringify(seps, (_k, x) => (typeof x === "bigint" ? x.toString() : x))}`);
+      throw new CodecError(`${NAME}: parameter 'separators' must be a pair of strings, got ${describeValue(seps)}`);
     }
     this.separators = [seps[0], seps[1]];
     this.strict = o.strict ?? true;
@@ -187,27 +188,12 @@ export class JSONCodec implements ObjectCodec {
     if (!Array.isArray(items) || items.length < 2) throw new CodecError(`${NAME}: expected a list ending with dtype and shape`);
     const shape = items[items.length - 1];
     if (!Array.isArray(shape) || shape.some((d) => typeof d !== "number" || !Number.isInteger(d) || d < 0)) {
-      throw new CodecError(`${NAME}: invalid recorded shape ${globalThis.JSON.stringify(shape, (_k, x) => (typeof x === "bigint" ? x.toString() : x))}`);
+      throw new CodecError(`${NAME}: invalid recorded shape ${describeValue(shape)}`);
     }
     const vals = items.slice(0, -2);
     const flat = shape.length === 0 ? (vals.length === 1 ? [vals[0]] : fromNested(NAME, vals, [1])) : fromNested(NAME, vals, shape as number[], layout?.order ?? "C");
     checkCount(NAME, flat.length, count);
     return flat;
-  }
-
-  /** Not usable on bytes: throws {@link CodecError}. */
-  async encode(_data: Uint8Array, _ctx?: ChunkContext): Promise<Uint8Array> {
-    return bytesNotSupported(NAME);
-  }
-
-  /** Not usable on bytes: throws {@link CodecError}. */
-  async decode(_data: Uint8Array, _out?: Uint8Array, _ctx?: ChunkContext): Promise<Uint8Array> {
-    return bytesNotSupported(NAME);
-  }
-
-  /** The encoded stream is plain bytes. */
-  encodedDtype(_inputDtype: string): string {
-    return "|u1";
   }
 
   /** The numcodecs config (all keys, `separators` as a list). */

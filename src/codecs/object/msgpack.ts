@@ -8,10 +8,11 @@
  * @module
  */
 import { decode as mpDecode, encode as mpEncode } from "@msgpack/msgpack";
+import { describeValue } from "../../dtype/describe.ts";
 import { CodecError } from "../../errors.ts";
 import { PyFloat } from "../../metadata/json.ts";
-import type { ChunkContext, CodecConfig } from "../codec.ts";
-import { bytesNotSupported, checkCount, checkObjectConfig, fromNested, toNested, type ObjectCodec, type ObjectLayout } from "./object-codec.ts";
+import type { CodecConfig } from "../codec.ts";
+import { checkCount, checkObjectConfig, fromNested, ObjectCodecBase, toNested, type ObjectLayout } from "./object-codec.ts";
 
 /** Constructor parameters, named as in the numcodecs config. */
 export interface MsgPackOptions {
@@ -58,13 +59,12 @@ function finish(v: unknown): unknown {
 }
 
 /** numcodecs' MsgPack codec (`msgpack2`). */
-export class MsgPack implements ObjectCodec {
+export class MsgPack extends ObjectCodecBase {
+  protected readonly codecName = "MsgPack";
   /** The numcodecs id. */
   static readonly codecId = "msgpack2";
   /** The numcodecs id. */
   readonly codecId = MsgPack.codecId;
-  /** Always true: this is an {@link ObjectCodec}. */
-  readonly isObjectCodec = true as const;
   /** See {@link MsgPackOptions.use_single_float}. */
   readonly use_single_float: boolean;
   /** See {@link MsgPackOptions.use_bin_type}. */
@@ -74,6 +74,7 @@ export class MsgPack implements ObjectCodec {
 
   /** Build with numcodecs' parameters (defaults as in numcodecs 0.11). */
   constructor(options: MsgPackOptions = {}) {
+    super();
     this.use_single_float = options?.use_single_float ?? false;
     this.use_bin_type = options?.use_bin_type ?? true;
     this.raw = options?.raw ?? false;
@@ -112,27 +113,12 @@ export class MsgPack implements ObjectCodec {
     if (!Array.isArray(items) || items.length < 2) throw new CodecError(`${NAME}: expected a list ending with dtype and shape`);
     const shape = items[items.length - 1];
     if (!Array.isArray(shape) || shape.some((d) => typeof d !== "number" || !Number.isInteger(d) || d < 0)) {
-      throw new CodecError(`${NAME}: invalid recorded shape ${JSON.stringify(shape, (_k, x) => (typeof x === "bigint" ? x.toString() : x))}`);
+      throw new CodecError(`${NAME}: invalid recorded shape ${describeValue(shape)}`);
     }
     const vals = items.slice(0, -2);
     const flat = shape.length === 0 ? [vals[0]] : fromNested(NAME, vals, shape as number[], layout?.order ?? "C");
     checkCount(NAME, flat.length, count);
     return flat;
-  }
-
-  /** Not usable on bytes: throws {@link CodecError}. */
-  async encode(_data: Uint8Array, _ctx?: ChunkContext): Promise<Uint8Array> {
-    return bytesNotSupported(NAME);
-  }
-
-  /** Not usable on bytes: throws {@link CodecError}. */
-  async decode(_data: Uint8Array, _out?: Uint8Array, _ctx?: ChunkContext): Promise<Uint8Array> {
-    return bytesNotSupported(NAME);
-  }
-
-  /** The encoded stream is plain bytes. */
-  encodedDtype(_inputDtype: string): string {
-    return "|u1";
   }
 
   /** `{ id: "msgpack2", raw, use_single_float, use_bin_type }` */

@@ -5,7 +5,7 @@
  * @module
  */
 import { CodecError } from "../../errors.ts";
-import type { Codec } from "../codec.ts";
+import type { ChunkContext, Codec, CodecConfig } from "../codec.ts";
 
 /** Shape and memory order of the chunk handed to an object codec. */
 export interface ObjectLayout {
@@ -40,6 +40,43 @@ export function isObjectCodec(c: unknown): c is ObjectCodec {
 /** True for the dtype spellings that mean numpy's object dtype (`"|O"`, `"O"`, `"object"`). */
 export function isObjectDtypeString(d: unknown): boolean {
   return d === "|O" || d === "O" || d === "object" || d === "<O" || d === ">O";
+}
+
+/**
+ * Base of the object codecs (JSON, MsgPack, the vlen codecs, object Categorize): they are used
+ * through {@link ObjectCodec.encodeObjects}/{@link ObjectCodec.decodeObjects}, so the byte-level
+ * {@link Codec} methods throw here once instead of in every codec, and the encoded stream is bytes
+ * unless a codec says otherwise.
+ */
+export abstract class ObjectCodecBase implements ObjectCodec {
+  /** The numcodecs id. */
+  abstract readonly codecId: string;
+  /** Always true: this is an {@link ObjectCodec}. */
+  readonly isObjectCodec = true as const;
+  /** The codec's name in error messages (numcodecs' class name). */
+  protected abstract readonly codecName: string;
+
+  /** Encode element values (flat, in the chunk's memory order) into bytes. */
+  abstract encodeObjects(values: unknown[], layout?: ObjectLayout): Promise<Uint8Array>;
+  /** Decode bytes into element values (flat, in memory order), checking `count` when given. */
+  abstract decodeObjects(bytes: Uint8Array, count?: number, layout?: ObjectLayout): Promise<unknown[]>;
+  /** The numcodecs configuration. */
+  abstract getConfig(): CodecConfig;
+
+  /** Not usable on bytes: throws {@link CodecError}. */
+  async encode(_data: Uint8Array, _ctx?: ChunkContext): Promise<Uint8Array> {
+    return bytesNotSupported(this.codecName);
+  }
+
+  /** Not usable on bytes: throws {@link CodecError}. */
+  async decode(_data: Uint8Array, _out?: Uint8Array, _ctx?: ChunkContext): Promise<Uint8Array> {
+    return bytesNotSupported(this.codecName);
+  }
+
+  /** The encoded stream is plain bytes. */
+  encodedDtype(_inputDtype: string): string {
+    return "|u1";
+  }
 }
 
 /** Byte-level encode/decode of an object codec: always an error. @internal */

@@ -7,12 +7,14 @@
  * numcodecs does.
  * @module
  */
+import { describeValue } from "../../dtype/describe.ts";
 import { parseDtype, type DType } from "../../dtype/dtype.ts";
+import { pyRepr } from "../../dtype/pyrepr.ts";
 import { asBytes, byteswapInPlace, swapWidth, viewBytes, type TypedArray } from "../../dtype/elements.ts";
 import { CodecError } from "../../errors.ts";
 import { asNDArray, NDArray } from "../../ndarray/ndarray.ts";
-import type { ChunkContext, CodecConfig } from "../codec.ts";
-import { bytesNotSupported, checkCount, checkObjectConfig, type ObjectCodec, type ObjectLayout } from "./object-codec.ts";
+import type { CodecConfig } from "../codec.ts";
+import { checkCount, checkObjectConfig, ObjectCodecBase, type ObjectLayout } from "./object-codec.ts";
 
 const HEADER = 4;
 
@@ -55,24 +57,13 @@ function isMissing(v: unknown): boolean {
   return v === null || v === undefined || v === 0 || v === 0n || v === false;
 }
 
-function pyRepr(v: unknown): string {
-  if (typeof v === "string") return `'${v}'`;
-  if (v instanceof Uint8Array) return `b'...'`;
-  try {
-    return JSON.stringify(v) ?? String(v);
-  } catch {
-    return String(v);
-  }
-}
-
 /** numcodecs `VLenUTF8`: variable-length UTF-8 strings. Decodes to JS strings. */
-export class VLenUTF8 implements ObjectCodec {
+export class VLenUTF8 extends ObjectCodecBase {
+  protected readonly codecName = "VLenUTF8";
   /** The numcodecs id. */
   static readonly codecId = "vlen-utf8";
   /** The numcodecs id. */
   readonly codecId = VLenUTF8.codecId;
-  /** Always true: this is an {@link ObjectCodec}. */
-  readonly isObjectCodec = true as const;
 
   /** Build from a `.zarray` filter entry (`{"id": "vlen-utf8"}`). */
   static fromConfig(config: CodecConfig | Record<string, unknown>): VLenUTF8 {
@@ -104,21 +95,6 @@ export class VLenUTF8 implements ObjectCodec {
     }
   }
 
-  /** Not usable on bytes: throws {@link CodecError}. */
-  async encode(_data: Uint8Array, _ctx?: ChunkContext): Promise<Uint8Array> {
-    return bytesNotSupported("VLenUTF8");
-  }
-
-  /** Not usable on bytes: throws {@link CodecError}. */
-  async decode(_data: Uint8Array, _out?: Uint8Array, _ctx?: ChunkContext): Promise<Uint8Array> {
-    return bytesNotSupported("VLenUTF8");
-  }
-
-  /** The encoded stream is plain bytes. */
-  encodedDtype(_inputDtype: string): string {
-    return "|u1";
-  }
-
   /** `{ id: "vlen-utf8" }` */
   getConfig(): CodecConfig {
     return { id: VLenUTF8.codecId };
@@ -131,13 +107,12 @@ export class VLenUTF8 implements ObjectCodec {
 }
 
 /** numcodecs `VLenBytes`: variable-length byte strings. Decodes to `Uint8Array`s. */
-export class VLenBytes implements ObjectCodec {
+export class VLenBytes extends ObjectCodecBase {
+  protected readonly codecName = "VLenBytes";
   /** The numcodecs id. */
   static readonly codecId = "vlen-bytes";
   /** The numcodecs id. */
   readonly codecId = VLenBytes.codecId;
-  /** Always true: this is an {@link ObjectCodec}. */
-  readonly isObjectCodec = true as const;
 
   /** Build from a `.zarray` filter entry (`{"id": "vlen-bytes"}`). */
   static fromConfig(config: CodecConfig | Record<string, unknown>): VLenBytes {
@@ -163,21 +138,6 @@ export class VLenBytes implements ObjectCodec {
     return items.map((b) => new Uint8Array(b));
   }
 
-  /** Not usable on bytes: throws {@link CodecError}. */
-  async encode(_data: Uint8Array, _ctx?: ChunkContext): Promise<Uint8Array> {
-    return bytesNotSupported("VLenBytes");
-  }
-
-  /** Not usable on bytes: throws {@link CodecError}. */
-  async decode(_data: Uint8Array, _out?: Uint8Array, _ctx?: ChunkContext): Promise<Uint8Array> {
-    return bytesNotSupported("VLenBytes");
-  }
-
-  /** The encoded stream is plain bytes. */
-  encodedDtype(_inputDtype: string): string {
-    return "|u1";
-  }
-
   /** `{ id: "vlen-bytes" }` */
   getConfig(): CodecConfig {
     return { id: VLenBytes.codecId };
@@ -199,25 +159,25 @@ export interface VLenArrayOptions {
  * numcodecs `VLenArray`: variable-length 1-D numeric arrays. Items are {@link NDArray}s (or JS
  * arrays / typed arrays, converted to `dtype`); they decode to 1-D NDArrays of `dtype`.
  */
-export class VLenArray implements ObjectCodec {
+export class VLenArray extends ObjectCodecBase {
+  protected readonly codecName = "VLenArray";
   /** The numcodecs id. */
   static readonly codecId = "vlen-array";
   /** The numcodecs id. */
   readonly codecId = VLenArray.codecId;
-  /** Always true: this is an {@link ObjectCodec}. */
-  readonly isObjectCodec = true as const;
   /** The items' dtype. */
   readonly dtype: DType;
 
   /** Build with the items' dtype. */
   constructor(options: VLenArrayOptions | string) {
+    super();
     const d = typeof options === "string" ? options : options?.dtype;
     if (d === undefined) throw new CodecError("VLenArray: parameter 'dtype' is required");
     let dt: DType;
     try {
       dt = parseDtype(d);
     } catch (e) {
-      throw new CodecError(`VLenArray: invalid dtype ${JSON.stringify(d, (_k, x) => (typeof x === "bigint" ? x.toString() : x))}: ${(e as Error).message}`);
+      throw new CodecError(`VLenArray: invalid dtype ${describeValue(d)}: ${(e as Error).message}`);
     }
     if (!["b", "i", "u", "f", "c", "M", "m"].includes(dt.kind) || dt.fields) {
       throw new CodecError(`VLenArray: dtype must be a fixed-size numeric dtype, got '${dt.str}'`);
@@ -270,21 +230,6 @@ export class VLenArray implements ObjectCodec {
       if (sw) byteswapInPlace(copy, sw);
       return new NDArray(viewBytes(dt, copy), [b.byteLength / dt.itemsize], dt);
     });
-  }
-
-  /** Not usable on bytes: throws {@link CodecError}. */
-  async encode(_data: Uint8Array, _ctx?: ChunkContext): Promise<Uint8Array> {
-    return bytesNotSupported("VLenArray");
-  }
-
-  /** Not usable on bytes: throws {@link CodecError}. */
-  async decode(_data: Uint8Array, _out?: Uint8Array, _ctx?: ChunkContext): Promise<Uint8Array> {
-    return bytesNotSupported("VLenArray");
-  }
-
-  /** The encoded stream is plain bytes. */
-  encodedDtype(_inputDtype: string): string {
-    return "|u1";
   }
 
   /** `{ id: "vlen-array", dtype }` */

@@ -4,12 +4,12 @@
  */
 import { isNat, UNIT_INFO, unitParts } from "../../dtype/datetime.ts";
 import type { DType } from "../../dtype/dtype.ts";
-import { pyBytesRepr, pyStrRepr } from "../../dtype/pyrepr.ts";
+import { pyBytesRepr, pyRepr, pyStrRepr } from "../../dtype/pyrepr.ts";
 import { floatScalarRepr } from "./dragon4.ts";
 import { printerDtype, printKind } from "./dtype-text.ts";
 import { complexScalarRepr, floatBits } from "./float-format.ts";
 import { elementDatetimeText, structuredFormat } from "./formatters.ts";
-import { pyRepr, pyStr, toBytes } from "./pyobject.ts";
+import { pyStr, toBytes } from "./pyobject.ts";
 import type { FormatSource } from "./types.ts";
 import { intText, toBig, toNum } from "./values.ts";
 
