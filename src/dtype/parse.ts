@@ -115,8 +115,9 @@ function clip(s: string): string {
 
 /** Parse a structured field list in one pass: a Set catches duplicate names, offsets accumulate. */
 function parseFields(list: readonly unknown[], what: string): DType {
-  const fields: DtypeField[] = new Array(list.length);
-  const descr: [string, unknown, ...unknown[]][] = new Array(list.length);
+  // push, not new Array(n): a large preallocated array is a slow dictionary-mode array in V8.
+  const fields: DtypeField[] = [];
+  const descr: [string, unknown, ...unknown[]][] = [];
   const names = new Set<string>();
   let offset = 0;
   for (let k = 0; k < list.length; k++) {
@@ -134,8 +135,8 @@ function parseFields(list: readonly unknown[], what: string): DType {
     else throw new DtypeError(`structured dtype ${what}: field '${name}' has dtype ${describeValue(fspec)}, not a string or a list`);
     const shape = fieldShape(entry[2], name, what);
     const count = shape ? shape.reduce((a, b) => a * b, 1) : 1;
-    fields[k] = shape ? { name, dtype: dt, offset, shape } : { name, dtype: dt, offset };
-    descr[k] = shape ? [name, dt.descr, shape] : [name, dt.descr];
+    fields.push(shape ? { name, dtype: dt, offset, shape } : { name, dtype: dt, offset });
+    descr.push(shape ? [name, dt.descr, shape] : [name, dt.descr]);
     offset += dt.itemsize * count;
   }
   const str = JSON.stringify(descr);

@@ -4,7 +4,9 @@
  * @module
  */
 import type { DType } from "../dtype/dtype.ts";
-import { decodeRawElement, encodeRawElement, floatToHalf, halfToFloat, toDatetime } from "../dtype/elements.ts";
+import { describeValue } from "../dtype/describe.ts";
+import { decodeRawElement, encodeRawElement, toDatetime } from "../dtype/elements.ts";
+import { roundToHalf } from "../dtype/float16.ts";
 import { DtypeError } from "../errors.ts";
 import { PyFloat } from "./json.ts";
 
@@ -25,9 +27,9 @@ function decodeFloat(v: unknown, dt: DType): number {
   else if (typeof v === "number") x = v;
   else if (typeof v === "bigint") x = Number(v);
   else if (typeof v === "boolean") x = v ? 1 : 0;
-  else throw new DtypeError(`fill_value ${JSON.stringify(v, (_k, x) => (typeof x === "bigint" ? x.toString() : x))} is not valid for dtype ${dt.str}`);
+  else throw new DtypeError(`fill_value ${describeValue(v)} is not valid for dtype ${dt.str}`);
   if (dt.kind === "f" && dt.itemsize === 4) return Math.fround(x);
-  if (dt.kind === "f" && dt.itemsize === 2) return halfToFloat(floatToHalf(x));
+  if (dt.kind === "f" && dt.itemsize === 2) return roundToHalf(x);
   if (dt.kind === "c" && dt.itemsize === 8) return Math.fround(x);
   return x;
 }
@@ -39,7 +41,7 @@ export function decodeFillValue(v: unknown, dt: DType): unknown {
     case "f":
       return decodeFloat(v, dt);
     case "c": {
-      if (!Array.isArray(v) || v.length !== 2) throw new DtypeError(`fill_value ${JSON.stringify(v, (_k, x) => (typeof x === "bigint" ? x.toString() : x))} is not valid for complex dtype ${dt.str}; expected [re, im]`);
+      if (!Array.isArray(v) || v.length !== 2) throw new DtypeError(`fill_value ${describeValue(v)} is not valid for complex dtype ${dt.str}; expected [re, im]`);
       return [decodeFloat(v[0], dt), decodeFloat(v[1], dt)];
     }
     case "b":
@@ -60,7 +62,7 @@ export function decodeFillValue(v: unknown, dt: DType): unknown {
       const b = typeof v === "string" ? b64decode(v) : undefined;
       if (!b) {
         if (v === 0) return normalizeFillValue(0, dt);
-        throw new DtypeError(`fill_value ${JSON.stringify(v, (_k, x) => (typeof x === "bigint" ? x.toString() : x))} is not valid base64 for structured dtype`);
+        throw new DtypeError(`fill_value ${describeValue(v)} is not valid base64 for structured dtype`);
       }
       const buf = new Uint8Array(dt.itemsize);
       buf.set(b.subarray(0, dt.itemsize));
@@ -132,7 +134,7 @@ export function normalizeFillValue(v: unknown, dt: DType): unknown {
       else if (typeof v === "number" && Number.isFinite(v)) b = BigInt(Math.trunc(v));
       else if (typeof v === "boolean") b = v ? 1n : 0n;
       else if (typeof v === "string" && /^-?\d+$/.test(v)) b = BigInt(v);
-      else throw new DtypeError(`fill_value ${JSON.stringify(v, (_k, x) => (typeof x === "bigint" ? x.toString() : x))} is not valid for dtype ${dt.str}`);
+      else throw new DtypeError(`fill_value ${describeValue(v)} is not valid for dtype ${dt.str}`);
       const bits = BigInt(dt.itemsize * 8);
       const lo = dt.kind === "i" ? -(1n << (bits - 1n)) : 0n;
       const hi = dt.kind === "i" ? (1n << (bits - 1n)) - 1n : (1n << bits) - 1n;
@@ -154,10 +156,10 @@ export function normalizeFillValue(v: unknown, dt: DType): unknown {
       if (isZero) return new Uint8Array(0);
       if (v instanceof Uint8Array) return stripNul(v.subarray(0, dt.itemsize));
       if (typeof v === "string") return stripNul(new TextEncoder().encode(v).subarray(0, dt.itemsize));
-      throw new DtypeError(`fill_value ${JSON.stringify(v, (_k, x) => (typeof x === "bigint" ? x.toString() : x))} is not valid for dtype ${dt.str}`);
+      throw new DtypeError(`fill_value ${describeValue(v)} is not valid for dtype ${dt.str}`);
     case "U":
       if (isZero) return "";
-      if (typeof v !== "string") throw new DtypeError(`fill_value ${JSON.stringify(v, (_k, x) => (typeof x === "bigint" ? x.toString() : x))} is not valid for dtype ${dt.str}; must be a string`);
+      if (typeof v !== "string") throw new DtypeError(`fill_value ${describeValue(v)} is not valid for dtype ${dt.str}; must be a string`);
       return v;
     case "V": {
       const buf = new Uint8Array(dt.itemsize);

@@ -7,36 +7,23 @@
  * wrapped in {@link PyFloat}. Integers beyond 2^53 travel as `bigint` both ways so they stay exact.
  * @module
  */
-import { formatValue, LimitExceededError, MetadataError } from "../errors.ts";
-import { getLimits } from "../limits.ts";
+import { pyFloatRepr as pyReprOfFloat } from "../dtype/pyrepr.ts";
+import { MetadataError } from "../errors.ts";
 
 /** Marks a number that Python would print as a float (`0.0` rather than `0`). */
 export class PyFloat {
   constructor(readonly value: number) {}
 }
 
-/** Python's `repr(float)`: shortest round-trip digits, exponent form outside 1e-4 ≤ |x| < 1e16. */
+/**
+ * Python's `repr(float)` as `json.dumps` writes it: the shared {@link pyReprOfFloat}, with JSON's
+ * `NaN`/`Infinity` tokens for the non-finite values.
+ */
 export function pyFloatRepr(x: number): string {
   if (Number.isNaN(x)) return "NaN";
   if (x === Infinity) return "Infinity";
   if (x === -Infinity) return "-Infinity";
-  if (x === 0) return Object.is(x, -0) ? "-0.0" : "0.0";
-  const [mant, expStr] = x.toExponential().split("e");
-  const exp = Number(expStr);
-  if (exp < -4 || exp >= 16) {
-    const e = Math.abs(exp);
-    return `${mant}e${exp < 0 ? "-" : "+"}${e < 10 ? "0" + e : e}`;
-  }
-  const neg = mant.startsWith("-");
-  const digits = mant.replace("-", "").replace(".", "");
-  let out: string;
-  if (exp >= 0) {
-    if (digits.length <= exp + 1) out = digits + "0".repeat(exp + 1 - digits.length) + ".0";
-    else out = digits.slice(0, exp + 1) + "." + digits.slice(exp + 1);
-  } else {
-    out = "0." + "0".repeat(-exp - 1) + digits;
-  }
-  return (neg ? "-" : "") + out;
+  return pyReprOfFloat(x);
 }
 
 function quote(s: string): string {
