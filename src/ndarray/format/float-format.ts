@@ -19,6 +19,7 @@ export class FloatingFormat {
   private readonly sign: "-" | "+";
   private readonly bits: FloatBits;
 
+  /** Calibrate on the printed values (`fillFormat`), as numpy does before printing any of them. */
   constructor(data: number[], bits: FloatBits, precision: number, sign: "-" | "+") {
     this.bits = bits;
     this.precision = precision;
@@ -88,6 +89,7 @@ export class FloatingFormat {
     }
   }
 
+  /** One value, padded to the calibrated columns. */
   format(x0: number): string {
     const x = roundTo(x0, this.bits);
     if (!Number.isFinite(x)) {
