@@ -26,9 +26,9 @@ import { byteswapInPlace, decodeRawElement, swapWidth, viewBytes, type DataArray
 import { PyFloat } from "../../metadata/json.ts";
 import { NDArray } from "../../ndarray/ndarray.ts";
 import { fStrides, product } from "../../ndarray/strided.ts";
-import type { ChunkContext, CodecConfig } from "../codec.ts";
+import type { CodecConfig } from "../codec.ts";
 import { registerCodec } from "../registry.ts";
-import { bytesNotSupported, checkCount, checkObjectConfig, fromNested, toNested, type ObjectCodec, type ObjectLayout } from "./object-codec.ts";
+import { checkCount, checkObjectConfig, fromNested, ObjectCodecBase, toNested, type ObjectLayout } from "./object-codec.ts";
 
 const NAME = "Pickle";
 
@@ -451,13 +451,12 @@ export interface PickleOptions {
 }
 
 /** numcodecs' Pickle codec (`pickle`): decodes safely; encoding needs `allowWrite`. */
-export class Pickle implements ObjectCodec {
+export class Pickle extends ObjectCodecBase {
+  protected readonly codecName = NAME;
   /** The numcodecs id. */
   static readonly codecId = "pickle";
   /** The numcodecs id. */
   readonly codecId = Pickle.codecId;
-  /** Always true: this is an {@link ObjectCodec}. */
-  readonly isObjectCodec = true as const;
   /** The protocol in the config. */
   readonly protocol: number;
   /** Whether encoding is allowed. */
@@ -465,6 +464,7 @@ export class Pickle implements ObjectCodec {
 
   /** Build with numcodecs' parameters. */
   constructor(options: PickleOptions = {}) {
+    super();
     this.protocol = options?.protocol ?? 5;
     this.allowWrite = options?.allowWrite ?? false;
     if (!Number.isInteger(this.protocol) || this.protocol < -1 || this.protocol > 5) fail(`unsupported protocol ${this.protocol}`);
@@ -514,21 +514,6 @@ export class Pickle implements ObjectCodec {
     const flat = fromNested(NAME, v.toArray(), v.shape, layout?.order ?? "C");
     checkCount(NAME, flat.length, count);
     return flat;
-  }
-
-  /** Not usable on bytes: throws {@link CodecError}. */
-  async encode(_data: Uint8Array, _ctx?: ChunkContext): Promise<Uint8Array> {
-    return bytesNotSupported(NAME);
-  }
-
-  /** Not usable on bytes: throws {@link CodecError}. */
-  async decode(_data: Uint8Array, _out?: Uint8Array, _ctx?: ChunkContext): Promise<Uint8Array> {
-    return bytesNotSupported(NAME);
-  }
-
-  /** The encoded stream is plain bytes. */
-  encodedDtype(_inputDtype: string): string {
-    return "|u1";
   }
 
   /** `{ id: "pickle", protocol }` */
