@@ -8,7 +8,8 @@
  * @module
  */
 import { pyFloatRepr as pyReprOfFloat } from "../dtype/pyrepr.ts";
-import { MetadataError } from "../errors.ts";
+import { formatValue, LimitExceededError, MetadataError } from "../errors.ts";
+import { getLimits } from "../limits.ts";
 
 /** Marks a number that Python would print as a float (`0.0` rather than `0`). */
 export class PyFloat {
