@@ -18,9 +18,10 @@ export * from "./stores/index.ts";
 export { ZarrArray, type ArrayOpenOptions, type GetOptions, type SetOptions, type ArrayValue } from "./array.ts";
 export { ZarrGroup, TreeView, group, openGroup, type GroupOptions } from "./group.ts";
 export {
-  create, zeros, ones, full, empty, array, zerosLike, onesLike, fullLike, emptyLike, openArray, open, save, load,
+  create, zeros, ones, full, empty, array, zerosLike, onesLike, fullLike, emptyLike, openArray, save, load,
   guessChunks, normalizeChunks, type CreateOptions, type OpenOptions, type OpenMode, type ChunksLike,
 } from "./creation.ts";
+export { open } from "./open.ts";
 export { Attributes } from "./attributes.ts";
 export { InfoReport } from "./info.ts";
 export { containsArray, containsGroup } from "./hierarchy-keys.ts";

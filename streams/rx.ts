@@ -6,7 +6,7 @@
 import type { Observable } from "rxjs";
 import { rxjs } from "./rxjs-lazy.ts";
 import type { ZarrArray } from "../src/array.ts";
-import type { ArrayBlock, BlocksOptions } from "../src/extensions.ts";
+import type { ArrayBlock, BlocksOptions } from "./types.ts";
 import { blocks } from "./blocks.ts";
 import { emitWithBackpressure } from "./operator.ts";
 

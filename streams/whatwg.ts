@@ -5,11 +5,11 @@
  * @module
  */
 import type { ZarrArray } from "../src/array.ts";
-import type { ArrayBlock, BlockInput, ReadableOptions, WritableOptions } from "../src/extensions.ts";
+import type { ArrayBlock, BlockInput, ReadableOptions, WritableOptions } from "./types.ts";
 import { blocks } from "./blocks.ts";
 import { BlockWriter, withSynchronizer } from "./block-writer.ts";
 
-export type { ReadableOptions, WritableOptions } from "../src/extensions.ts";
+export type { ReadableOptions, WritableOptions } from "./types.ts";
 
 /**
  * The array's blocks as a ReadableStream (see `ZarrArray.readable`). A chunk is read only when the
