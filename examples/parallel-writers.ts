@@ -1,7 +1,7 @@
 /**
  * Parallel writers: N worker threads write unaligned regions of one array — regions that never
  * overlap element-wise but share chunks, which is exactly where unsynchronized read-modify-writes
- * lose updates. The array handle travels to each worker as `z.toDescriptor()`. With a synchronizer
+ * lose updates. The array handle travels to each worker as `toDescriptor(z)`. With a synchronizer
  * the final array equals the expected one; with `--sync none` the lost writes are counted.
  *
  *   npx tsx examples/parallel-writers.ts [--workers 4] [--writes 250] [--sync thread|process|none]

@@ -30,7 +30,7 @@ export { withLock } from "./synchronizer.ts";
 export { pyJsonDumps, parseJson } from "./metadata/json.ts";
 export { parseArrayMetadata, encodeArrayMetadata, type ArrayMetadata } from "./metadata/array-metadata.ts";
 // Streams (blocks, readable/writable, operators, RxJS) and synchronizers (thread, process, redis,
-// worker descriptors). Importing them also installs ZarrArray.blocks/readable/writable/toDescriptor.
+// worker descriptors): free functions over arrays (`blocks(z)`, `readable(z)`, `writable(z)`, `toDescriptor(z)`).
 export * from "../streams/index.ts";
 export * from "../sync/index.ts";
 // Convenience functions (consolidated metadata, copy_store/copy_all, tree) and the ZIP and

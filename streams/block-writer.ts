@@ -1,5 +1,5 @@
 /**
- * Writing blocks: the machinery behind `ZarrArray.writable()`, `copy()` and the rechunk stages.
+ * Writing blocks: the machinery behind `writable(z)`, `copy()` and the rechunk stages.
  * A block is split along the target's chunk grid and each piece is written on its own, so pieces of
  * different chunks run in parallel and pieces of the same chunk are serialized locally (two
  * overlapping unaligned blocks of one writer never lose each other's updates, with or without a
