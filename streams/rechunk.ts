@@ -332,7 +332,7 @@ export interface RechunkOperatorOptions extends RechunkOptions {
 /**
  * The rechunk operator. Its input is either source arrays — each is rechunked into `target` with
  * planned region reads (see {@link rechunkArray}) — or the source's blocks (`fromArray(src)`,
- * `src.readable()`, or any block stream of the target's shape), which are assembled into read
+ * `readable(src)`, or any block stream of the target's shape), which are assembled into read
  * regions in memory (bounded by `maxMemory`, see {@link RegionAssembler}) and go through the
  * intermediate array when the plan needs one. Progress events flow out either way, so
  * `fromArray(src).pipe(rechunk(dst, opts))` drives a progress bar directly.
