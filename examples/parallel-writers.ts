@@ -1,7 +1,7 @@
 /**
  * Parallel writers: N worker threads write unaligned regions of one array — regions that never
  * overlap element-wise but share chunks, which is exactly where unsynchronized read-modify-writes
- * lose updates. The array handle travels to each worker as `z.toDescriptor()`. With a synchronizer
+ * lose updates. The array handle travels to each worker as `toDescriptor(z)`. With a synchronizer
  * the final array equals the expected one; with `--sync none` the lost writes are counted.
  *
  *   npx tsx examples/parallel-writers.ts [--workers 4] [--writes 250] [--sync thread|process|none]
@@ -17,6 +17,7 @@ import {
   create, DirectoryStore, openFromDescriptor, ProcessSynchronizer, slice, startWorker, ThreadSynchronizer,
   type ArrayDescriptor, type Synchronizer,
 } from "../src/index.ts";
+import { toDescriptor } from "../sync/index.ts";
 
 type Region = [number, number, number, number, number]; // rows r0..r1, columns c0..c1, value
 
@@ -74,7 +75,7 @@ if (!isMainThread) {
   const z = await create({ store: new DirectoryStore(join(dir, "data.zarr")), shape, chunks: [8, 8], dtype: "<i4", compressor: null, synchronizer });
 
   const started = performance.now();
-  const descriptor = z.toDescriptor();
+  const descriptor = toDescriptor(z);
   await Promise.all(
     Array.from({ length: W }, (_, w) => {
       const worker = startWorker(new URL(import.meta.url), { workerData: { array: descriptor, regions: regions.slice(w * PER, (w + 1) * PER) } });

@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { create, DirectoryStore, ndarray, rechunk, rechunkingPlan, type Progress } from "../src/index.ts";
+import { readable, writable } from "../streams/index.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -26,7 +27,7 @@ const dir = args.dir ?? mkdtempSync(join(tmpdir(), "rechunk-pipeline-"));
 // The source, written slab by slab through a WritableStream (never whole in memory).
 const source = await create({ store: new DirectoryStore(join(dir, "source.zarr")), shape: [N, N], chunks: [N, 1], dtype: "<i4", compressor: { id: "zlib", level: 1 }, overwrite: true });
 {
-  const w = source.writable().getWriter();
+  const w = writable(source).getWriter();
   const slab = Math.max(1, Math.floor(2 ** 20 / (4 * N)));
   for (let c = 0; c < N; c += slab) {
     const k = Math.min(slab, N - c);
@@ -65,7 +66,7 @@ function progressBar(): WritableStream<Progress> {
 
 const started = performance.now();
 // read → rechunk → write, as one pipeline.
-await source.readable().pipeThrough(rechunk(target, { maxMemory })).pipeTo(progressBar());
+await readable(source).pipeThrough(rechunk(target, { maxMemory })).pipeTo(progressBar());
 const secs = (performance.now() - started) / 1000;
 
 // Spot-check rows of the target against the formula.

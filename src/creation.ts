@@ -9,7 +9,7 @@ import { getCodec } from "./codecs/registry.ts";
 import { parseDtype, type DtypeLike } from "./dtype/dtype.ts";
 import { objectDtypeShorthand } from "./codecs/object/index.ts";
 import { capabilitiesOf } from "./stores/store.ts";
-import { ArrayNotFoundError, ContainsArrayError, ContainsGroupError, ShapeError, ZarrError, GroupNotFoundError } from "./errors.ts";
+import { ArrayNotFoundError, ContainsArrayError, ContainsGroupError, ShapeError, ZarrError } from "./errors.ts";
 import { containsArray, containsGroup, prepareNode } from "./hierarchy-keys.ts";
 import { encodeArrayMetadata, parseArrayMetadata, type ArrayMetadata } from "./metadata/array-metadata.ts";
 import { normalizeFillValue } from "./metadata/fill-value.ts";
@@ -21,7 +21,6 @@ import type { Store } from "./stores/store.ts";
 import type { Synchronizer } from "./synchronizer.ts";
 import { encodeJson } from "./metadata/json.ts";
 import { CodecPipeline } from "./codecs/pipeline.ts";
-import type { ZarrGroup } from "./group.ts";
 
 /** A chunk shape: lengths per axis (`null`/`-1` = the whole axis), one length for every axis, `true` to guess, `false` for one chunk. */
 export type ChunksLike = readonly (number | null)[] | number | boolean | null | undefined;
@@ -265,24 +264,6 @@ export async function openArray(store: StoreLike | undefined, opts: OpenOptions 
     default:
       throw new ZarrError(`unknown mode '${mode}'; use r, r+, a, w or w-`);
   }
-}
-
-/**
- * Open an array or group (zarr-python's `zarr.open`): what exists is opened; with a `shape` a new
- * array is created, otherwise a group.
- */
-export async function open(store: StoreLike | undefined, opts: OpenOptions = {}): Promise<ZarrArray | ZarrGroup> {
-  const { openGroup } = await import("./group.ts");
-  const mode = opts.mode ?? "a";
-  const s = store === undefined ? new MemoryStore() : asStore(store);
-  const path = normalizeStoragePath(opts.path ?? "");
-  if (mode === "w" || mode === "w-" || mode === "x") {
-    return opts.shape !== undefined ? openArray(s, { ...opts, path }) : openGroup(s, { ...opts, path, mode });
-  }
-  if (await containsArray(s, path)) return openArray(s, { ...opts, path });
-  if (await containsGroup(s, path)) return openGroup(s, { ...opts, path });
-  if (mode === "r" || mode === "r+") throw new GroupNotFoundError(`nothing found at path '${path}': no array or group`);
-  return opts.shape !== undefined ? openArray(s, { ...opts, path }) : openGroup(s, { ...opts, path, mode });
 }
 
 /** Save one array to a store, replacing what is there (zarr-python's `save_array`/`save`). */

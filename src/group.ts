@@ -5,7 +5,7 @@
  */
 import { Attributes } from "./attributes.ts";
 import { ZarrArray, listKeys } from "./array.ts";
-import { create, type CreateOptions, type OpenMode, type ChunksLike } from "./creation.ts";
+import { array, create, type CreateOptions, type OpenMode, type ChunksLike } from "./creation.ts";
 import { dtypeName } from "./dtype/dtype.ts";
 import { ContainsArrayError, ContainsGroupError, GroupNotFoundError, KeyError, ReadOnlyError, ZarrError } from "./errors.ts";
 import { containsArray, containsGroup, pathPrefix, prepareNode, rmdir } from "./hierarchy-keys.ts";
@@ -189,7 +189,6 @@ export class ZarrGroup {
     const p = this.childPath(name);
     const { data, ...rest } = opts;
     if (data !== undefined) {
-      const { array } = await import("./creation.ts");
       return array(data, { ...rest, store: this.store, path: p, synchronizer: rest.synchronizer ?? this.synchronizer });
     }
     return create({ ...rest, store: this.store, path: p, synchronizer: rest.synchronizer ?? this.synchronizer });

@@ -18,9 +18,10 @@ export * from "./stores/index.ts";
 export { ZarrArray, type ArrayOpenOptions, type GetOptions, type SetOptions, type ArrayValue } from "./array.ts";
 export { ZarrGroup, TreeView, group, openGroup, type GroupOptions } from "./group.ts";
 export {
-  create, zeros, ones, full, empty, array, zerosLike, onesLike, fullLike, emptyLike, openArray, open, save, load,
+  create, zeros, ones, full, empty, array, zerosLike, onesLike, fullLike, emptyLike, openArray, save, load,
   guessChunks, normalizeChunks, type CreateOptions, type OpenOptions, type OpenMode, type ChunksLike,
 } from "./creation.ts";
+export { open } from "./open.ts";
 export { Attributes } from "./attributes.ts";
 export { InfoReport } from "./info.ts";
 export { containsArray, containsGroup } from "./hierarchy-keys.ts";
@@ -30,7 +31,7 @@ export { pyJsonDumps, parseJson } from "./metadata/json.ts";
 export { parseArrayMetadata, encodeArrayMetadata, type ArrayMetadata } from "./metadata/array-metadata.ts";
 export { setLimits, getLimits, resetLimits, DEFAULT_LIMITS, type Limits } from "./limits.ts";
 // Streams (blocks, readable/writable, operators, RxJS) and synchronizers (thread, process, redis,
-// worker descriptors). Importing them also installs ZarrArray.blocks/readable/writable/toDescriptor.
+// worker descriptors): free functions over arrays (`blocks(z)`, `readable(z)`, `writable(z)`, `toDescriptor(z)`).
 export * from "../streams/index.ts";
 export * from "../sync/index.ts";
 // Convenience functions (consolidated metadata, copy_store/copy_all, tree) and the ZIP and

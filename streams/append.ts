@@ -4,12 +4,12 @@
  * instead of rewriting the tail chunk on every small append as `ZarrArray.append` must.
  * @module
  */
-import { ZarrArray } from "../src/array.ts";
+import type { ZarrArray } from "../src/array.ts";
+import { chunkAccess } from "../src/array/chunk-access.ts";
 import { IndexError, ReadOnlyError, ShapeError } from "../src/errors.ts";
-import type { ArrayBlock } from "../src/extensions.ts";
+import type { ArrayBlock } from "./types.ts";
 import { allocate } from "../src/dtype/elements.ts";
 import type { NormalizedDim } from "../src/indexing/slice.ts";
-import { encodeArrayMetadata } from "../src/metadata/array-metadata.ts";
 import { asNDArray, NDArray } from "../src/ndarray/ndarray.ts";
 import { cStrides, product } from "../src/ndarray/strided.ts";
 import { copyBox, subView } from "./blocks.ts";
@@ -58,7 +58,7 @@ export function append(target: ZarrArray, opts: AppendOptions = {}): ArrayOperat
   return makeOperator<AppendInput, AppendEvent>((ctx) => {
     const c = target.chunks[axis];
     const dt = target.dt;
-    let shadow: ZarrArray; // same array, a shape unbounded along `axis`: writes past the stored shape
+    const access = chunkAccess(target);
     let base = 0; // first row of the buffered chunk row (a multiple of c)
     let fill = 0; // rows buffered
     let other: number[] = []; // the target's shape with `axis` set to c
@@ -69,7 +69,8 @@ export function append(target: ZarrArray, opts: AppendOptions = {}): ArrayOperat
 
     const writeRows = async (src: NDArray, start: number, count: number, final: boolean, controller: TransformStreamDefaultController<AppendEvent>) => {
       const sel: NormalizedDim[] = other.map((n, d) => (d === axis ? { kind: "slice", start, step: 1, count } : { kind: "slice", start: 0, step: 1, count: n }));
-      await shadow.writeSelection(sel, src, { concurrency: opts.concurrency });
+      // Rows past the stored shape: the shape grows only after they are in the store.
+      await access.writeSelection(sel, src, { concurrency: opts.concurrency, beyondShape: true });
       const newShape = target.shape.map((n, d) => (d === axis ? start + count : n));
       await target.resize(newShape); // metadata after data: never points past written rows
       const rowsOfChunks = Math.ceil((start + count) / c) - Math.floor(start / c);
@@ -135,14 +136,6 @@ export function append(target: ZarrArray, opts: AppendOptions = {}): ArrayOperat
 
     return {
       async start() {
-        const meta = target.metadata;
-        const unbounded = meta.shape.map((n, d) => (d === axis ? Number.MAX_SAFE_INTEGER - 2 * c : n));
-        shadow = await ZarrArray.open(target.store, {
-          path: target.path,
-          synchronizer: target.synchronizer,
-          writeEmptyChunks: target.writeEmptyChunks,
-          cachedMeta: { zarray: encodeArrayMetadata({ ...meta, shape: unbounded }), zattrs: {} },
-        });
         const len = target.shape[axis];
         base = Math.floor(len / c) * c;
         other = target.shape.map((n, d) => (d === axis ? c : n));
@@ -150,7 +143,7 @@ export function append(target: ZarrArray, opts: AppendOptions = {}): ArrayOperat
         if (len > base) {
           // A partial tail chunk row already exists: take it into the buffer so the row is written once.
           const sel: NormalizedDim[] = target.shape.map((n, d) => (d === axis ? { kind: "slice", start: base, step: 1, count: len - base } : { kind: "slice", start: 0, step: 1, count: n }));
-          const tail = await target.readSelection(sel);
+          const tail = await access.readSelection(sel);
           buffer_(tail, 0, len - base);
         }
       },

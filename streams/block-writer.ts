@@ -1,5 +1,5 @@
 /**
- * Writing blocks: the machinery behind `ZarrArray.writable()`, `copy()` and the rechunk stages.
+ * Writing blocks: the machinery behind `writable(z)`, `copy()` and the rechunk stages.
  * A block is split along the target's chunk grid and each piece is written on its own, so pieces of
  * different chunks run in parallel and pieces of the same chunk are serialized locally (two
  * overlapping unaligned blocks of one writer never lose each other's updates, with or without a
@@ -7,7 +7,8 @@
  * @module
  */
 import { ZarrArray } from "../src/array.ts";
-import type { BlockInput, Progress, WritableOptions } from "../src/extensions.ts";
+import { chunkAccess } from "../src/array/chunk-access.ts";
+import type { BlockInput, Progress, WritableOptions } from "./types.ts";
 import { NDArray, asNDArray } from "../src/ndarray/ndarray.ts";
 import { getIoConcurrency } from "../src/util/concurrency.ts";
 import { chunkRegions, normalizeRegion, regionToSelection, subView, type Region } from "./blocks.ts";
@@ -81,6 +82,7 @@ export class BlockWriter {
   async write(block: BlockInput): Promise<void> {
     this.#check();
     const z = this.#z;
+    const access = chunkAccess(z);
     const region = normalizeRegion(block.selection, z.shape);
     const shape = region.map(([a, b]) => b - a);
     const scalar = !(block.data instanceof NDArray) && (block.data === null || typeof block.data !== "object" || block.data instanceof Date);
@@ -109,7 +111,7 @@ export class BlockWriter {
       this.#check();
       const value = scalar ? data : subView(data as NDArray, piece.selection.map(([a], d) => a - region[d][0]), piece.selection.map(([a, b]) => b - a));
       const task = this.#queue
-        .run(z.chunkKey(piece.chunkCoords), () => z.writeSelection(regionToSelection(piece.selection), value, { concurrency: 1 }))
+        .run(access.chunkKey(piece.chunkCoords), () => access.writeSelection(regionToSelection(piece.selection), value, { concurrency: 1 }))
         .then(finished, (e) => {
           if (!this.#failed) {
             this.#failed = true;

@@ -5,13 +5,14 @@
  * @module
  */
 import type { ZarrArray } from "../src/array.ts";
+import { chunkAccess } from "../src/array/chunk-access.ts";
 import { IndexError, ShapeError } from "../src/errors.ts";
-import type { ArrayBlock, BlocksOptions, Progress } from "../src/extensions.ts";
+import type { ArrayBlock, BlocksOptions, Progress } from "./types.ts";
 import { normalizeBasicSelection, type BasicSelection, type NormalizedDim } from "../src/indexing/slice.ts";
 import { NDArray } from "../src/ndarray/ndarray.ts";
 import { copyStrided, product } from "../src/ndarray/strided.ts";
 
-export type { ArrayBlock, BlockInput, BlocksOptions, Progress } from "../src/extensions.ts";
+export type { ArrayBlock, BlockInput, BlocksOptions, Progress } from "./types.ts";
 
 /** A half-open `[start, stop)` range per axis. */
 export type Region = [number, number][];
@@ -106,11 +107,12 @@ export function countChunks(region: readonly (readonly [number, number])[], chun
 
 /** Read one region of an array as a fresh C-contiguous NDArray (one chunk, so concurrency 1). */
 export async function readRegion(z: ZarrArray, region: Region): Promise<NDArray> {
-  return z.readSelection(regionToSelection(region), { concurrency: 1 });
+  return chunkAccess(z).readSelection(regionToSelection(region), { concurrency: 1 });
 }
 
 /**
- * The blocks of an array (see `ZarrArray.blocks`). Up to `concurrency` chunks are fetched ahead
+ * The array as an async iterable of chunk blocks, each chunk read once, so whole-array passes
+ * (statistics, copies, exports) run in bounded memory: `for await (const b of blocks(z))`. Up to `concurrency` chunks are fetched ahead
  * while the consumer works, in order; nothing more is read until the consumer asks, which is what
  * gives {@link readable} its backpressure. Breaking out of the loop stops further reads.
  */

@@ -7,7 +7,7 @@
 import { ZarrArray } from "../src/array.ts";
 import { copyNode, type CopyNodeOptions } from "../src/convenience.ts";
 import { ZarrGroup } from "../src/group.ts";
-import type { ArrayBlock, BlockInput } from "../src/extensions.ts";
+import type { ArrayBlock, BlockInput } from "./types.ts";
 import { copy as copyOperator, type CopyOptions } from "./copy.ts";
 import type { ArrayOperator } from "./operator.ts";
 

@@ -5,10 +5,11 @@
  */
 import type { ZarrArray } from "../src/array.ts";
 import { ShapeError } from "../src/errors.ts";
-import type { ArrayBlock, BlockInput, Progress } from "../src/extensions.ts";
+import type { ArrayBlock, BlockInput, Progress } from "./types.ts";
 import { asNDArray, NDArray } from "../src/ndarray/ndarray.ts";
 import { countChunks, normalizeRegion, subView } from "./blocks.ts";
 import { BlockWriter, withSynchronizer } from "./block-writer.ts";
+import { readable } from "./whatwg.ts";
 import { makeOperator, type ArrayOperator, type OperatorOptions } from "./operator.ts";
 import type { Synchronizer } from "../src/synchronizer.ts";
 
@@ -61,7 +62,7 @@ export async function copyArray(
   const region = normalizeRegion(opts.region, source.shape);
   if (target.ndim !== source.ndim) throw new ShapeError(`cannot copy a ${source.ndim}-d array into a ${target.ndim}-d array`);
   const op = copy(target, { ...opts, total: countChunks(region, source.chunks) });
-  await source.readable({ region, concurrency: opts.readConcurrency }).pipeTo(op.sink);
+  await readable(source, { region, concurrency: opts.readConcurrency }).pipeTo(op.sink);
   await op.done;
 }
 

@@ -1,17 +1,12 @@
 /**
- * zarrflow/streams: arrays as streams of chunk blocks, and composable operators over them
- * (`append`, `copy`, `resize`, `rechunk`) that work as WHATWG transforms and RxJS operators.
- * Importing this module installs `ZarrArray.blocks()`, `.readable()` and `.writable()`.
+ * zarrflow/streams: arrays as streams of chunk blocks — free functions over arrays: `blocks(z)`,
+ * `readable(z)`, `writable(z)` — and composable operators over them (`append`, `copy`, `resize`,
+ * `rechunk`) that work as WHATWG transforms and RxJS operators.
  * @module
  */
-import { registerArrayExtensions } from "../src/extensions.ts";
-import { blocks } from "./blocks.ts";
-import { readable, writable } from "./whatwg.ts";
-
-registerArrayExtensions({ blocks, readable, writable });
 
 export { blocks, normalizeRegion, chunkRegions, countChunks, subView, type Region } from "./blocks.ts";
-export type { ArrayBlock, BlockInput, BlocksOptions, Progress, ReadableOptions, WritableOptions } from "../src/extensions.ts";
+export type { ArrayBlock, BlockInput, BlocksOptions, Progress, ReadableOptions, WritableOptions } from "./types.ts";
 export { readable, writable } from "./whatwg.ts";
 export { BlockWriter, KeyedQueue } from "./block-writer.ts";
 export { makeOperator, rxThrough, fromReadable, toReadable, readableFrom, emitWithBackpressure, signalDemand, type ArrayOperator, type OperatorOptions, type OperatorContext } from "./operator.ts";

@@ -7,7 +7,7 @@
  */
 import type { Observable, Subject } from "rxjs";
 import { rxjs } from "./rxjs-lazy.ts";
-import type { Progress } from "../src/extensions.ts";
+import type { Progress } from "./types.ts";
 
 /** Options every operator accepts. */
 export interface OperatorOptions {

@@ -15,13 +15,14 @@ import { ZarrArray } from "../src/array.ts";
 import { create, type CreateOptions } from "../src/creation.ts";
 import { allocate, type DataArray } from "../src/dtype/elements.ts";
 import { ShapeError, ZarrError } from "../src/errors.ts";
-import type { ArrayBlock, BlockInput, Progress } from "../src/extensions.ts";
+import type { ArrayBlock, BlockInput, Progress } from "./types.ts";
 import { asNDArray, NDArray } from "../src/ndarray/ndarray.ts";
 import { product } from "../src/ndarray/strided.ts";
 import { DirectoryStore } from "../src/stores/directory.ts";
 import type { Store } from "../src/stores/store.ts";
 import type { Codec, CodecConfig } from "../src/codecs/codec.ts";
-import { listKeys } from "../src/array.ts";
+import { listKeys } from "../src/stores/list-keys.ts";
+import { chunkAccess } from "../src/array/chunk-access.ts";
 import { chunkRegions, copyBox, countChunks, regionToSelection, subView, type Region } from "./blocks.ts";
 import { makeOperator, type ArrayOperator, type OperatorOptions } from "./operator.ts";
 
@@ -182,8 +183,8 @@ async function copyByRegions(src: ZarrArray, dst: ZarrArray, st: RechunkStage, e
   for (const { selection } of chunkRegions(shape.map((x) => [0, x] as [number, number]), st.regionShape)) {
     const sel = regionToSelection(selection);
     const view = new NDArray(buf, selection.map(([a, b]) => b - a), src.dt);
-    await src.readSelection(sel, { out: view, concurrency: st.concurrency });
-    await dst.writeSelection(sel, view, { concurrency: st.concurrency });
+    await chunkAccess(src).readSelection(sel, { out: view, concurrency: st.concurrency });
+    await chunkAccess(dst).writeSelection(sel, view, { concurrency: st.concurrency });
     emit(view.size * src.itemsize);
   }
 }
@@ -278,7 +279,7 @@ export class RegionAssembler {
       r.boxes.push(piece.selection);
       if (r.covered >= r.size) {
         this.#open.delete(key);
-        await this.#dst.writeSelection(regionToSelection(r.sel), r.buf, { concurrency: this.#concurrency });
+        await chunkAccess(this.#dst).writeSelection(regionToSelection(r.sel), r.buf, { concurrency: this.#concurrency });
         this.#release(r);
       }
     }
@@ -300,7 +301,7 @@ export class RegionAssembler {
   async #writeBoxes(r: { sel: Region; buf: NDArray; bytes: number; boxes: Region[] }): Promise<void> {
     for (const box of r.boxes) {
       const view = subView(r.buf, box.map(([a], d) => a - r.sel[d][0]), box.map(([a, b]) => b - a));
-      await this.#dst.writeSelection(regionToSelection(box), view, { concurrency: this.#concurrency });
+      await chunkAccess(this.#dst).writeSelection(regionToSelection(box), view, { concurrency: this.#concurrency });
     }
     this.#release(r);
   }
@@ -331,7 +332,7 @@ export interface RechunkOperatorOptions extends RechunkOptions {
 /**
  * The rechunk operator. Its input is either source arrays — each is rechunked into `target` with
  * planned region reads (see {@link rechunkArray}) — or the source's blocks (`fromArray(src)`,
- * `src.readable()`, or any block stream of the target's shape), which are assembled into read
+ * `readable(src)`, or any block stream of the target's shape), which are assembled into read
  * regions in memory (bounded by `maxMemory`, see {@link RegionAssembler}) and go through the
  * intermediate array when the plan needs one. Progress events flow out either way, so
  * `fromArray(src).pipe(rechunk(dst, opts))` drives a progress bar directly.

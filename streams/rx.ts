@@ -6,7 +6,7 @@
 import type { Observable } from "rxjs";
 import { rxjs } from "./rxjs-lazy.ts";
 import type { ZarrArray } from "../src/array.ts";
-import type { ArrayBlock, BlocksOptions } from "../src/extensions.ts";
+import type { ArrayBlock, BlocksOptions } from "./types.ts";
 import { blocks } from "./blocks.ts";
 import { emitWithBackpressure } from "./operator.ts";
 
@@ -16,7 +16,7 @@ import { emitWithBackpressure } from "./operator.ts";
  * and, when a zarrflow operator downstream is full, once it has room again (see
  * `emitWithBackpressure`), so `fromArray(z).pipe(map(f), rechunk(...))` runs in bounded memory.
  * Asynchronous RxJS operators in between (`mergeMap`, …) buffer as RxJS always does; use
- * `ZarrArray.readable()` when the consumer must set the pace regardless.
+ * `readable(z)` when the consumer must set the pace regardless.
  */
 export function fromArray(z: ZarrArray, opts: BlocksOptions = {}): Observable<ArrayBlock> {
   return new (rxjs().Observable)<ArrayBlock>((sub) => {

@@ -5,14 +5,14 @@
  * @module
  */
 import type { ZarrArray } from "../src/array.ts";
-import type { ArrayBlock, BlockInput, ReadableOptions, WritableOptions } from "../src/extensions.ts";
+import type { ArrayBlock, BlockInput, ReadableOptions, WritableOptions } from "./types.ts";
 import { blocks } from "./blocks.ts";
 import { BlockWriter, withSynchronizer } from "./block-writer.ts";
 
-export type { ReadableOptions, WritableOptions } from "../src/extensions.ts";
+export type { ReadableOptions, WritableOptions } from "./types.ts";
 
 /**
- * The array's blocks as a ReadableStream (see `ZarrArray.readable`). A chunk is read only when the
+ * The array's blocks as a ReadableStream (`readable(z)`). A chunk is read only when the
  * stream's queue has room (`highWaterMark` blocks, default 1) plus the `concurrency` read-ahead, so
  * a slow consumer holds memory to a few chunks whatever the array size. Cancelling stops reading.
  */
@@ -37,7 +37,7 @@ export function readable(z: ZarrArray, opts: ReadableOptions = {}): ReadableStre
 }
 
 /**
- * A WritableStream of blocks into the array (see `ZarrArray.writable`). Blocks may be any region,
+ * A WritableStream of blocks into the array (`writable(z)`). Blocks may be any region,
  * aligned to chunks or not; each is split on the chunk grid, pieces of one chunk are applied in
  * order and the array's synchronizer (or `opts.synchronizer`) guards each partial-chunk
  * read-modify-write against other writers. `close()` resolves when every write is in the store;

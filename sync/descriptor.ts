@@ -7,7 +7,6 @@
  */
 import { ZarrArray } from "../src/array.ts";
 import { ZarrError } from "../src/errors.ts";
-import type { ArrayDescriptor } from "../src/extensions.ts";
 import { storeFromDescriptor } from "../src/stores/adapt.ts";
 import type { DirectoryStoreDescriptor } from "../src/stores/directory.ts";
 import { KVStore, MemoryStore } from "../src/stores/memory.ts";
@@ -18,7 +17,21 @@ import { RedisSynchronizer, type RedisSynchronizerDescriptor } from "./redis.ts"
 import { SharedMemoryStore, type SharedMemoryStoreDescriptor } from "./shared-store.ts";
 import { ThreadSynchronizer, type ThreadSynchronizerDescriptor } from "./thread.ts";
 
-export type { ArrayDescriptor } from "../src/extensions.ts";
+/**
+ * A structured-clone-able description of an array handle, so it can cross `postMessage` (to a
+ * worker thread) or be serialized (to another process) and be reopened there, as zarr-python
+ * pickles arrays. Stores and synchronizers describe themselves; see `openFromDescriptor`.
+ */
+export interface ArrayDescriptor {
+  kind: "zarrflow.array";
+  path: string;
+  readOnly: boolean;
+  writeEmptyChunks: boolean;
+  /** The store's own descriptor (`{ type: "DirectoryStore", path }`, an in-memory store's data, …). */
+  store: { type: string; [k: string]: unknown };
+  /** The synchronizer's descriptor, or null. */
+  synchronizer: { type: string; [k: string]: unknown } | null;
+}
 
 /** Descriptors of the built-in synchronizers. */
 export type SynchronizerDescriptor = ThreadSynchronizerDescriptor | ProcessSynchronizerDescriptor | RedisSynchronizerDescriptor;
@@ -55,7 +68,7 @@ export function describeSynchronizer(sync: Synchronizer | null): SynchronizerDes
   return own.call(sync);
 }
 
-/** `z.toDescriptor()`: what {@link openFromDescriptor} needs to reopen the array elsewhere. */
+/** `toDescriptor(z)`: what {@link openFromDescriptor} needs to reopen the array elsewhere. */
 export function describeArray(z: ZarrArray): ArrayDescriptor {
   return {
     kind: "zarrflow.array",
@@ -65,6 +78,14 @@ export function describeArray(z: ZarrArray): ArrayDescriptor {
     store: describeStore(z.store) as ArrayDescriptor["store"],
     synchronizer: describeSynchronizer(z.synchronizer) as ArrayDescriptor["synchronizer"],
   };
+}
+
+/**
+ * A small structured-clone-able handle to send to a worker (as zarr-python pickles arrays); reopen
+ * it there with {@link openFromDescriptor}. The same as {@link describeArray}.
+ */
+export function toDescriptor(z: ZarrArray): ArrayDescriptor {
+  return describeArray(z);
 }
 
 /** Reopen a store from {@link describeStore}'s output. */
@@ -129,9 +150,9 @@ export interface OpenDescriptorOptions {
   readOnly?: boolean;
 }
 
-/** Reopen an array from `z.toDescriptor()` (typically in a worker, from `workerData` or a message). */
+/** Reopen an array from `toDescriptor(z)` (typically in a worker, from `workerData` or a message). */
 export async function openFromDescriptor(d: ArrayDescriptor, opts: OpenDescriptorOptions = {}): Promise<ZarrArray> {
-  if (!d || d.kind !== "zarrflow.array") throw new ZarrError("not an array descriptor (expected the result of ZarrArray.toDescriptor())");
+  if (!d || d.kind !== "zarrflow.array") throw new ZarrError("not an array descriptor (expected the result of toDescriptor(z))");
   const store = opts.resolveStore?.(d.store) ?? storeFromAnyDescriptor(d.store);
   const synchronizer = d.synchronizer ? (opts.resolveSynchronizer?.(d.synchronizer) ?? synchronizerFromDescriptor(d.synchronizer)) : null;
   return ZarrArray.open(store, { path: d.path, readOnly: opts.readOnly ?? d.readOnly, synchronizer, writeEmptyChunks: d.writeEmptyChunks });

@@ -1,13 +1,9 @@
 /**
  * zarrflow/sync: synchronizers for concurrent writers (threads, processes, machines), array handles
- * that travel to workers, and the codec parallelism setting. Importing this module installs
- * `ZarrArray.toDescriptor()`.
+ * that travel to workers (`toDescriptor(z)` / `openFromDescriptor`), and the codec parallelism
+ * setting.
  * @module
  */
-import { registerArrayExtensions } from "../src/extensions.ts";
-import { describeArray } from "./descriptor.ts";
-
-registerArrayExtensions({ toDescriptor: describeArray });
 
 export type { Synchronizer, Release } from "../src/synchronizer.ts";
 export { withLock } from "../src/synchronizer.ts";
@@ -17,7 +13,7 @@ export { RedisSynchronizer, type RedisSynchronizerDescriptor, type RedisSynchron
 export { KeyedMutex } from "./keyed-mutex.ts";
 export { SharedMemoryStore, type SharedMemoryStoreDescriptor, type SharedMemoryStoreOptions } from "./shared-store.ts";
 export {
-  describeArray, describeStore, describeSynchronizer, openFromDescriptor, storeFromAnyDescriptor, synchronizerFromDescriptor,
+  describeArray, toDescriptor, describeStore, describeSynchronizer, openFromDescriptor, storeFromAnyDescriptor, synchronizerFromDescriptor,
   closeDescribedSynchronizers,
   type ArrayDescriptor, type SynchronizerDescriptor, type StoreDescriptor, type MemoryStoreDescriptor, type OpenDescriptorOptions,
 } from "./descriptor.ts";

@@ -51,7 +51,7 @@ const instances = new WeakMap<SharedArrayBuffer, ThreadSynchronizer>();
  * an event loop. A thread that already owns a slot lets its other keys on that slot through (they
  * are different chunks), which also makes nested locks (metadata, then a chunk) deadlock-free.
  *
- * Send it to a worker with the array (`z.toDescriptor()`), or alone via {@link toDescriptor}; the
+ * Send it to a worker with the array (`toDescriptor(z)`), or alone via {@link toDescriptor}; the
  * buffer is shared, not copied. It does not reach other processes: use `ProcessSynchronizer`. A
  * thread that dies holding a lock leaves its slot taken.
  */

@@ -12,7 +12,7 @@ const bootstrap = new URL("./worker-bootstrap.mjs", import.meta.url);
  * A `worker_threads` Worker running `script` (a `.ts` or `.js` file path or URL). TypeScript workers
  * are started through a small bootstrap that registers tsx, because Node 20 does not apply
  * `--import tsx` from `execArgv` to workers. `workerData`, `argv` and the other options are passed
- * through unchanged; send arrays as `z.toDescriptor()` and reopen them with `openFromDescriptor`.
+ * through unchanged; send arrays as `toDescriptor(z)` and reopen them with `openFromDescriptor`.
  */
 export function startWorker(script: string | URL, options: WorkerOptions = {}): Worker {
   const url = script instanceof URL ? script : /^[a-z][a-z0-9+.-]*:/i.test(script) ? new URL(script) : pathToFileURL(script);

@@ -7,7 +7,9 @@
 //   decompressAsync(codec, data, opts, out?)    -> Promise<Uint8Array>
 //   bloscListCompressors()                      -> string (comma separated)
 //   versions()                                  -> {blosc, zstd, lz4, zlib, bz2, lzma}
-//   decodeScatterAsync(codec|null, data|path, opts, dst, spec) -> Promise<boolean> (see below)
+//   decodeIntoAsync(job)                       -> Promise<boolean> (see "the job description")
+//   encodeFromAsync(job)                       -> Promise<Buffer | number>
+//   populateAsync(bytes)                       -> Promise<void>
 // The async variants run on the libuv thread pool, so many chunks are (de)compressed in parallel
 // and the JS thread stays free. Options are parsed on the JS thread before work is queued.
 #include <node_api.h>
@@ -431,12 +433,11 @@ napi_value Versions(napi_env env, napi_callback_info) {
 
 // ---------------------------------------------------------------- decode + scatter
 //
-// decodeScatterAsync(codec | null, data, opts, dst, spec) -> Promise<void>
-// Decodes one chunk on a pool thread into thread-local scratch (or uses `data` as is when codec is
-// null) and copies the selected part straight into `dst` there too. The read path then does no
+// decodeIntoAsync(job) -> Promise<boolean>
+// Decodes one chunk on a pool thread into thread-local scratch (or uses the stored bytes as they are
+// when job.codec is null) and copies the selected part straight into job.array there too. The read path then does no
 // per-chunk allocation, no copy on the JS thread, and the output's pages are first touched by the
-// pool threads in parallel. spec = [nd, elemBytes, swapWidth, chunkBytes, srcOffset, dstOffset,
-// shape[nd], srcStrides[nd], dstStrides[nd]] with offsets and strides in bytes.
+// pool threads in parallel. The job is described once, in "the job description" above.
 
 struct Scatter {
   int nd = 0;
@@ -504,40 +505,6 @@ void CopyStrided(const Scatter& s, const uint8_t* src, uint8_t* dst) {
   }
 }
 
-// Reads a scatter/gather spec; false with a pending exception when malformed.
-bool ReadSpec(napi_env env, napi_value v, Scatter* s, int64_t* partialStart = nullptr, int64_t* partialCount = nullptr) {
-  bool isTa = false;
-  napi_is_typedarray(env, v, &isTa);
-  napi_typedarray_type t;
-  size_t len = 0;
-  void* sp = nullptr;
-  if (!isTa || napi_get_typedarray_info(env, v, &t, &len, &sp, nullptr, nullptr) != napi_ok || t != napi_float64_array || len < 6) {
-    ThrowError(env, "spec must be a Float64Array");
-    return false;
-  }
-  const double* sv = static_cast<const double*>(sp);
-  s->nd = static_cast<int>(sv[0]);
-  const bool partial = partialStart && len == static_cast<size_t>(8 + 3 * s->nd);
-  if (s->nd < 0 || (len != static_cast<size_t>(6 + 3 * s->nd) && !partial)) { ThrowError(env, "spec has the wrong length"); return false; }
-  if (partial) {
-    *partialStart = static_cast<int64_t>(sv[6 + 3 * s->nd]);
-    *partialCount = static_cast<int64_t>(sv[7 + 3 * s->nd]);
-    if (*partialStart < 0 || *partialCount < 0) { ThrowError(env, "bad partial range in spec"); return false; }
-  }
-  s->elem = static_cast<int64_t>(sv[1]);
-  s->swap = static_cast<int64_t>(sv[2]);
-  s->chunkBytes = static_cast<int64_t>(sv[3]);
-  s->srcOff = static_cast<int64_t>(sv[4]);
-  s->dstOff = static_cast<int64_t>(sv[5]);
-  for (int d = 0; d < s->nd; d++) {
-    s->shape.push_back(static_cast<int64_t>(sv[6 + d]));
-    s->sst.push_back(static_cast<int64_t>(sv[6 + s->nd + d]));
-    s->dst.push_back(static_cast<int64_t>(sv[6 + 2 * s->nd + d]));
-  }
-  if (s->elem <= 0 || s->chunkBytes < 0 || (s->swap > 1 && s->elem % s->swap != 0)) { ThrowError(env, "bad element size in spec"); return false; }
-  return true;
-}
-
 // Parses an optional codec (null = raw bytes); false with a pending exception on bad options.
 bool ParseOptionalCodec(napi_env env, napi_value codec, napi_value opts, Params* params, bool* hasCodec) {
   *hasCodec = !IsNullish(env, codec);
@@ -583,28 +550,198 @@ napi_value Queue(napi_env env, const char* name, napi_async_execute_callback exe
   return promise;
 }
 
+// ---------------------------------------------------------------- the job description
+//
+// Every chunk job takes ONE object, built by `buildNativeJob` in src/codecs/native-job.ts and read
+// here by ParseJob only:
+//   { codec: string | null, opts: object,
+//     array: Uint8Array,          // the caller's array: decode destination, encode source
+//     stored: Uint8Array | null,  // decode: the stored chunk
+//     path: string | null,        // decode: read the stored chunk from this file instead
+//     file: string | null, temp: string | null,  // encode: write to temp, rename over file
+//     partial: { start, count } | null,           // decode: only these chunk bytes are needed
+//     copy: { elemBytes, swapWidth, chunkBytes, chunkOffset, chunkStrides[], arrayOffset,
+//             arrayStrides[], shape[] } }        // offsets and strides in bytes
+// `copy` is the strided region moved between the chunk and the caller's array.
+
+struct JobSpec {
+  Params params;
+  bool hasCodec = false;
+  uint8_t* array = nullptr;
+  size_t arrayLen = 0;
+  const uint8_t* stored = nullptr;
+  size_t storedLen = 0;
+  std::string path, file, temp;
+  int64_t partialStart = 0, partialCount = 0;
+  Scatter spec;  // oriented for the job: decode copies chunk -> array, encode array -> chunk
+  napi_ref arrayRef = nullptr, storedRef = nullptr;
+
+  void Unref(napi_env env) {
+    if (arrayRef) napi_delete_reference(env, arrayRef);
+    if (storedRef) napi_delete_reference(env, storedRef);
+    arrayRef = storedRef = nullptr;
+  }
+};
+
+// A named property (undefined when absent).
+napi_value Prop(napi_env env, napi_value obj, const char* key) {
+  napi_value v = nullptr;
+  if (napi_get_named_property(env, obj, key, &v) != napi_ok) napi_get_undefined(env, &v);
+  return v;
+}
+
+// A required finite number property; false with a pending exception otherwise.
+bool PropNumber(napi_env env, napi_value obj, const char* key, int64_t* out) {
+  napi_value v = Prop(env, obj, key);
+  double d = 0;
+  napi_valuetype t;
+  napi_typeof(env, v, &t);
+  if (t != napi_number || napi_get_value_double(env, v, &d) != napi_ok || !(d > -9.0e15 && d < 9.0e15) || d != double(int64_t(d))) {
+    ThrowError(env, std::string("job.copy.") + key + " must be an integer");
+    return false;
+  }
+  *out = static_cast<int64_t>(d);
+  return true;
+}
+
+// A required array of `n` integers.
+bool PropIntList(napi_env env, napi_value obj, const char* key, size_t n, std::vector<int64_t>* out) {
+  napi_value v = Prop(env, obj, key);
+  bool isArray = false;
+  uint32_t len = 0;
+  napi_is_array(env, v, &isArray);
+  if (!isArray || napi_get_array_length(env, v, &len) != napi_ok || len != n) {
+    ThrowError(env, std::string("job.copy.") + key + " must be an array of " + std::to_string(n) + " integers");
+    return false;
+  }
+  out->assign(n, 0);
+  for (uint32_t i = 0; i < len; i++) {
+    napi_value e;
+    double d = 0;
+    if (napi_get_element(env, v, i, &e) != napi_ok || napi_get_value_double(env, e, &d) != napi_ok || d != double(int64_t(d))) {
+      ThrowError(env, std::string("job.copy.") + key + " must hold integers");
+      return false;
+    }
+    (*out)[i] = static_cast<int64_t>(d);
+  }
+  return true;
+}
+
+// Reads a job object (see above); false with a pending exception when malformed.
+bool ParseJob(napi_env env, napi_value job, bool decode, JobSpec* j) {
+  napi_valuetype t;
+  napi_typeof(env, job, &t);
+  if (t != napi_object) {
+    ThrowError(env, "expected a job object");
+    return false;
+  }
+  if (!ParseOptionalCodec(env, Prop(env, job, "codec"), Prop(env, job, "opts"), &j->params, &j->hasCodec)) return false;
+  napi_value ab;
+  size_t off;
+  napi_value array = Prop(env, job, "array");
+  if (!GetBytes(env, array, &j->array, &j->arrayLen, &ab, &off)) {
+    ThrowError(env, "job.array must be a Uint8Array");
+    return false;
+  }
+  napi_value stored = Prop(env, job, "stored"), path = Prop(env, job, "path");
+  if (decode) {
+    if (!IsNullish(env, path)) {
+      if (!GetString(env, path, &j->path)) {
+        ThrowError(env, "job.path must be a string");
+        return false;
+      }
+    } else {
+      uint8_t* p = nullptr;
+      if (!GetBytes(env, stored, &p, &j->storedLen, &ab, &off)) {
+        ThrowError(env, "job.stored must be a Uint8Array (or job.path a file)");
+        return false;
+      }
+      j->stored = p;
+    }
+    napi_value partial = Prop(env, job, "partial");
+    if (!IsNullish(env, partial)) {
+      if (!PropNumber(env, partial, "start", &j->partialStart) || !PropNumber(env, partial, "count", &j->partialCount)) return false;
+      if (j->partialStart < 0 || j->partialCount < 0) {
+        ThrowError(env, "job.partial must be a non-negative range");
+        return false;
+      }
+    }
+  } else {
+    napi_value file = Prop(env, job, "file");
+    if (!IsNullish(env, file) && !(GetString(env, file, &j->file) && GetString(env, Prop(env, job, "temp"), &j->temp))) {
+      ThrowError(env, "job.file and job.temp must be strings");
+      return false;
+    }
+  }
+  napi_value copy = Prop(env, job, "copy");
+  napi_typeof(env, copy, &t);
+  if (t != napi_object) {
+    ThrowError(env, "job.copy must be an object");
+    return false;
+  }
+  int64_t nd = 0, chunkOffset = 0, arrayOffset = 0;
+  std::vector<int64_t> shape, chunkStrides, arrayStrides;
+  Scatter& s = j->spec;
+  if (!PropNumber(env, copy, "elemBytes", &s.elem) || !PropNumber(env, copy, "swapWidth", &s.swap) ||
+      !PropNumber(env, copy, "chunkBytes", &s.chunkBytes) || !PropNumber(env, copy, "chunkOffset", &chunkOffset) ||
+      !PropNumber(env, copy, "arrayOffset", &arrayOffset)) {
+    return false;
+  }
+  napi_value shapeValue = Prop(env, copy, "shape");
+  uint32_t len = 0;
+  bool isArray = false;
+  napi_is_array(env, shapeValue, &isArray);
+  if (!isArray || napi_get_array_length(env, shapeValue, &len) != napi_ok || len > 64) {
+    ThrowError(env, "job.copy.shape must be an array of at most 64 integers");
+    return false;
+  }
+  nd = len;
+  if (!PropIntList(env, copy, "shape", nd, &shape) || !PropIntList(env, copy, "chunkStrides", nd, &chunkStrides) ||
+      !PropIntList(env, copy, "arrayStrides", nd, &arrayStrides)) {
+    return false;
+  }
+  for (int64_t n : shape) {
+    if (n < 0) {
+      ThrowError(env, "job.copy.shape must be non-negative");
+      return false;
+    }
+  }
+  if (s.elem <= 0 || s.chunkBytes < 0 || (s.swap > 1 && s.elem % s.swap != 0)) {
+    ThrowError(env, "bad element size in job.copy");
+    return false;
+  }
+  s.nd = static_cast<int>(nd);
+  s.shape = shape;
+  if (decode) {
+    s.srcOff = chunkOffset, s.sst = chunkStrides;
+    s.dstOff = arrayOffset, s.dst = arrayStrides;
+  } else {
+    s.srcOff = arrayOffset, s.sst = arrayStrides;
+    s.dstOff = chunkOffset, s.dst = chunkStrides;
+  }
+  if (napi_create_reference(env, array, 1, &j->arrayRef) != napi_ok || (j->stored && napi_create_reference(env, stored, 1, &j->storedRef) != napi_ok)) {
+    j->Unref(env);
+    ThrowError(env, "could not reference the buffers");
+    return false;
+  }
+  return true;
+}
+
 thread_local std::vector<uint8_t> tlsScratchStore;
 thread_local std::vector<uint8_t> tlsFile;  // a chunk file read by the pool thread
 
 struct ScatterJob {
-  Params params;
-  bool hasCodec = false;
-  const uint8_t* src = nullptr;
+  JobSpec in;
+  const uint8_t* src = nullptr;  // the stored chunk: in.stored, or the file read on the pool thread
   size_t srcLen = 0;
-  uint8_t* dst = nullptr;
-  size_t dstLen = 0;
-  Scatter spec;
-  int64_t partialStart = 0, partialCount = 0;  // bytes of the chunk a small selection needs
   std::string error;
-  napi_ref srcRef = nullptr, dstRef = nullptr;
   napi_deferred deferred = nullptr;
   napi_async_work work = nullptr;
-
-  std::string path;      // read the stored chunk from this file (instead of `src`)
   bool missing = false;  // the file does not exist: the caller fills with the fill value
 
   // Reads the whole file into thread-local memory; false (with `missing` or `error`) on failure.
   bool ReadFile() {
+    const std::string& path = in.path;
     int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
       if (errno == ENOENT || errno == ENOTDIR || errno == EISDIR) missing = true;
@@ -641,6 +778,8 @@ struct ScatterJob {
 
   // True when the copy is the whole chunk, in order, into one contiguous destination run (no swap).
   bool WholeChunkContiguous() const {
+    const Scatter& spec = in.spec;
+    const int64_t partialCount = in.partialCount;
     if (spec.swap > 1 || spec.srcOff != 0 || partialCount > 0) return false;
     int64_t n = 1;
     int64_t expectSrc = spec.elem, expectDst = spec.elem;
@@ -655,7 +794,18 @@ struct ScatterJob {
   }
 
   void Run() {
-    if (!path.empty() && !ReadFile()) return;
+    const Scatter& spec = in.spec;
+    const Params& params = in.params;
+    const bool hasCodec = in.hasCodec;
+    uint8_t* dst = in.array;
+    const size_t dstLen = in.arrayLen;
+    const int64_t partialStart = in.partialStart, partialCount = in.partialCount;
+    if (!in.path.empty()) {
+      if (!ReadFile()) return;
+    } else {
+      src = in.stored;
+      srcLen = in.storedLen;
+    }
     const uint8_t* chunk = src;
     size_t chunkLen = srcLen;
     if (hasCodec && partialCount > 0 && params.kind == CodecKind::Blosc) {
@@ -717,62 +867,40 @@ void CompleteScatter(napi_env env, napi_status status, void* data) {
   napi_value found;
   napi_get_boolean(env, !job->missing, &found);
   Settle(env, job->deferred, status == napi_cancelled ? "cancelled" : job->error, found);
-  if (job->srcRef) napi_delete_reference(env, job->srcRef);
-  if (job->dstRef) napi_delete_reference(env, job->dstRef);
+  job->in.Unref(env);
   napi_delete_async_work(env, job->work);
   delete job;
 }
 
-napi_value DecodeScatterAsync(napi_env env, napi_callback_info info) {
-  size_t argc = 5;
-  napi_value argv[5];
+// decodeIntoAsync(job) -> Promise<boolean>: false when job.path does not exist.
+napi_value DecodeIntoAsync(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
   CHECK_NAPI(env, napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
-  if (argc < 5) {
-    ThrowError(env, "expected (codec | null, data, options, dst, spec)");
-    return nullptr;
-  }
   auto* job = new ScatterJob();
-  napi_value ab;
-  size_t off;
-  uint8_t* p;
-  napi_valuetype srcType;
-  napi_typeof(env, argv[1], &srcType);
-  bool ok = ParseOptionalCodec(env, argv[0], argv[2], &job->params, &job->hasCodec);
-  if (ok && srcType == napi_string) {
-    ok = GetString(env, argv[1], &job->path);
-  } else if (ok) {
-    ok = GetBytes(env, argv[1], &p, &job->srcLen, &ab, &off);
-    if (!ok) ThrowError(env, "data must be a Uint8Array or a file path");
-    job->src = p;
-  }
-  if (ok && !GetBytes(env, argv[3], &job->dst, &job->dstLen, &ab, &off)) {
-    ok = false;
-    ThrowError(env, "dst must be a Uint8Array");
-  }
-  ok = ok && ReadSpec(env, argv[4], &job->spec, &job->partialStart, &job->partialCount);
-  if (ok && ((job->path.empty() && napi_create_reference(env, argv[1], 1, &job->srcRef) != napi_ok) ||
-             napi_create_reference(env, argv[3], 1, &job->dstRef) != napi_ok)) {
-    ok = false;
-    ThrowError(env, "could not reference the buffers");
-  }
-  if (!ok) {
-    if (job->srcRef) napi_delete_reference(env, job->srcRef);
-    if (job->dstRef) napi_delete_reference(env, job->dstRef);
+  if (argc < 1 || !ParseJob(env, argv[0], true, &job->in)) {
+    bool pending = false;
+    napi_is_exception_pending(env, &pending);
+    if (!pending) ThrowError(env, "expected a job object");
     delete job;
     return nullptr;
   }
-  return Queue(env, "zarrflow:scatter", ExecuteScatter, CompleteScatter, job, &job->deferred, &job->work);
+  napi_value promise = Queue(env, "zarrflow:decodeInto", ExecuteScatter, CompleteScatter, job, &job->deferred, &job->work);
+  if (!promise) {
+    job->in.Unref(env);
+    delete job;
+  }
+  return promise;
 }
 
 // ---------------------------------------------------------------- gather + encode
 //
-// encodeGatherAsync(codec | null, src, opts, spec[, file, tmp]) -> Promise<Buffer | number>
-// With `file`, the encoded chunk is written to `tmp` and renamed over `file` on the pool thread
+// encodeFromAsync(job) -> Promise<Buffer | number>
+// With `job.file`, the encoded chunk is written to `tmp` and renamed over `file` on the pool thread
 // (resolving to the stored size), so a chunk write costs the JS thread nothing.
-// The mirror of decodeScatterAsync for whole-chunk writes: copies a strided region of `src` (the
+// The mirror of decodeIntoAsync for whole-chunk writes: copies a strided region of job.array (the
 // caller's array) into thread-local chunk scratch and compresses it, both on a pool thread. With a
-// null codec the gathered bytes themselves are returned. spec as for decodeScatterAsync, with the
-// chunk as destination: srcOffset/srcStrides address `src`, dstOffset/dstStrides the chunk.
+// null codec the gathered bytes themselves are returned.
 
 // Creates the directories above `file` (mkdir -p of its parent).
 bool MakeParents(const std::string& file) {
@@ -815,19 +943,19 @@ std::string WriteAtomic(const std::string& file, const std::string& tmp, const u
 }
 
 struct GatherJob {
-  Params params;
-  bool hasCodec = false;
-  const uint8_t* src = nullptr;
-  size_t srcLen = 0;
-  Scatter spec;
+  JobSpec in;  // in.file/in.temp set: write the encoded chunk there (atomically) instead of returning it
   OutBuf out;
-  std::string file, tmp;  // when set: write the encoded chunk there (atomically) instead of returning it
   std::string error;
-  napi_ref srcRef = nullptr;
   napi_deferred deferred = nullptr;
   napi_async_work work = nullptr;
 
   void Run() {
+    const Scatter& spec = in.spec;
+    const uint8_t* src = in.array;
+    const size_t srcLen = in.arrayLen;
+    const bool hasCodec = in.hasCodec;
+    const std::string& file = in.file;
+    const std::string& tmp = in.temp;
     int64_t lo, hi;
     Extent(spec, spec.sst, spec.srcOff, &lo, &hi);
     if (lo < 0 || hi > static_cast<int64_t>(srcLen)) { error = "gather source region out of range"; return; }
@@ -846,7 +974,7 @@ struct GatherJob {
       error = WriteAtomic(file, tmp, tlsScratchStore.data(), n);
       return;
     }
-    error = zf::Compress(params, tlsScratchStore.data(), n, out);
+    error = zf::Compress(in.params, tlsScratchStore.data(), n, out);
     if (error.empty() && !file.empty()) error = WriteAtomic(file, tmp, out.data(), out.size());
   }
 };
@@ -857,50 +985,36 @@ void CompleteGather(napi_env env, napi_status status, void* data) {
   GatherJob* job = static_cast<GatherJob*>(data);
   std::string error = status == napi_cancelled ? "cancelled" : job->error;
   napi_value result = nullptr;
-  if (error.empty() && !job->file.empty()) {
-    napi_create_double(env, static_cast<double>(job->out.size() ? job->out.size() : job->spec.chunkBytes), &result);
+  if (error.empty() && !job->in.file.empty()) {
+    napi_create_double(env, static_cast<double>(job->out.size() ? job->out.size() : job->in.spec.chunkBytes), &result);
   } else if (error.empty()) {
     result = OwnedToBuffer(env, job->out);
     if (!result) error = "could not create the result buffer";
   }
   Settle(env, job->deferred, error, result);
-  if (job->srcRef) napi_delete_reference(env, job->srcRef);
+  job->in.Unref(env);
   napi_delete_async_work(env, job->work);
   delete job;
 }
 
-napi_value EncodeGatherAsync(napi_env env, napi_callback_info info) {
-  size_t argc = 6;
-  napi_value argv[6];
+napi_value EncodeFromAsync(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
   CHECK_NAPI(env, napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
-  if (argc < 4) {
-    ThrowError(env, "expected (codec | null, src, options, spec[, file, tmp])");
-    return nullptr;
-  }
   auto* job = new GatherJob();
-  bool ok = ParseOptionalCodec(env, argv[0], argv[2], &job->params, &job->hasCodec);
-  if (ok && argc >= 6 && !IsNullish(env, argv[4]) && !(GetString(env, argv[4], &job->file) && GetString(env, argv[5], &job->tmp))) {
-    ok = false;
-    ThrowError(env, "file and tmp must be strings");
-  }
-  napi_value ab;
-  size_t off;
-  uint8_t* p = nullptr;
-  if (ok && !GetBytes(env, argv[1], &p, &job->srcLen, &ab, &off)) {
-    ok = false;
-    ThrowError(env, "src must be a Uint8Array");
-  }
-  job->src = p;
-  ok = ok && ReadSpec(env, argv[3], &job->spec);
-  if (ok && napi_create_reference(env, argv[1], 1, &job->srcRef) != napi_ok) {
-    ok = false;
-    ThrowError(env, "could not reference the buffers");
-  }
-  if (!ok) {
+  if (argc < 1 || !ParseJob(env, argv[0], false, &job->in)) {
+    bool pending = false;
+    napi_is_exception_pending(env, &pending);
+    if (!pending) ThrowError(env, "expected a job object");
     delete job;
     return nullptr;
   }
-  return Queue(env, "zarrflow:gather", ExecuteGather, CompleteGather, job, &job->deferred, &job->work);
+  napi_value promise = Queue(env, "zarrflow:encodeFrom", ExecuteGather, CompleteGather, job, &job->deferred, &job->work);
+  if (!promise) {
+    job->in.Unref(env);
+    delete job;
+  }
+  return promise;
 }
 
 // ---------------------------------------------------------------- page population
@@ -980,8 +1094,8 @@ NAPI_MODULE_INIT() {
       {"decompressAsync", nullptr, DecompressAsync, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"bloscListCompressors", nullptr, BloscListCompressors, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"versions", nullptr, Versions, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-      {"decodeScatterAsync", nullptr, DecodeScatterAsync, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
-      {"encodeGatherAsync", nullptr, EncodeGatherAsync, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"decodeIntoAsync", nullptr, DecodeIntoAsync, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"encodeFromAsync", nullptr, EncodeFromAsync, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"populateAsync", nullptr, PopulateAsync, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);

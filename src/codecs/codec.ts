@@ -47,9 +47,10 @@ export interface Codec {
   encodedDtype?(inputDtype: string): string;
   /**
    * How the native addon decodes this codec (its name and options), or null when it cannot. The
-   * array layer uses it to decode and scatter a chunk into the output in one pool-thread job.
+   * pipeline's native backend uses it to decode and scatter a chunk into the output in one
+   * pool-thread job; `partialDecode` says the codec can decode only the part a small selection needs.
    */
-  nativeDecode?(): { codec: string; opts: Record<string, unknown> } | null;
+  nativeDecode?(): { codec: string; opts: Record<string, unknown>; partialDecode?: boolean } | null;
   /** How the native addon encodes this codec for the given input, or null when it cannot. */
   nativeEncode?(ctx?: ChunkContext): { codec: string; opts: Record<string, unknown> } | null;
 }

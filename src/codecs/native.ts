@@ -12,9 +12,16 @@ import { existsSync } from "node:fs";
 import { constants } from "node:os";
 import { fileURLToPath } from "node:url";
 import { CodecError } from "../errors.ts";
+import type { NativeJob } from "./native-job.ts";
 
 /** Codec ids the addon implements. */
 export type NativeCodecName = "blosc" | "zstd" | "lz4" | "zlib" | "gzip" | "bz2" | "lzma";
+
+/**
+ * Codecs whose containers the addon can decode in part (Blosc: only the blocks holding the bytes
+ * asked for). A codec may also declare it itself through `nativeDecode().partialDecode`.
+ */
+export const nativePartialDecoders: ReadonlySet<NativeCodecName> = new Set<NativeCodecName>(["blosc"]);
 
 /** Per-call options; each codec reads only its own keys (numcodecs names, plus `typesize`, `nthreads`, `mtime`). */
 export type NativeOptions = Record<string, unknown>;
@@ -32,20 +39,17 @@ export interface NativeCodecs {
     out?: Uint8Array | null,
   ): Promise<Uint8Array>;
   /**
-   * Decode one chunk (or take `data` as the raw chunk when `codec` is null) on a pool thread and copy
-   * (`data` may be a file path, read on the pool thread too; resolves false when it does not exist)
-   * a strided region of it into `dst` there. `spec` = [nd, elemBytes, swapWidth, chunkBytes,
-   * srcOffset, dstOffset, shape…, srcStrides…, dstStrides…], offsets and strides in bytes.
+   * Decode one chunk on a pool thread (reading `job.path` there too when given) and copy the
+   * region `job.copy` of it into `job.array`. Resolves false when `job.path` does not exist. Build
+   * the job with `buildNativeJob` (src/codecs/native-job.ts).
    */
-  decodeScatterAsync?(codec: NativeCodecName | null, data: Uint8Array | string, opts: NativeOptions, dst: Uint8Array, spec: Float64Array): Promise<boolean>;
+  decodeIntoAsync?(job: NativeJob): Promise<boolean>;
   /**
-   * Gather a strided region of `src` into a chunk and compress it (or return the gathered bytes when
-   * `codec` is null), all on a pool thread. `spec` as for decodeScatterAsync, the chunk being the
-   * destination.
+   * Gather the region `job.copy` of `job.array` into a chunk and compress it on a pool thread;
+   * resolves to the encoded bytes, or with `job.file` writes them there atomically (temp + rename)
+   * and resolves to the stored size.
    */
-  encodeGatherAsync?(codec: NativeCodecName | null, src: Uint8Array, opts: NativeOptions, spec: Float64Array): Promise<Uint8Array>;
-  /** The same, writing the chunk to `tmp` and renaming it over `file` on the pool thread. */
-  encodeGatherAsync?(codec: NativeCodecName | null, src: Uint8Array, opts: NativeOptions, spec: Float64Array, file: string, tmp: string): Promise<number>;
+  encodeFromAsync?(job: NativeJob): Promise<Uint8Array | number>;
   /** Fault in the pages of a fresh buffer on a pool thread (parallel when called on slices). */
   populateAsync?(bytes: Uint8Array): Promise<void>;
   /** Comma-separated compressor names of the linked c-blosc. */

@@ -9,6 +9,19 @@ import { CodecError } from "../errors.ts";
 import type { ChunkContext, Codec, CodecConfig } from "./codec.ts";
 import { getCodec } from "./registry.ts";
 import { isObjectCodec, type ObjectLayout } from "./object/object-codec.ts";
+import { nativeDecoder, nativeEncoder, type DirectDecoder, type DirectEncoder } from "./native-backend.ts";
+import { nativePartialDecoders, type NativeCodecName } from "./native.ts";
+
+export type { DirectDecoder, DirectEncoder, NativeSource, RegionCopy } from "./native-backend.ts";
+
+/** What the backends need to know of the array's dtype. */
+export interface ElementInfo {
+  /** numpy dtype kind (`"O"` for object arrays, which only the JS codecs handle). */
+  kind: string;
+  itemsize: number;
+  /** numpy dtype string, e.g. `"<f8"`. */
+  str: string;
+}
 
 /** Filters + compressor, with the dtype seen by each stage. */
 export class CodecPipeline {
@@ -55,6 +68,37 @@ export class CodecPipeline {
       throw new CodecError(`chunk '${key}' could not be decoded: ${(e as Error).message ?? e}`);
     }
     return b;
+  }
+
+  // ---- backends
+
+  /**
+   * A backend that decodes chunks straight into caller memory on a pool thread: the native addon,
+   * when every codec of the chain has a native decoder and elements have a fixed size. Null means
+   * the JS/WASM codecs ({@link decode}), one chunk at a time. Whether a small region is decoded from
+   * part of the container is the codec's capability, asked here, not the caller's concern.
+   */
+  directDecoder(elem: ElementInfo): DirectDecoder | null {
+    if (this.filters.length || elem.kind === "O") return null;
+    const comp = this.compressor;
+    if (!comp) return nativeDecoder(null, {}, false);
+    const nd = comp.nativeDecode?.();
+    if (!nd) return null;
+    const name = nd.codec as NativeCodecName;
+    return nativeDecoder(name, nd.opts, nd.partialDecode ?? nativePartialDecoders.has(name));
+  }
+
+  /**
+   * A backend that gathers a chunk from caller memory and encodes it on a pool thread (the native
+   * addon), when every codec of the chain has a native encoder; null means {@link encode}.
+   */
+  directEncoder(elem: ElementInfo): DirectEncoder | null {
+    if (this.filters.length || elem.kind === "O") return null;
+    const comp = this.compressor;
+    if (!comp) return nativeEncoder(null, {});
+    const ne = comp.nativeEncode?.({ dtype: elem.str, itemsize: elem.itemsize });
+    if (!ne) return null;
+    return nativeEncoder(ne.codec as NativeCodecName, ne.opts);
   }
 
   // ---- object dtype (`|O`): the first filter is an object codec turning values into bytes.

@@ -11,6 +11,7 @@ import { join } from "node:path";
 import {
   CopyError, DirectoryStore, MemoryStore, ZarrArray, ZipStore, arange, copy, copyAll, copyNode, copyStore, group, tree, zeros, type Store, type ZarrGroup,
 } from "../../src/index.ts";
+import { readable } from "../../streams/index.ts";
 import { runPython, skipWithoutZarrPython } from "../interop/python.ts";
 
 /** The tutorial's hierarchy: foo/bar/baz = arange(100) chunks 50, spam = arange(100, 200) chunks 30. */
@@ -154,7 +155,7 @@ describe("copy functions", () => {
     const dst = await zeros([10], { chunks: [4], dtype: "<i4" });
     const op = copy(dst);
     assert.ok("sink" in op && "done" in op);
-    await src.readable().pipeTo(op.sink);
+    await readable(src).pipeTo(op.sink);
     await op.done;
     assert.ok(Array.from((await dst.get()).data as Int32Array).every((v) => v === 7));
   });

@@ -7,6 +7,7 @@ import {
 } from "../../src/index.ts";
 import { ZarrArray } from "../../src/array.ts";
 import { CountingStore, iota, rng } from "./_util.ts";
+import { blocks as arrayBlocks, readable } from "../../streams/index.ts";
 
 /** Random slabs of `width` columns, values = global row * width + column. */
 function slabs(rows: number, width: number, seed: number): Int32Array[] {
@@ -100,7 +101,7 @@ test("copy(): between chunkings, as a WHATWG transform and an RxJS operator; res
 
   const small = await zeros([6, 4], { chunks: [4, 4], dtype: "<i4" });
   const op = copy(small);
-  await src.readable().pipeThrough(resize([6, 4])).pipeTo(op.sink);
+  await readable(src).pipeThrough(resize([6, 4])).pipeTo(op.sink);
   await op.done;
   assert.deepEqual((await small.get("5, :")).toList(), [45, 46, 47, 48]);
 });
@@ -121,11 +122,11 @@ test("operators report progress through an Observable too", async () => {
   const op = copy(dst, { total: 4 });
   const seen: Progress[] = [];
   op.progress.subscribe((p) => seen.push(p));
-  await src.readable().pipeTo(op.sink);
+  await readable(src).pipeTo(op.sink);
   await op.done;
   assert.deepEqual(seen.map((p) => p.chunksDone), [1, 2, 3, 4]);
   assert.ok(seen.every((p) => p.operation === "copy" && p.chunksTotal === 4));
   const blocks: ArrayBlock[] = [];
-  for await (const b of dst.blocks()) blocks.push(b);
+  for await (const b of arrayBlocks(dst)) blocks.push(b);
   assert.equal(blocks.length, 1);
 });

@@ -8,6 +8,7 @@ import {
   zeros, ndarray, MemoryStore, fromArray, rechunk, rechunkArray, rechunkingPlan, readableFrom, ZarrError, type Progress,
 } from "../../src/index.ts";
 import { CountingStore, iota, rng } from "./_util.ts";
+import { readable } from "../../streams/index.ts";
 
 const run = promisify(execFile);
 const MB = 2 ** 20;
@@ -81,7 +82,7 @@ test("rechunk operator: fed blocks (RxJS and WHATWG), progress events, creation 
 
   const dst2 = await zeros([60, 50], { chunks: [7, 9], dtype: "<i4" });
   const op = rechunk(dst2, { maxMemory: 64 * 1024 });
-  await z.readable().pipeThrough(op).pipeTo(new WritableStream());
+  await readable(z).pipeThrough(op).pipeTo(new WritableStream());
   assert.deepEqual(Array.from((await dst2.get()).data as Int32Array), Array.from(iota(n)));
 
   // A source array as input, target given as creation options.

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { create, DirectoryStore, ProcessSynchronizer, SharedMemoryStore, type Store } from "../../src/index.ts";
 import { CHUNKS, SHAPE, assertNoneLost, runProcesses, runWorkers, tempDir, workload } from "./_util.ts";
+import { toDescriptor } from "../../sync/index.ts";
 
 async function target(sync: ProcessSynchronizer, store: Store = new DirectoryStore(tempDir("zarrflow-proc-"))) {
   return create({ store, shape: SHAPE, chunks: CHUNKS, dtype: "<i4", compressor: null, synchronizer: sync });
@@ -15,14 +16,14 @@ test("ProcessSynchronizer: 4 worker threads × 1000 random unaligned writes lose
   // Threads share memory, so the data lives in a SharedMemoryStore; the locks are files all the same.
   const z = await target(new ProcessSynchronizer(tempDir("zarrflow-locks-")), new SharedMemoryStore());
   const { tiles, expected } = workload(21);
-  await runWorkers(z.toDescriptor(), tiles, 4);
+  await runWorkers(toDescriptor(z), tiles, 4);
   await assertNoneLost(z, expected, tiles);
 });
 
 test("ProcessSynchronizer: 4 child processes × 1000 random unaligned writes lose none", async () => {
   const z = await target(new ProcessSynchronizer(tempDir("zarrflow-locks-")));
   const { tiles, expected } = workload(22);
-  await runProcesses(JSON.parse(JSON.stringify(z.toDescriptor())), tiles, 4);
+  await runProcesses(JSON.parse(JSON.stringify(toDescriptor(z))), tiles, 4);
   await assertNoneLost(z, expected, tiles);
 });
 

@@ -5,6 +5,7 @@ import { create, zeros, slice, DirectoryStore, MemoryStore, RedisSynchronizer } 
 import { CountingStore } from "../streams/_util.ts";
 import { CHUNKS, SHAPE, assertNoneLost, runProcesses, tempDir, workload } from "./_util.ts";
 import { startRedis } from "./_redis.ts";
+import { toDescriptor } from "../../sync/index.ts";
 
 let server: Awaited<ReturnType<typeof startRedis>>;
 const opened: RedisSynchronizer[] = [];
@@ -25,7 +26,7 @@ after(async () => {
 test("RedisSynchronizer: 4 child processes × 1000 random unaligned writes lose none", async () => {
   const z = await create({ store: new DirectoryStore(tempDir("zarrflow-redis-")), shape: SHAPE, chunks: CHUNKS, dtype: "<i4", compressor: null, synchronizer: sync() });
   const { tiles, expected } = workload(31);
-  const d = JSON.parse(JSON.stringify(z.toDescriptor()));
+  const d = JSON.parse(JSON.stringify(toDescriptor(z)));
   assert.equal(d.synchronizer.type, "RedisSynchronizer");
   await runProcesses(d, tiles, 4);
   await assertNoneLost(z, expected, tiles);

@@ -6,6 +6,7 @@ import {
   create, zeros, DirectoryStore, MemoryStore, SharedMemoryStore, ThreadSynchronizer, openFromDescriptor, startWorker, setCodecThreads, getCodecThreads,
 } from "../../src/index.ts";
 import { CHUNKS, SHAPE, assertNoneLost, runWorkers, tempDir, workload } from "./_util.ts";
+import { toDescriptor } from "../../sync/index.ts";
 
 test("ThreadSynchronizer: 4 worker threads × 1000 random unaligned writes lose none", async () => {
   const sync = new ThreadSynchronizer();
@@ -13,7 +14,7 @@ test("ThreadSynchronizer: 4 worker threads × 1000 random unaligned writes lose 
   // between them and lost updates (and no disk time is spent).
   const z = await create({ store: new SharedMemoryStore(), shape: SHAPE, chunks: CHUNKS, dtype: "<i4", compressor: null, synchronizer: sync });
   const { tiles, expected } = workload(11);
-  await runWorkers(z.toDescriptor(), tiles, 4);
+  await runWorkers(toDescriptor(z), tiles, 4);
   await assertNoneLost(z, expected, tiles);
 });
 
@@ -71,14 +72,14 @@ test("ThreadSynchronizer: same-thread keys sharing a slot, and nested locks, do 
 test("descriptors: an in-memory store travels with its data; directory stores are shared", async () => {
   const mem = await zeros([3, 3], { chunks: [2, 2], dtype: "<i4", store: new MemoryStore() });
   await mem.set(null, 7);
-  const d = mem.toDescriptor();
+  const d = toDescriptor(mem);
   assert.equal(d.store.type, "MemoryStore");
   const copy = structuredClone(d); // what postMessage does
   const again = await openFromDescriptor(copy);
   assert.deepEqual((await again.get("2, :")).toList(), [7, 7, 7]);
 
   const dir = await create({ store: new DirectoryStore(tempDir("zarrflow-desc-")), shape: [4], chunks: [2], dtype: "<f8", synchronizer: new ThreadSynchronizer() });
-  const dd = structuredClone(dir.toDescriptor());
+  const dd = structuredClone(toDescriptor(dir));
   assert.equal(dd.store.type, "DirectoryStore");
   assert.equal(dd.synchronizer?.type, "ThreadSynchronizer");
   const other = await openFromDescriptor(dd);
@@ -117,7 +118,7 @@ test("SharedMemoryStore: shared across threads, values copied in and out, listin
   assert.deepEqual(s.get("b"), Uint8Array.of(6));
   assert.equal(s.getSize("a"), 4);
   // Another handle over the same memory (what a worker gets) sees the same data.
-  const other = (await openFromDescriptor((await zeros([2], { store: s, path: "z", dtype: "|u1" })).toDescriptor())).store as SharedMemoryStore;
+  const other = (await openFromDescriptor(toDescriptor(await zeros([2], { store: s, path: "z", dtype: "|u1" })))).store as SharedMemoryStore;
   assert.deepEqual(other.get("b"), Uint8Array.of(6));
   other.set("c", Uint8Array.of(7));
   assert.deepEqual(s.get("c"), Uint8Array.of(7));

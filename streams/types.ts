@@ -1,16 +1,11 @@
 /**
- * Extension points of {@link ZarrArray} that live outside the core. `streams/` (chunk-block
- * streams) and `sync/` (synchronizers, worker descriptors) depend on the core; the core must not
- * depend on them. So the array's `blocks()`, `readable()`, `writable()` and `toDescriptor()` methods
- * are declared here with their contract types and delegate to implementations that those folders
- * register when they are imported (which `zarrflow`'s root module does).
+ * The types every stream shares: a block (one chunk's region of an array), progress reports, and
+ * the options of `blocks`, `readable` and `writable`.
  * @module
  */
-import type { ZarrArray } from "./array.ts";
-import { ZarrError } from "./errors.ts";
-import type { BasicSelection } from "./indexing/slice.ts";
-import type { NDArray } from "./ndarray/ndarray.ts";
-import type { Synchronizer } from "./synchronizer.ts";
+import type { BasicSelection } from "../src/indexing/slice.ts";
+import type { NDArray } from "../src/ndarray/ndarray.ts";
+import type { Synchronizer } from "../src/synchronizer.ts";
 
 /**
  * One chunk's region of an array: the unit of every stream. `selection` is half-open `[start, stop)`
@@ -47,7 +42,7 @@ export interface Progress {
   bytesTotal: number | null;
 }
 
-/** Options of `ZarrArray.blocks()` and `ZarrArray.readable()`. */
+/** Options of `blocks(z)` and `readable(z)`. */
 export interface BlocksOptions {
   /**
    * Restrict to a region: a basic selection with step-1 slices (`"0:100, :"`, `[slice(0, 10), null]`)
@@ -66,13 +61,13 @@ export interface BlocksOptions {
   onProgress?: (p: Progress) => void;
 }
 
-/** Options of `ZarrArray.readable()`. */
+/** Options of `readable(z)`. */
 export interface ReadableOptions extends BlocksOptions {
   /** Blocks queued in the stream before reads pause (backpressure); default 1. */
   highWaterMark?: number;
 }
 
-/** Options of `ZarrArray.writable()`. */
+/** Options of `writable(z)`. */
 export interface WritableOptions {
   /** Chunk writes in flight at once (default: the I/O concurrency). */
   concurrency?: number;
@@ -84,45 +79,4 @@ export interface WritableOptions {
   /** Blocks queued before `write()` applies backpressure; default 1. */
   highWaterMark?: number;
   onProgress?: (p: Progress) => void;
-}
-
-/**
- * A structured-clone-able description of an array handle, so it can cross `postMessage` (to a
- * worker thread) or be serialized (to another process) and be reopened there, as zarr-python
- * pickles arrays. Stores and synchronizers describe themselves; see `openFromDescriptor`.
- */
-export interface ArrayDescriptor {
-  kind: "zarrflow.array";
-  path: string;
-  readOnly: boolean;
-  writeEmptyChunks: boolean;
-  /** The store's own descriptor (`{ type: "DirectoryStore", path }`, an in-memory store's data, …). */
-  store: { type: string; [k: string]: unknown };
-  /** The synchronizer's descriptor, or null. */
-  synchronizer: { type: string; [k: string]: unknown } | null;
-}
-
-/** The implementations `streams/` and `sync/` register. */
-export interface ArrayExtensions {
-  blocks(z: ZarrArray, opts?: BlocksOptions): AsyncIterable<ArrayBlock>;
-  readable(z: ZarrArray, opts?: ReadableOptions): ReadableStream<ArrayBlock>;
-  writable(z: ZarrArray, opts?: WritableOptions): WritableStream<BlockInput>;
-  toDescriptor(z: ZarrArray): ArrayDescriptor;
-}
-
-const registered: Partial<ArrayExtensions> = {};
-
-/** Install implementations; called by `streams/` and `sync/` on import. Later registrations win. */
-export function registerArrayExtensions(ext: Partial<ArrayExtensions>): void {
-  Object.assign(registered, ext);
-}
-
-/** The registered implementation of `name`, or an error that says which module to import. */
-export function arrayExtension<K extends keyof ArrayExtensions>(name: K): ArrayExtensions[K] {
-  const fn = registered[name];
-  if (!fn) {
-    const where = name === "toDescriptor" ? "zarrflow/sync" : "zarrflow/streams";
-    throw new ZarrError(`ZarrArray.${name}() is provided by '${where}'; import 'zarrflow' (or '${where}') before calling it`);
-  }
-  return fn as ArrayExtensions[K];
 }

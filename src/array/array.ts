@@ -1,0 +1,391 @@
+/**
+ * ZarrArray, the facade: metadata getters and the public read/write/selection API, each delegating
+ * to one module of this folder (read, write, advanced selections, fields, resize/append, info) over
+ * the handle's {@link ChunkIO}. It never knows what kind of store or codec backend it got.
+ * @module
+ */
+import { Attributes } from "../attributes.ts";
+import type { Codec } from "../codecs/codec.ts";
+import { CodecPipeline } from "../codecs/pipeline.ts";
+import { dtypeName, type DType } from "../dtype/dtype.ts";
+import { ArrayNotFoundError, IndexError, ShapeError } from "../errors.ts";
+import { chunkGridShape } from "../indexing/chunk-projection.ts";
+import { normalizeCoordinateSelection, normalizeMaskSelection, type CoordinateSelection, type MaskSelection } from "../indexing/coordinate.ts";
+import { normalizeOrthogonalSelection, type OrthogonalSelection } from "../indexing/orthogonal.ts";
+import { normalizeBasicSelection, type BasicSelection, type NormalizedDim } from "../indexing/slice.ts";
+import { parseArrayMetadata, type ArrayMetadata } from "../metadata/array-metadata.ts";
+import { asNDArray, NDArray } from "../ndarray/ndarray.ts";
+import { product } from "../ndarray/strided.ts";
+import type { Store } from "../stores/store.ts";
+import { throwIfAborted } from "../stores/store.ts";
+import type { Synchronizer } from "../synchronizer.ts";
+import type { InfoReport } from "../info.ts";
+import { getOrthogonal, getPoints, setOrthogonal, setPoints } from "./advanced.ts";
+import { attachChunkAccess } from "./chunk-access.ts";
+import { ChunkIO } from "./chunk-io.ts";
+import { selectFields } from "./fields.ts";
+import { arrayInfo, nbytesStored, nchunksInitialized } from "./info.ts";
+import { readSelection } from "./read.ts";
+import { checkShape, reloadMeta, resizeArray } from "./resize.ts";
+import { copyFrom, writeFields, writeSelection } from "./write.ts";
+
+/** Options when opening an existing array. */
+export interface ArrayOpenOptions {
+  path?: string;
+  readOnly?: boolean;
+  synchronizer?: Synchronizer | null;
+  /** Skip writing chunks that are entirely the fill value (zarr-python's `write_empty_chunks=False`). */
+  writeEmptyChunks?: boolean;
+  /** Metadata already read (from `.zmetadata`); avoids a store round trip. */
+  cachedMeta?: { zarray: Uint8Array | string; zattrs?: Record<string, unknown> };
+}
+
+/** Options for reads. */
+export interface GetOptions {
+  /** Read into this C-contiguous array instead of allocating one. */
+  out?: NDArray;
+  /** For structured dtypes: one field name or several. */
+  fields?: string | string[];
+  /** Chunks fetched and decoded at once. */
+  concurrency?: number;
+  /** Cancels the read: it then rejects with an AbortError (a DOMException named "AbortError"). */
+  signal?: AbortSignal;
+}
+
+/** Options for writes. */
+export interface SetOptions {
+  fields?: string | string[];
+  concurrency?: number;
+  /** Cancels the write: it rejects with an AbortError; chunks already stored stay stored. */
+  signal?: AbortSignal;
+}
+
+/** A value accepted by `set`: a scalar, nested arrays, a typed array, an NDArray, or another array. */
+export type ArrayValue = unknown;
+
+/**
+ * What `vindex` and `oindex` return: zarr-python's `z.vindex[sel]` / `z.vindex[sel] = v` become
+ * `get(sel)` / `set(sel, v)` since JS has no index operator overloading.
+ */
+export interface AdvancedIndexer<S> {
+  /** Read the selection (see the owning array's `get*Selection` methods for the result). */
+  get(selection: S, opts?: GetOptions): Promise<any>;
+  /** Write a value (broadcast like numpy) into the selection. */
+  set(selection: S, value: ArrayValue, opts?: SetOptions): Promise<void>;
+}
+
+/** A chunked, compressed N-dimensional array stored in a zarr v2 store. */
+export class ZarrArray {
+  readonly store: Store;
+  /** Path of the array inside the store, without leading or trailing `/` ("" for the root). */
+  readonly path: string;
+  readonly readOnly: boolean;
+  readonly synchronizer: Synchronizer | null;
+  readonly writeEmptyChunks: boolean;
+  /** User attributes (`.zattrs`). */
+  readonly attrs: Attributes;
+  readonly #io: ChunkIO;
+
+  /** @internal use {@link ZarrArray.open} or the creation functions. */
+  constructor(store: Store, path: string, meta: ArrayMetadata, pipeline: CodecPipeline, opts: ArrayOpenOptions = {}) {
+    this.store = store;
+    this.path = path;
+    this.readOnly = opts.readOnly ?? false;
+    this.synchronizer = opts.synchronizer ?? null;
+    this.writeEmptyChunks = opts.writeEmptyChunks ?? true;
+    this.#io = new ChunkIO(store, path, meta, pipeline, opts);
+    this.attrs = new Attributes(store, this.#io.keyPrefix + ".zattrs", this.readOnly, this.synchronizer, opts.cachedMeta?.zattrs);
+    attachChunkAccess(this, this.#io);
+  }
+
+  /** Open the array at `path` in `store`; throws {@link ArrayNotFoundError} naming the path when absent. */
+  static async open(store: Store, opts: ArrayOpenOptions = {}): Promise<ZarrArray> {
+    const path = opts.path ?? "";
+    const key = (path ? path + "/" : "") + ".zarray";
+    const raw = opts.cachedMeta?.zarray ?? (await store.get(key));
+    if (raw === undefined) throw new ArrayNotFoundError(`no array at path '${path}' (missing '${key}')`);
+    const meta = parseArrayMetadata(raw, key);
+    const pipeline = await CodecPipeline.fromConfig(meta.filters, meta.compressor, meta.dtype.str);
+    return new ZarrArray(store, path, meta, pipeline, opts);
+  }
+
+  /** The array's metadata as parsed from `.zarray`. */
+  get metadata(): Readonly<ArrayMetadata> {
+    return this.#io.meta;
+  }
+  /** Length per axis. */
+  get shape(): number[] {
+    return [...this.#io.meta.shape];
+  }
+  /** Chunk length per axis. */
+  get chunks(): number[] {
+    return [...this.#io.meta.chunks];
+  }
+  /** numpy dtype string, e.g. `<i4`. */
+  get dtype(): string {
+    return this.#io.meta.dtype.str;
+  }
+  /** Parsed dtype. */
+  get dt(): DType {
+    return this.#io.meta.dtype;
+  }
+  /** The fill value of chunks never written, as in `.zarray`. */
+  get fillValue(): unknown {
+    return this.#io.meta.fillValue;
+  }
+  /** Memory order of chunks. */
+  get order(): "C" | "F" {
+    return this.#io.meta.order;
+  }
+  /** The compressor codec, or null. */
+  get compressor(): Codec | null {
+    return this.#io.pipeline.compressor;
+  }
+  /** Filter codecs, or null when there are none (as zarr-python). */
+  get filters(): Codec[] | null {
+    return this.#io.pipeline.filters.length ? this.#io.pipeline.filters : null;
+  }
+  /** The chunk-key separator: `.zarray`'s, else the store's default, else "." (as zarr-python). */
+  get dimensionSeparator(): "." | "/" {
+    return this.#io.dimensionSeparator;
+  }
+  /** Number of axes. */
+  get ndim(): number {
+    return this.#io.meta.shape.length;
+  }
+  /** Number of elements. */
+  get size(): number {
+    return product(this.#io.meta.shape);
+  }
+  /** Bytes per element. */
+  get itemsize(): number {
+    return this.#io.meta.dtype.itemsize;
+  }
+  /** Uncompressed size in bytes. */
+  get nbytes(): number {
+    return this.size * this.itemsize;
+  }
+  /** Number of chunks in the grid. */
+  get nchunks(): number {
+    return product(chunkGridShape(this.#io.meta.shape, this.#io.meta.chunks));
+  }
+  /** Number of chunks along each axis. */
+  get cdataShape(): number[] {
+    return chunkGridShape(this.#io.meta.shape, this.#io.meta.chunks);
+  }
+  /** `/path` as zarr-python's `name`, or null for an array at the store root. */
+  get name(): string | null {
+    return this.path ? "/" + this.path : null;
+  }
+  /** The last path segment, as zarr-python's `basename`. */
+  get basename(): string | null {
+    return this.path ? this.path.split("/").pop()! : null;
+  }
+
+  /**
+   * The store key of a chunk, e.g. `foo/1.2` (or `foo/1/2` with the `/` separator), as the array's
+   * chunk-key encoding gives it: where to look for a chunk's bytes from outside.
+   */
+  chunkKey(coords: readonly number[]): string {
+    return this.#io.chunkKey(coords);
+  }
+
+  /** zarr-python's repr, e.g. `<zarr.core.Array '/foo/bar' (10, 10) int32>`. */
+  toString(): string {
+    const meta = this.#io.meta;
+    const name = this.name ? ` '${this.name}'` : "";
+    const shape = `(${meta.shape.join(", ")}${meta.shape.length === 1 ? "," : ""})`;
+    return `<zarr.core.Array${name} ${shape} ${dtypeName(meta.dtype)}${this.readOnly ? " read-only" : ""}>`;
+  }
+
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
+  }
+
+  // ------------------------------------------------------------------ basic selections
+
+  /**
+   * Read a basic selection. With no selection the whole array is read; `"0, :"`, `[0, null]`,
+   * `[slice(0, 5), -1]`, `"..."` and the like select parts. A selection of integers only returns the
+   * element value (as zarr-python's `z[0, 0]`); otherwise an NDArray in C order.
+   */
+  get(): Promise<NDArray>;
+  get(selection: BasicSelection, opts?: GetOptions): Promise<any>;
+  async get(selection?: BasicSelection, opts: GetOptions = {}): Promise<any> {
+    return this.getBasicSelection(selection ?? null, opts);
+  }
+
+  /** zarr-python's `get_basic_selection`. */
+  async getBasicSelection(selection: BasicSelection, opts: GetOptions = {}): Promise<any> {
+    throwIfAborted(opts.signal);
+    const shape = this.#io.meta.shape;
+    const sel = normalizeBasicSelection(selection, shape);
+    const out = await readSelection(this.#io, sel, opts);
+    const result = opts.fields !== undefined ? selectFields(out, opts.fields) : out;
+    // A 0-d array read whole (`get()`, `"..."`: zarr-python's `z[...]`) gives a 0-d NDArray; `get([])` (`z[()]`) the value.
+    const zdWhole = shape.length === 0 && (selection === null || selection === undefined || selection === "..." || (Array.isArray(selection) && selection.includes("...")) || (typeof selection === "string" && selection.includes("...")));
+    if (sel.every((d) => d.kind === "int") && !opts.out && !zdWhole) return result.shape.length === 0 ? result.getFlat(0) : result;
+    return result;
+  }
+
+  /**
+   * Write a basic selection: `set(null, 42)` is `z[:] = 42`, `set("0, :", row)` is `z[0, :] = row`.
+   * Values broadcast like numpy. Another ZarrArray is copied chunk by chunk without loading it whole.
+   */
+  async set(selection: BasicSelection, value: ArrayValue, opts: SetOptions = {}): Promise<void> {
+    return this.setBasicSelection(selection, value, opts);
+  }
+
+  /** zarr-python's `set_basic_selection`. */
+  async setBasicSelection(selection: BasicSelection, value: ArrayValue, opts: SetOptions = {}): Promise<void> {
+    this.#io.assertWritable();
+    throwIfAborted(opts.signal);
+    const sel = normalizeBasicSelection(selection, this.#io.meta.shape);
+    // A field write is a read-modify-write of whole records, chunk by chunk under each chunk's lock.
+    if (opts.fields !== undefined) return writeFields(this.#io, sel, value, opts.fields, opts);
+    if (value instanceof ZarrArray) {
+      const src = value.#io;
+      return copyFrom(this.#io, sel, value.shape, (s: NormalizedDim[], signal?: AbortSignal) => readSelection(src, s, { signal }), opts);
+    }
+    return writeSelection(this.#io, sel, value, opts);
+  }
+
+  // ------------------------------------------------------------------ shape changes
+
+  /**
+   * Change the shape. Chunks wholly outside the new shape are deleted; chunks cut by a shrinking
+   * boundary have the cut-off part reset to the fill value, so growing again later shows the fill
+   * value there rather than stale data (zarr-python 2.x leaves the stale data). The data is cleared
+   * before the metadata is written, under the metadata lock, from `.zarray` re-read under it.
+   */
+  async resize(...shape: (number | number[])[]): Promise<void> {
+    const newShape = (shape.length === 1 && Array.isArray(shape[0]) ? shape[0] : shape) as number[];
+    checkShape(newShape, this.ndim);
+    await resizeArray(this.#io, newShape);
+  }
+
+  /**
+   * Append data along an axis, growing the array; resolves to the new shape. The shape grown is the
+   * one in the store (re-read under the metadata lock), so concurrent appenders never overwrite
+   * each other's rows.
+   */
+  async append(data: ArrayValue, axis = 0): Promise<number[]> {
+    const io = this.#io;
+    io.assertWritable();
+    const value = data instanceof ZarrArray ? await data.get() : asNDArray(data, io.meta.dtype.str);
+    const nd = io.meta.shape.length;
+    if (axis < 0) axis += nd;
+    if (axis < 0 || axis >= nd) throw new IndexError(`axis ${axis} is out of bounds for an array of ${nd} dimensions`);
+    return io.locked(io.metaKey, async () => {
+      const shape = (await reloadMeta(io)).shape;
+      if (value.shape.length !== shape.length || value.shape.some((n, i) => i !== axis && n !== shape[i])) {
+        throw new ShapeError(`shape of data to append (${value.shape.join(", ")}) is not compatible with the array's shape (${shape.join(", ")}) along axis ${axis}`);
+      }
+      const oldLen = shape[axis];
+      const newShape = shape.map((n, i) => (i === axis ? n + value.shape[axis] : n));
+      await io.writeMeta({ ...io.meta, shape: newShape });
+      const sel: NormalizedDim[] = newShape.map((n, i) => (i === axis ? { kind: "slice", start: oldLen, step: 1, count: value.shape[axis] } : { kind: "slice", start: 0, step: 1, count: n }));
+      await writeSelection(io, sel, value);
+      return newShape;
+    });
+  }
+
+  // ------------------------------------------------------------------ diagnostics
+
+  /** Bytes stored for this array: metadata, attributes and chunks. */
+  async nbytesStored(): Promise<number> {
+    return nbytesStored(this.#io);
+  }
+
+  /** Number of chunks present in the store. */
+  async nchunksInitialized(): Promise<number> {
+    return nchunksInitialized(this.#io);
+  }
+
+  /** The diagnostics table zarr-python prints as `z.info`. */
+  async info(): Promise<InfoReport> {
+    return arrayInfo(this.#io, this.name);
+  }
+
+  // ------------------------------------------------------------------ advanced selections
+
+  /**
+   * zarr-python's `get_orthogonal_selection`: each axis is selected independently (integer, slice,
+   * integer array in any order with repeats, or boolean array), so rows × columns style picks need
+   * no intermediate full read. Integer axes are dropped; all-integer selections give the value.
+   */
+  async getOrthogonalSelection(selection: OrthogonalSelection, opts: GetOptions = {}): Promise<any> {
+    return getOrthogonal(this.#io, normalizeOrthogonalSelection(selection, this.#io.meta.shape), opts);
+  }
+
+  /**
+   * zarr-python's `set_orthogonal_selection`. The value broadcasts to the selection's shape like
+   * numpy; with repeated indices the last occurrence wins.
+   */
+  async setOrthogonalSelection(selection: OrthogonalSelection, value: ArrayValue, opts: SetOptions = {}): Promise<void> {
+    this.#io.assertWritable();
+    const sel = normalizeOrthogonalSelection(selection, this.#io.meta.shape);
+    return setOrthogonal(this.#io, sel, await resolveValue(value), opts);
+  }
+
+  /**
+   * zarr-python's `get_coordinate_selection`: pick individual points, one integer array per axis
+   * (broadcast together). The result has the broadcast shape, in the order the points were given.
+   */
+  async getCoordinateSelection(selection: CoordinateSelection, opts: GetOptions = {}): Promise<NDArray> {
+    return getPoints(this.#io, normalizeCoordinateSelection(selection, this.#io.meta.shape), opts);
+  }
+
+  /**
+   * zarr-python's `set_coordinate_selection`: the value is flattened and matched to the points in
+   * order (a single value also broadcasts). With repeated points the last one given wins.
+   */
+  async setCoordinateSelection(selection: CoordinateSelection, value: ArrayValue, opts: SetOptions = {}): Promise<void> {
+    this.#io.assertWritable();
+    const nc = normalizeCoordinateSelection(selection, this.#io.meta.shape);
+    return setPoints(this.#io, nc, await resolveValue(value), opts);
+  }
+
+  /** zarr-python's `get_mask_selection`: the elements where a boolean mask of the array's shape is true, in C order. */
+  async getMaskSelection(mask: MaskSelection, opts: GetOptions = {}): Promise<NDArray> {
+    return getPoints(this.#io, normalizeMaskSelection(mask, this.#io.meta.shape), opts);
+  }
+
+  /** zarr-python's `set_mask_selection`: the value is matched to the true entries in C order. */
+  async setMaskSelection(mask: MaskSelection, value: ArrayValue, opts: SetOptions = {}): Promise<void> {
+    this.#io.assertWritable();
+    const nc = normalizeMaskSelection(mask, this.#io.meta.shape);
+    return setPoints(this.#io, nc, await resolveValue(value), opts);
+  }
+
+  /**
+   * zarr-python's `vindex`: point selection. A boolean selection (NDArray or nested JS booleans) is
+   * a mask, anything else a coordinate selection.
+   */
+  get vindex(): AdvancedIndexer<CoordinateSelection | MaskSelection> {
+    const isMask = (s: unknown) => (s instanceof NDArray ? s.dt.kind === "b" : Array.isArray(s) && allBooleanLeaves(s));
+    return {
+      get: (sel, opts) => (isMask(sel) ? this.getMaskSelection(sel as MaskSelection, opts) : this.getCoordinateSelection(sel as CoordinateSelection, opts)),
+      set: (sel, value, opts) => (isMask(sel) ? this.setMaskSelection(sel as MaskSelection, value, opts) : this.setCoordinateSelection(sel as CoordinateSelection, value, opts)),
+    };
+  }
+
+  /** zarr-python's `oindex`: orthogonal selection, e.g. `z.oindex.get([[0, 2], null])` for rows 0 and 2. */
+  get oindex(): AdvancedIndexer<OrthogonalSelection> {
+    return {
+      get: (sel, opts) => this.getOrthogonalSelection(sel, opts),
+      set: (sel, value, opts) => this.setOrthogonalSelection(sel, value, opts),
+    };
+  }
+}
+
+/** Another array as a written value is read whole first (advanced writes scatter arbitrarily). */
+async function resolveValue(value: ArrayValue): Promise<unknown> {
+  return value instanceof ZarrArray ? value.get() : value;
+}
+
+/** True when a (nested) JS array is non-empty and holds only booleans: a mask for `vindex`. */
+function allBooleanLeaves(a: unknown[]): boolean {
+  const flat = a.flat(Infinity as 1) as unknown[];
+  return flat.length > 0 && flat.every((x) => typeof x === "boolean");
+}

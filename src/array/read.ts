@@ -1,0 +1,118 @@
+/**
+ * Reading a basic selection: per touched chunk, the codec pipeline's native backend decodes
+ * straight into the output (reading the chunk's local file on its pool thread when the store has
+ * one), or the chunk is fetched and decoded by the JS/WASM codecs and copied; missing chunks fill
+ * with the fill value.
+ * @module
+ */
+import { allocate, asBytes, swapWidth, type DataArray, type TypedArray } from "../dtype/elements.ts";
+import { nativeCodecs } from "../codecs/native.ts";
+import type { RegionCopy } from "../codecs/pipeline.ts";
+import { projectSelection, selectionShape, type ChunkProjection } from "../indexing/chunk-projection.ts";
+import type { NormalizedDim } from "../indexing/slice.ts";
+import { NDArray } from "../ndarray/ndarray.ts";
+import { copyStrided, fillStrided, product } from "../ndarray/strided.ts";
+import { throwIfAborted } from "../stores/store.ts";
+import { forEachConcurrent, getCodecConcurrency, getIoConcurrency, withCodecSlot } from "../util/concurrency.ts";
+import type { ChunkIO } from "./chunk-io.ts";
+import { checkOut, checkSignal, chunkView, outView } from "./values.ts";
+
+/** Options of a selection read. */
+export interface ReadOptions {
+  /** Read into this C-contiguous array instead of allocating one. */
+  out?: NDArray;
+  /** Chunks fetched and decoded at once. */
+  concurrency?: number;
+  /** Cancels the read; it then rejects with an AbortError. */
+  signal?: AbortSignal;
+}
+
+/** Read a normalized selection into a new (or the given) C-contiguous NDArray. */
+export async function readSelection(io: ChunkIO, sel: readonly NormalizedDim[], opts: ReadOptions = {}): Promise<NDArray> {
+  const signal = opts.signal;
+  throwIfAborted(signal);
+  const meta = io.meta;
+  const dt = meta.dtype;
+  const outShape = selectionShape(sel);
+  let out: NDArray;
+  if (opts.out) {
+    out = opts.out;
+    checkOut(out, dt, outShape);
+  } else {
+    out = new NDArray(allocate(dt, product(outShape)), outShape, dt);
+    await prefault(out.data);
+  }
+  const { lanes, strides: cst } = io.layout();
+  // Output strides per *array* axis: integer axes contribute nothing.
+  const fullOutStrides: number[] = [];
+  let k = 0;
+  for (const d of sel) fullOutStrides.push(d.kind === "int" ? 0 : out.strides[k++]);
+  const fill = io.missingLanes(out.data);
+  const direct = io.format.payloadIsStored ? io.pipeline.directDecoder(dt) : null;
+  const outBytes = direct ? asBytes(out.data as TypedArray) : null;
+  const files = direct ? io.localFile() : null;
+  const itemsize = dt.itemsize;
+  const chunkBytes = product(meta.chunks) * itemsize;
+  const sw = swapWidth(dt);
+  await forEachConcurrent(projectSelection(sel, meta.shape, meta.chunks), opts.concurrency ?? getIoConcurrency(), async (p) => {
+    throwIfAborted(signal);
+    const dst = outView(out, p, fullOutStrides, lanes);
+    const shape = [...p.dims.map((d) => d.count), lanes];
+    if (direct) {
+      // Decode on a pool thread straight into the output; a local file is read there too.
+      const key = io.chunkKey(p.chunkCoords);
+      const source = files ? { file: files.readPath(key) } : await fetchBytes(io, key, signal);
+      if (source) {
+        const copy = regionCopy(p, cst, fullOutStrides, dst.offset / lanes, itemsize, sw, chunkBytes);
+        const found = await withCodecSlot(() => direct.decodeInto(source, outBytes!, copy, key));
+        if (found) return;
+      }
+      fillStrided(dst, shape, fill);
+      return;
+    }
+    const chunk: DataArray | null = await io.readChunk(p.chunkCoords, { signal });
+    if (chunk === null) fillStrided(dst, shape, fill);
+    else copyStrided(dst, chunkView(chunk, p, cst, lanes), shape);
+  });
+  checkSignal(signal);
+  return out;
+}
+
+/** The stored bytes of `key` as a native source, or null when absent. */
+async function fetchBytes(io: ChunkIO, key: string, signal: AbortSignal | undefined): Promise<{ bytes: Uint8Array } | null> {
+  const raw = await io.store.get(key, signal ? { signal } : undefined);
+  throwIfAborted(signal);
+  return raw === undefined ? null : { bytes: raw };
+}
+
+/** The byte-level region copy of one projection between a chunk and the output. */
+function regionCopy(p: ChunkProjection, cst: readonly number[], fullOutStrides: readonly number[], outOffset: number, itemsize: number, sw: number, chunkBytes: number): RegionCopy {
+  let so = 0;
+  p.dims.forEach((d, i) => (so += d.chunkStart * cst[i]));
+  return {
+    elemBytes: itemsize,
+    swapWidth: sw,
+    chunkBytes,
+    chunkOffset: so * itemsize,
+    chunkStrides: p.dims.map((d, i) => cst[i] * d.chunkStep * itemsize),
+    arrayOffset: outOffset * itemsize,
+    arrayStrides: p.dims.map((_, i) => fullOutStrides[i] * itemsize),
+    shape: p.dims.map((d) => d.count),
+  };
+}
+
+/**
+ * Fault in a large fresh result buffer in parallel on the pool threads: a 400 MB result otherwise
+ * pays ~100k page faults one at a time as chunks land (measured 0.16 s touched on one thread vs
+ * 0.05 s populated by two).
+ */
+async function prefault(data: DataArray): Promise<void> {
+  const populate = nativeCodecs?.populateAsync;
+  if (!populate || Array.isArray(data) || (data as TypedArray).byteLength < 32 * 1024 * 1024) return;
+  const bytes = asBytes(data as TypedArray);
+  const parts = getCodecConcurrency();
+  const step = Math.ceil(bytes.byteLength / parts / 4096) * 4096;
+  const jobs: Promise<void>[] = [];
+  for (let o = 0; o < bytes.byteLength; o += step) jobs.push(populate.call(nativeCodecs, bytes.subarray(o, Math.min(o + step, bytes.byteLength))));
+  await Promise.all(jobs);
+}

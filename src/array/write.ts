@@ -1,0 +1,225 @@
+/**
+ * Writing a basic selection. Every chunk write — whole or partial, native or JS, values or fields —
+ * runs under the chunk's lock when a synchronizer is set: a partial write reads, merges and stores
+ * inside it, and a whole-chunk write takes it too, so it cannot interleave with another writer's
+ * read-merge-store of the same chunk and be lost.
+ * @module
+ */
+import { allocate, asBytes, elementLanes, getElement, setElement, swapWidth, type DataArray, type TypedArray } from "../dtype/elements.ts";
+import type { RegionCopy } from "../codecs/pipeline.ts";
+import { ShapeError } from "../errors.ts";
+import { projectSelection, selectionShape, type ChunkProjection } from "../indexing/chunk-projection.ts";
+import type { NormalizedDim } from "../indexing/slice.ts";
+import { asNDArray, NDArray } from "../ndarray/ndarray.ts";
+import { copyStrided, fillStrided, product } from "../ndarray/strided.ts";
+import { throwIfAborted } from "../stores/store.ts";
+import { forEachConcurrent, getIoConcurrency, withCodecSlot } from "../util/concurrency.ts";
+import type { ChunkIO } from "./chunk-io.ts";
+import { broadcastStrides, checkSignal, chunkView, isScalar } from "./values.ts";
+
+/** Options of a selection write. */
+export interface WriteOptions {
+  /** Chunks encoded and stored at once. */
+  concurrency?: number;
+  /** Cancels the write; it then rejects with an AbortError (chunks already stored stay stored). */
+  signal?: AbortSignal;
+  /**
+   * Internal (streams' `append`): the selection may extend past the stored shape, which the caller
+   * grows afterwards. Chunks are laid out on the unbounded grid, as the grown array will read them.
+   */
+  beyondShape?: boolean;
+}
+
+/** The shape chunk projections are clipped to: the array's, or grown to cover the selection. */
+function extentFor(io: ChunkIO, sel: readonly NormalizedDim[], opts: WriteOptions): number[] {
+  const shape = io.meta.shape;
+  if (!opts.beyondShape) return shape;
+  return shape.map((n, d) => {
+    const s = sel[d];
+    const end = s.kind === "int" ? s.index + 1 : s.count === 0 ? 0 : Math.max(s.start, s.start + (s.count - 1) * s.step) + 1;
+    return Math.max(n, end);
+  });
+}
+
+/** Write a value into a normalized selection. */
+export async function writeSelection(io: ChunkIO, sel: readonly NormalizedDim[], value: unknown, opts: WriteOptions = {}): Promise<void> {
+  const signal = opts.signal;
+  throwIfAborted(signal);
+  const meta = io.meta;
+  const dt = meta.dtype;
+  const outShape = selectionShape(sel);
+  const { lanes, strides: cst } = io.layout();
+  let src: NDArray | null = null;
+  let scalar: TypedArray | null = null;
+  // Object dtype: any value written to a single element is that element (a list, dict, NDArray...).
+  if (dt.kind === "O" && (isScalar(value, dt) || outShape.length === 0 || value instanceof Uint8Array)) {
+    scalar = [value instanceof NDArray && value.dt.kind === "O" && value.ndim === 0 ? value.getFlat(0) : value] as unknown as TypedArray;
+  } else if (isScalar(value, dt)) scalar = elementLanes(dt, value);
+  else {
+    src = asNDArray(value, dt.str);
+    if (src.dtype !== dt.str && !(src.dt.kind === dt.kind && src.dt.itemsize === dt.itemsize)) src = asNDArray(src, dt.str);
+  }
+  const srcStrides = src ? broadcastStrides(src, outShape) : null;
+  const fullSrcStrides: number[] = [];
+  let k = 0;
+  for (const d of sel) fullSrcStrides.push(d.kind === "int" || !srcStrides ? 0 : srcStrides[k++]);
+  const grid = meta.chunks;
+  const direct = io.writeEmptyChunks && io.format.payloadIsStored ? io.pipeline.directEncoder(dt) : null;
+  const files = direct ? io.localFile() : null;
+  const itemsize = dt.itemsize;
+  const srcBytes = direct ? asBytes((scalar ?? src!.data) as TypedArray) : null;
+  const chunkBytes = product(grid) * itemsize;
+  await forEachConcurrent(projectSelection(sel, extentFor(io, sel, opts), grid), opts.concurrency ?? getIoConcurrency(), async (p) => {
+    throwIfAborted(signal);
+    const key = io.chunkKey(p.chunkCoords);
+    const total = p.dims.every((d, i) => d.chunkStart === 0 && d.chunkStep === 1 && d.count === grid[i]);
+    await io.locked(key, async () => {
+      throwIfAborted(signal);
+      if (total && direct) {
+        // Gather the chunk from the value and encode it on a pool thread.
+        const copy = gatherCopy(p, cst, fullSrcStrides, scalar ? 0 : src!.offset, scalar !== null, itemsize, swapWidth(dt), chunkBytes);
+        if (files) {
+          // File-backed store: gather, encode and write (temp file + rename) all on the pool thread.
+          // Any failure falls through to the generic path, which reports it properly.
+          const target = await files.prepareWrite(key);
+          const done = await withCodecSlot(() => direct.encodeFromToFile(srcBytes!, copy, target)).then(
+            () => true,
+            () => false,
+          );
+          if (done) return;
+        } else {
+          const encoded = await withCodecSlot(() => direct.encodeFrom(srcBytes!, copy, key));
+          throwIfAborted(signal);
+          await io.store.set(key, encoded, signal ? { signal } : undefined);
+          return;
+        }
+      }
+      const chunk: DataArray = total ? allocate(dt, product(grid)) : ((await io.readChunk(p.chunkCoords, { signal })) ?? io.newChunk());
+      const dst = chunkView(chunk, p, cst, lanes);
+      const shape = [...p.dims.map((d) => d.count), lanes];
+      if (scalar) fillStrided(dst, shape, scalar as unknown as ArrayLike<unknown>);
+      else {
+        let off = src!.offset;
+        p.dims.forEach((d, i) => (off += d.outStart * fullSrcStrides[i]));
+        copyStrided(dst, { data: src!.data, offset: off * lanes, strides: [...fullSrcStrides.map((s) => s * lanes), 1] }, shape);
+      }
+      await io.storeChunk(key, chunk, { signal });
+    });
+  });
+  checkSignal(signal);
+}
+
+/** The byte-level region copy gathering one chunk from the written value. */
+function gatherCopy(p: ChunkProjection, cst: readonly number[], fullSrcStrides: readonly number[], srcOffset: number, scalar: boolean, itemsize: number, sw: number, chunkBytes: number): RegionCopy {
+  let so = srcOffset;
+  if (!scalar) p.dims.forEach((d, i) => (so += d.outStart * fullSrcStrides[i]));
+  return {
+    elemBytes: itemsize,
+    swapWidth: sw,
+    chunkBytes,
+    chunkOffset: 0,
+    chunkStrides: cst.map((s) => s * itemsize),
+    arrayOffset: so * itemsize,
+    arrayStrides: p.dims.map((_, i) => (scalar ? 0 : fullSrcStrides[i] * itemsize)),
+    shape: p.dims.map((d) => d.count),
+  };
+}
+
+/**
+ * Write some fields of a structured array's records: per chunk, under its lock, the stored records
+ * are read, the named fields replaced, and the chunk stored — so a concurrent write of other
+ * fields (or other records) of the same chunk is never overwritten with stale values.
+ */
+export async function writeFields(io: ChunkIO, sel: readonly NormalizedDim[], value: unknown, fields: string | string[], opts: WriteOptions = {}): Promise<void> {
+  const signal = opts.signal;
+  throwIfAborted(signal);
+  const meta = io.meta;
+  const dt = meta.dtype;
+  const names = typeof fields === "string" ? [fields] : fields;
+  const v = asNDArray(value);
+  const outShape = selectionShape(sel);
+  // C-order flat strides of the selection's output, per array axis (integer axes contribute nothing).
+  const outC: number[] = new Array(outShape.length);
+  for (let d = outShape.length - 1, s = 1; d >= 0; d--) {
+    outC[d] = s;
+    s *= outShape[d];
+  }
+  const fullOut: number[] = [];
+  let k = 0;
+  for (const d of sel) fullOut.push(d.kind === "int" ? 0 : outC[k++]);
+  const { strides: cst } = io.layout();
+  await forEachConcurrent(projectSelection(sel, meta.shape, meta.chunks), opts.concurrency ?? getIoConcurrency(), async (p) => {
+    throwIfAborted(signal);
+    const key = io.chunkKey(p.chunkCoords);
+    await io.locked(key, async () => {
+      const chunk = (await io.readChunk(p.chunkCoords, { signal })) ?? io.newChunk();
+      let c0 = 0, o0 = 0;
+      p.dims.forEach((d, i) => {
+        c0 += d.chunkStart * cst[i];
+        o0 += d.outStart * fullOut[i];
+      });
+      const counts = p.dims.map((d) => d.count);
+      const cs = p.dims.map((d, i) => cst[i] * d.chunkStep);
+      forEachPosition(counts, cs, fullOut, (ci, oi) => {
+        const rec = { ...(getElement(dt, chunk, c0 + ci) as Record<string, unknown>) };
+        const x = v.size === 1 ? v.getFlat(0) : v.getFlat(o0 + oi);
+        if (names.length === 1) rec[names[0]] = x;
+        else names.forEach((f) => (rec[f] = (x as Record<string, unknown>)[f]));
+        setElement(dt, chunk, c0 + ci, rec);
+      });
+      await io.storeChunk(key, chunk, { signal });
+    });
+  });
+  checkSignal(signal);
+}
+
+/** Call `fn` with the offsets (by strides `a` and `b`) of every position of a box of `counts`. */
+function forEachPosition(counts: readonly number[], a: readonly number[], b: readonly number[], fn: (ao: number, bo: number) => void): void {
+  const nd = counts.length;
+  if (counts.some((x) => x === 0)) return;
+  const idx = new Array(nd).fill(0);
+  for (;;) {
+    let ao = 0, bo = 0;
+    for (let d = 0; d < nd; d++) {
+      ao += idx[d] * a[d];
+      bo += idx[d] * b[d];
+    }
+    fn(ao, bo);
+    let d = nd - 1;
+    for (; d >= 0; d--) {
+      if (++idx[d] < counts[d]) break;
+      idx[d] = 0;
+    }
+    if (d < 0) return;
+  }
+}
+
+/**
+ * Copy another array into a selection, one target chunk at a time, so memory stays bounded.
+ * `readSource` reads a step-1 selection of the source.
+ */
+export async function copyFrom(io: ChunkIO, sel: readonly NormalizedDim[], srcShape: readonly number[], readSource: (sel: NormalizedDim[], signal?: AbortSignal) => Promise<NDArray>, opts: WriteOptions = {}): Promise<void> {
+  const outShape = selectionShape(sel);
+  if (srcShape.length !== outShape.length || srcShape.some((n, i) => n !== outShape[i])) {
+    throw new ShapeError(`cannot copy array of shape (${srcShape.join(", ")}) into selection of shape (${outShape.join(", ")})`);
+  }
+  const conc = opts.concurrency ?? Math.max(2, Math.floor(getIoConcurrency() / 4));
+  await forEachConcurrent(projectSelection(sel, io.meta.shape, io.meta.chunks), conc, async (p) => {
+    throwIfAborted(opts.signal);
+    // The part of the selection inside this chunk, in output coordinates.
+    const subTarget: NormalizedDim[] = [];
+    const subSource: NormalizedDim[] = [];
+    sel.forEach((d, i) => {
+      const pd = p.dims[i];
+      if (d.kind === "int") {
+        subTarget.push(d);
+        return;
+      }
+      subTarget.push({ kind: "slice", start: d.start + pd.outStart * d.step, step: d.step, count: pd.count });
+      subSource.push({ kind: "slice", start: pd.outStart, step: 1, count: pd.count });
+    });
+    const block = await readSource(subSource, opts.signal);
+    await writeSelection(io, subTarget, block, { concurrency: 1, signal: opts.signal });
+  });
+  checkSignal(opts.signal);
+}
