@@ -17,3 +17,5 @@ export { storeFromUrl, registerUrlScheme, isUrlLike, type StorageOptions, type U
 export { DiskCacheStore, type DiskCacheOptions } from "./disk-cache.ts";
 export { LazyStore } from "./lazy.ts";
 export { HDF5Store } from "./hdf5.ts";
+export { MissingDependencyError } from "./kv-common.ts";
+export { SQLiteStore, type SQLiteStoreOptions } from "./sqlite.ts";
