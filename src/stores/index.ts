@@ -19,3 +19,5 @@ export { LazyStore } from "./lazy.ts";
 export { HDF5Store } from "./hdf5.ts";
 export { MissingDependencyError } from "./kv-common.ts";
 export { SQLiteStore, type SQLiteStoreOptions } from "./sqlite.ts";
+export { LMDBStore, LMDBFormatError, type LMDBStoreOptions } from "./lmdb.ts";
+export { RedisStore, type RedisStoreOptions } from "./redis.ts";

@@ -12,14 +12,9 @@ import { SQLiteStore } from "../../src/stores/sqlite.ts";
 import { runStoreConformance } from "./conformance.ts";
 import { assertSummary, pythonSummary, pythonWrite, readHierarchy, writeHierarchy } from "../helpers/store-checks.ts";
 import { runPython, skipWithoutZarrPython } from "../interop/python.ts";
+import { hasPackage } from "../helpers/servers.ts";
 
-let hasDriver = true;
-try {
-  await import("better-sqlite3");
-} catch {
-  hasDriver = false;
-}
-const skip = hasDriver ? false : "better-sqlite3 is not installed";
+const skip = hasPackage("better-sqlite3") ? false : "the optional package better-sqlite3 is not installed";
 
 function tempDir(): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), "zarrflow-sqlite-"));
