@@ -21,3 +21,4 @@ export { MissingDependencyError } from "./kv-common.ts";
 export { SQLiteStore, type SQLiteStoreOptions } from "./sqlite.ts";
 export { LMDBStore, LMDBFormatError, type LMDBStoreOptions } from "./lmdb.ts";
 export { RedisStore, type RedisStoreOptions } from "./redis.ts";
+export { DBMStore, type DBMStoreOptions } from "./dbm.ts";
