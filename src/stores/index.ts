@@ -22,3 +22,4 @@ export { SQLiteStore, type SQLiteStoreOptions } from "./sqlite.ts";
 export { LMDBStore, LMDBFormatError, type LMDBStoreOptions } from "./lmdb.ts";
 export { RedisStore, type RedisStoreOptions } from "./redis.ts";
 export { DBMStore, type DBMStoreOptions } from "./dbm.ts";
+export { HTTPStore, type HTTPStoreOptions } from "./http.ts";

@@ -151,3 +151,105 @@ export async function startAzurite(): Promise<RunningServer & { connectionString
     }
   }
 }
+
+/** A fault the test HTTP server injects: answer `status` (or reset the connection) for the next `times` requests of a path. */
+export interface HttpFault {
+  times: number;
+  status?: number;
+  reset?: boolean;
+  retryAfter?: number;
+}
+
+/** The test HTTP file server: serves `root` with Range support, records requests, injects faults. */
+export interface FileServer extends RunningServer {
+  /** Requests seen: method, path, Range header. */
+  log: { method: string; path: string; range?: string; status: number }[];
+  /** Faults to inject, by URL path (e.g. `/data/.zgroup`). */
+  faults: Map<string, HttpFault>;
+  /** When false, Range headers are ignored (a server without range support). */
+  ranges: boolean;
+}
+
+/**
+ * Serve the files under `root` on 127.0.0.1 (GET and HEAD, `Range: bytes=a-b`, `bytes=a-` and
+ * `bytes=-n`, 206/416 answers), refusing paths that leave `root`. Faults make given paths answer a
+ * status (e.g. 503) or drop the connection a given number of times first.
+ */
+export async function startFileServer(root: string): Promise<FileServer> {
+  const http = await import("node:http");
+  const fs = await import("node:fs/promises");
+  const { resolve: resolvePath, sep } = await import("node:path");
+  const base = resolvePath(root);
+  const log: FileServer["log"] = [];
+  const faults = new Map<string, HttpFault>();
+  const state = { ranges: true };
+  const server = http.createServer(async (req, res) => {
+    const path = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname);
+    const range = req.headers.range;
+    const done = (status: number, headers: Record<string, string | number> = {}, body?: Uint8Array) => {
+      log.push({ method: req.method ?? "", path, range, status });
+      res.writeHead(status, headers);
+      res.end(req.method === "HEAD" ? undefined : body);
+    };
+    const fault = faults.get(path);
+    if (fault && fault.times > 0) {
+      fault.times--;
+      if (fault.reset) {
+        log.push({ method: req.method ?? "", path, range, status: 0 });
+        req.socket.destroy();
+        return;
+      }
+      return done(fault.status ?? 503, fault.retryAfter !== undefined ? { "Retry-After": fault.retryAfter } : {}, new TextEncoder().encode("try again"));
+    }
+    if (req.method !== "GET" && req.method !== "HEAD") return done(405);
+    const file = resolvePath(base, "." + path);
+    if (file !== base && !file.startsWith(base + sep)) return done(403);
+    let data: Buffer;
+    try {
+      const st = await fs.stat(file);
+      if (!st.isFile()) return done(404);
+      data = await fs.readFile(file);
+    } catch {
+      return done(404);
+    }
+    const size = data.byteLength;
+    const m = state.ranges && range ? /^bytes=(\d*)-(\d*)$/.exec(range) : null;
+    if (m && (m[1] !== "" || m[2] !== "")) {
+      let start: number;
+      let end: number;
+      if (m[1] === "") {
+        start = Math.max(0, size - Number(m[2]));
+        end = size - 1;
+      } else {
+        start = Number(m[1]);
+        end = m[2] === "" ? size - 1 : Math.min(Number(m[2]), size - 1);
+      }
+      if (start >= size || (m[1] === "" && Number(m[2]) === 0)) return done(416, { "Content-Range": `bytes */${size}` });
+      return done(206, { "Content-Range": `bytes ${start}-${end}/${size}`, "Content-Length": end - start + 1, "Accept-Ranges": "bytes" }, data.subarray(start, end + 1));
+    }
+    return done(200, { "Content-Length": size, "Accept-Ranges": "bytes" }, data);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => resolve());
+  });
+  const { port } = server.address() as { port: number };
+  const result: FileServer = {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    log,
+    faults,
+    get ranges() {
+      return state.ranges;
+    },
+    set ranges(v: boolean) {
+      state.ranges = v;
+    },
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+  return result;
+}
