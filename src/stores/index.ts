@@ -23,3 +23,4 @@ export { LMDBStore, LMDBFormatError, type LMDBStoreOptions } from "./lmdb.ts";
 export { RedisStore, type RedisStoreOptions } from "./redis.ts";
 export { DBMStore, type DBMStoreOptions } from "./dbm.ts";
 export { HTTPStore, type HTTPStoreOptions } from "./http.ts";
+export { S3Store, type S3StoreOptions } from "./s3.ts";

@@ -253,3 +253,40 @@ export async function startFileServer(root: string): Promise<FileServer> {
   };
   return result;
 }
+
+/**
+ * Start s3rver (an S3-protocol server) in a child process on a free loopback port with the given
+ * buckets, storing objects in a temporary directory; credentials are s3rver's fixed S3RVER/S3RVER.
+ * s3rver encrypts ListObjectsV2 continuation tokens with DES, which Node 17+ only offers with
+ * OpenSSL's legacy provider, hence `--openssl-legacy-provider` for its process.
+ */
+export async function startS3rver(buckets: string[]): Promise<RunningServer & { credentials: { accessKeyId: string; secretAccessKey: string } }> {
+  const bin = packageBin("s3rver", "s3rver");
+  const directory = mkdtempSync(join(tmpdir(), "zarrflow-s3rver-"));
+  for (let attempt = 0; ; attempt++) {
+    const port = await freePort();
+    try {
+      const proc = await spawnUntil(
+        process.execPath,
+        ["--openssl-legacy-provider", bin, "-d", directory, "-a", "127.0.0.1", "-p", String(port), "--no-vhost-buckets", ...buckets.flatMap((b) => ["--configure-bucket", b])],
+        /listening/i,
+        30_000,
+      );
+      return {
+        url: `http://127.0.0.1:${port}`,
+        port,
+        proc,
+        credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" },
+        stop: async () => {
+          await stopProcess(proc);
+          rmSync(directory, { recursive: true, force: true });
+        },
+      };
+    } catch (e) {
+      if (attempt >= 2) {
+        rmSync(directory, { recursive: true, force: true });
+        throw e;
+      }
+    }
+  }
+}
