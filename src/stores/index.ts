@@ -24,3 +24,4 @@ export { RedisStore, type RedisStoreOptions } from "./redis.ts";
 export { DBMStore, type DBMStoreOptions } from "./dbm.ts";
 export { HTTPStore, type HTTPStoreOptions } from "./http.ts";
 export { S3Store, type S3StoreOptions } from "./s3.ts";
+export { ABSStore, type ABSStoreOptions } from "./abs.ts";

@@ -61,8 +61,8 @@ function stopProcess(proc: ChildProcess): Promise<void> {
 }
 
 /** Spawn a server and wait until a line of its output matches `ready` (bounded by `timeoutMs`). */
-async function spawnUntil(cmd: string, args: string[], ready: RegExp, timeoutMs: number, env?: NodeJS.ProcessEnv): Promise<ChildProcess> {
-  const proc = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"], env: env ?? process.env });
+async function spawnUntil(cmd: string, args: string[], ready: RegExp, timeoutMs: number, cwd?: string): Promise<ChildProcess> {
+  const proc = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"], cwd });
   let out = "";
   const ok = await new Promise<boolean>((resolve) => {
     const onData = (d: Buffer) => {
@@ -124,9 +124,10 @@ export async function startAzurite(): Promise<RunningServer & { connectionString
     try {
       const proc = await spawnUntil(
         process.execPath,
-        [bin, "--blobHost", "127.0.0.1", "--blobPort", String(port), "--inMemoryPersistence", "--silent", "--skipApiVersionCheck", "--disableProductStyleUrl", "--location", workdir],
+        [bin, "--blobHost", "127.0.0.1", "--blobPort", String(port), "--inMemoryPersistence", "--silent", "--skipApiVersionCheck", "--disableProductStyleUrl"],
         /successfully listens on/i,
         30_000,
+        workdir,
       );
       const url = `http://127.0.0.1:${port}/devstoreaccount1`;
       const connectionString =
