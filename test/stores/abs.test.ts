@@ -6,6 +6,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { ABSStore } from "../../src/stores/abs.ts";
+import { storeFromUrl } from "../../src/stores/index.ts";
 import { runStoreConformance } from "./conformance.ts";
 import { assertSummary, readHierarchy, writeHierarchy } from "../helpers/store-checks.ts";
 import { hasPackage, startAzurite } from "../helpers/servers.ts";
@@ -81,6 +82,9 @@ test("ABSStore: a hierarchy through the public API, under a prefix, reads back t
   t.after(() => viaClient.close());
   assertSummary(await readHierarchy(viaClient), "through a ContainerClient");
   assert.throws(() => new ABSStore({ container: "x" }), /connectionString/);
+  const viaUrl = storeFromUrl("abfs://zarr/data/group.zarr", { storageOptions: { connection_string: server!.connectionString } });
+  t.after(() => viaUrl.close?.());
+  assertSummary(await readHierarchy(viaUrl), "through abfs:// and storeFromUrl");
 });
 
 test("ABSStore: an abort during a request rejects with an AbortError", { skip }, async (t) => {

@@ -64,3 +64,14 @@ test("DBMStore: a hierarchy through the public API reads back after reopening; o
   await assert.rejects(missing.get("x"), /cannot open/);
   await missing.close();
 });
+
+test("a missing optional SDK fails on first use with a MissingDependencyError naming the package", async () => {
+  const { loadOptional, MissingDependencyError } = await import("../../src/stores/kv-common.ts");
+  await assert.rejects(loadOptional("zarrflow-no-such-package", "SomeStore"), (e: unknown) => {
+    assert.ok(e instanceof MissingDependencyError);
+    assert.equal(e.packageName, "zarrflow-no-such-package");
+    assert.match(e.message, /SomeStore needs the optional npm package "zarrflow-no-such-package"/);
+    assert.match(e.message, /npm install zarrflow-no-such-package/);
+    return true;
+  });
+});

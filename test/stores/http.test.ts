@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { DirectoryStore, ReadOnlyError, ZarrError, open, ZarrArray } from "../../src/index.ts";
 import { HTTPStore } from "../../src/stores/http.ts";
+import { storeFromUrl } from "../../src/stores/index.ts";
 import { runStoreConformance } from "./conformance.ts";
 import { assertSummary, pythonWrite, readHierarchy, writeHierarchy } from "../helpers/store-checks.ts";
 import { skipWithoutZarrPython } from "../interop/python.ts";
@@ -54,6 +55,7 @@ test("HTTPStore: a hierarchy written with the public API to a directory reads ba
   const { server } = await served(t, (dir) => writeHierarchy(new DirectoryStore(join(dir, "h.zarr"))));
   const store = new HTTPStore(`${server.url}/h.zarr`);
   assertSummary(await readHierarchy(store), "over HTTP");
+  assertSummary(await readHierarchy(storeFromUrl(`${server.url}/h.zarr`)), "through an http:// URL and storeFromUrl");
   assert.ok(server.log.every((r) => r.method === "GET" || r.method === "HEAD"));
   await assert.rejects(Promise.resolve().then(() => store.set("x", new Uint8Array(1))), ReadOnlyError);
   await assert.rejects(Promise.resolve().then(() => store.delete("x")), ReadOnlyError);

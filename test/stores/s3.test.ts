@@ -6,6 +6,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { S3Store } from "../../src/stores/s3.ts";
+import { storeFromUrl } from "../../src/stores/index.ts";
 import { runStoreConformance } from "./conformance.ts";
 import { assertSummary, readHierarchy, writeHierarchy } from "../helpers/store-checks.ts";
 import { hasPackage, startS3rver } from "../helpers/servers.ts";
@@ -74,6 +75,12 @@ test("S3Store: a hierarchy through the public API, under a prefix, reads back th
   const other = fresh("data/group.zarr", "other");
   t.after(() => other.close());
   assert.deepEqual(await other.list(), []);
+  // The same hierarchy through an s3:// URL with fsspec-style storage options.
+  const viaUrl = storeFromUrl("s3://zarr/data/group.zarr", {
+    storageOptions: { key: "S3RVER", secret: "S3RVER", client_kwargs: { endpoint_url: server!.url, region_name: "us-east-1" } },
+  });
+  t.after(() => viaUrl.close?.());
+  assertSummary(await readHierarchy(viaUrl), "through s3:// and storeFromUrl");
 });
 
 test("S3Store: listings paginate (ListObjectsV2 continuation); deletePrefix removes in batches", { skip }, async (t) => {
