@@ -93,10 +93,7 @@ export class HTTPStore implements Store {
     this.#retries = Math.max(0, Math.floor(opts.retries ?? 3));
     this.#retryDelay = Math.max(0, opts.retryDelay ?? 100);
     if (opts.dimensionSeparator) this.dimensionSeparator = opts.dimensionSeparator;
-    this.capabilities = {
-      ...(opts.dimensionSeparator ? { dimensionSeparator: opts.dimensionSeparator } : {}),
-      descriptor: () => ({ type: "HTTPStore", url: this.url, headers: this.#headers, retries: this.#retries }),
-    };
+    this.capabilities = opts.dimensionSeparator ? { dimensionSeparator: opts.dimensionSeparator } : {};
   }
 
   /** The URL of a key: each path segment percent-encoded under the base URL. */

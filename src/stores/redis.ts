@@ -62,10 +62,7 @@ export class RedisStore implements Store {
     this.#scanCount = opts.scanCount ?? 1000;
     if (opts.client) this.#client = Promise.resolve(opts.client);
     if (opts.dimensionSeparator) this.dimensionSeparator = opts.dimensionSeparator;
-    this.capabilities = {
-      ...(opts.dimensionSeparator ? { dimensionSeparator: opts.dimensionSeparator } : {}),
-      descriptor: () => ({ type: "RedisStore", url: this.url, prefix: this.prefix, ...(opts.dimensionSeparator ? { dimensionSeparator: opts.dimensionSeparator } : {}) }),
-    };
+    this.capabilities = opts.dimensionSeparator ? { dimensionSeparator: opts.dimensionSeparator } : {};
   }
 
   /** `<prefix>:<key>`, the Redis key of a zarr key. */
