@@ -31,7 +31,10 @@ type AzureModule = typeof import("@azure/storage-blob");
 
 /** The HTTP status of an Azure SDK error. */
 function statusOf(e: unknown): number | undefined {
-  return (e as { statusCode?: number })?.statusCode;
+  const err = e as { statusCode?: number; code?: string };
+  // A missing container is a configuration error, not an empty store: keep it an error.
+  if (err?.code === "ContainerNotFound") return undefined;
+  return err?.statusCode;
 }
 
 /** Rethrow an abort as the signal's reason (an AbortError), anything else as is. */

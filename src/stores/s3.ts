@@ -39,7 +39,9 @@ type S3Module = typeof import("@aws-sdk/client-s3");
 
 /** Whether an SDK error means "no such object". */
 function isNotFound(e: unknown): boolean {
-  const err = e as { name?: string; $metadata?: { httpStatusCode?: number } };
+  const err = e as { name?: string; Code?: string; $metadata?: { httpStatusCode?: number } };
+  // A missing bucket is a configuration error, not an empty store.
+  if (err?.name === "NoSuchBucket" || err?.Code === "NoSuchBucket") return false;
   return err?.name === "NoSuchKey" || err?.name === "NotFound" || err?.$metadata?.httpStatusCode === 404;
 }
 

@@ -87,6 +87,12 @@ test("ABSStore: a hierarchy through the public API, under a prefix, reads back t
   assertSummary(await readHierarchy(viaUrl), "through abfs:// and storeFromUrl");
 });
 
+test("ABSStore: a missing container is an error, not an empty store", { skip }, async (t) => {
+  const store = fresh("x", "no-such-container");
+  t.after(() => store.close());
+  await assert.rejects(store.get(".zgroup"), (e: unknown) => /ContainerNotFound|container/i.test(`${(e as { code?: string }).code} ${(e as Error).message}`));
+});
+
 test("ABSStore: an abort during a request rejects with an AbortError", { skip }, async (t) => {
   const store = fresh("abort");
   t.after(() => store.close());

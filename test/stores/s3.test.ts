@@ -98,6 +98,12 @@ test("S3Store: listings paginate (ListObjectsV2 continuation); deletePrefix remo
   assert.deepEqual(await store.list(), ["b"]);
 });
 
+test("S3Store: a missing bucket is an error, not an empty store", { skip }, async (t) => {
+  const store = fresh("x", "no-such-bucket");
+  t.after(() => store.close());
+  await assert.rejects(store.get(".zgroup"), (e: unknown) => /NoSuchBucket|bucket/i.test(`${(e as Error).name} ${(e as Error).message}`));
+});
+
 test("S3Store: an abort during a request rejects with an AbortError", { skip }, async (t) => {
   const store = fresh("abort");
   t.after(() => store.close());
