@@ -17,3 +17,12 @@ export { storeFromUrl, registerUrlScheme, isUrlLike, type StorageOptions, type U
 export { DiskCacheStore, type DiskCacheOptions } from "./disk-cache.ts";
 export { LazyStore } from "./lazy.ts";
 export { HDF5Store } from "./hdf5.ts";
+export { MissingDependencyError } from "./kv-common.ts";
+export { SQLiteStore, type SQLiteStoreOptions } from "./sqlite.ts";
+export { LMDBStore, LMDBFormatError, type LMDBStoreOptions } from "./lmdb.ts";
+export { RedisStore, type RedisStoreOptions } from "./redis.ts";
+export { DBMStore, type DBMStoreOptions } from "./dbm.ts";
+export { HTTPStore, type HTTPStoreOptions } from "./http.ts";
+export { S3Store, type S3StoreOptions } from "./s3.ts";
+export { ABSStore, type ABSStoreOptions } from "./abs.ts";
+import "./url-schemes.ts";
