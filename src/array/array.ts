@@ -269,7 +269,10 @@ export class ZarrArray {
    * one in the store (re-read under the metadata lock), so concurrent appenders never overwrite
    * each other's rows.
    */
-  async append(data: ArrayValue, axis = 0): Promise<number[]> {
+  async append(data: ArrayValue, axisOrOptions: number | { axis?: number } = 0): Promise<number[]> {
+    // `append(a, 1)` as zarr-python's positional axis, or `append(a, { axis: 1 })` as its keyword.
+    let axis = typeof axisOrOptions === "number" ? axisOrOptions : (axisOrOptions?.axis ?? 0);
+    if (!Number.isInteger(axis)) throw new IndexError(`axis must be an integer, got ${String(axis)}`);
     const io = this.#io;
     io.assertWritable();
     const value = data instanceof ZarrArray ? await data.get() : asNDArray(data, io.meta.dtype.str);

@@ -5,6 +5,7 @@
  * decode; partial (block-range) decoding must agree with full decoding; corrupt headers must be
  * rejected before anything is allocated or decoded.
  */
+import { buildNativeJob } from "../../src/codecs/native-job.ts";
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -177,8 +178,11 @@ test("blosc: partial decode of byte ranges agrees with full decode", { skip: noN
         [77777, 0],
       ]) {
         const dst = new Uint8Array(data.length);
-        const spec = new Float64Array([1, 1, 1, data.length, start, 0, count, 1, 1, start, count]);
-        const ok = await native!.decodeScatterAsync!("blosc", enc, {}, dst, spec);
+        const job = buildNativeJob({
+          codec: "blosc", opts: {}, array: dst, source: { bytes: enc }, partial: { start, count },
+          copy: { elemBytes: 1, swapWidth: 0, chunkBytes: data.length, chunkOffset: start, chunkStrides: [1], arrayOffset: 0, arrayStrides: [1], shape: [count] },
+        });
+        const ok = await native!.decodeIntoAsync!(job);
         assert.equal(ok, true);
         assert.ok(
           Buffer.compare(Buffer.from(dst.subarray(0, count)), Buffer.from(data.subarray(start, start + count))) === 0,
