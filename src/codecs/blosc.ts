@@ -53,7 +53,8 @@ export function listCompressors(): string[] {
 
 let compressors: readonly string[] | undefined;
 function available(): readonly string[] {
-  compressors ??= nativeCodecs ? nativeCodecs.bloscListCompressors().split(",") : WASM_COMPRESSORS;
+  // zarrflow's own Blosc has no snappy; numcodecs.js' WASM build supplies it on both paths.
+  compressors ??= nativeCodecs ? [...new Set([...nativeCodecs.bloscListCompressors().split(","), "snappy"])].sort() : WASM_COMPRESSORS;
   return compressors;
 }
 
@@ -163,11 +164,11 @@ export class Blosc implements Codec {
       if (!available().includes(this.cname)) {
         throw new Error(`compressor '${this.cname}' is not available (available: ${available().join(", ")})`);
       }
-      if (nativeCodecs) {
+      if (nativeCodecs && this.cname !== "snappy") {
         const opts = { cname: this.cname, clevel: this.clevel, shuffle, blocksize: this.blocksize, typesize, nthreads: getCodecThreads() };
         return nativeCodecs.compressAsync("blosc", data, opts);
       }
-      useFallback("blosc");
+      if (!nativeCodecs) useFallback("blosc");
       if (this.cname !== "snappy") {
         return bloscCompressJs(data, { cname: this.cname, clevel: this.clevel, shuffle, blocksize: this.blocksize, typesize });
       }
@@ -183,16 +184,18 @@ export class Blosc implements Codec {
   nativeEncode(ctx?: ChunkContext): { codec: string; opts: Record<string, unknown> } | null {
     const typesize = ctx?.itemsize && ctx.itemsize > 0 ? ctx.itemsize : 1;
     const shuffle = this.shuffle === AUTOSHUFFLE ? (typesize === 1 ? BITSHUFFLE : SHUFFLE) : this.shuffle;
-    if (!nativeCodecs || !available().includes(this.cname)) return null;
+    if (!nativeCodecs || this.cname === "snappy" || !available().includes(this.cname)) return null;
     return { codec: "blosc", opts: { cname: this.cname, clevel: this.clevel, shuffle, blocksize: this.blocksize, typesize, nthreads: getCodecThreads() } };
   }
   /** The native addon's decoder for this codec (used for decode-and-scatter), or null without it. */
   nativeDecode(): { codec: string; opts: Record<string, unknown> } | null {
-    return nativeCodecs ? { codec: "blosc", opts: { nthreads: getCodecThreads() } } : null;
+    // Chunks of a snappy array go through decode(), which hands snappy buffers to the WASM build.
+    return nativeCodecs && this.cname !== "snappy" ? { codec: "blosc", opts: { nthreads: getCodecThreads() } } : null;
   }
   async decode(data: Uint8Array, out?: Uint8Array, _ctx?: ChunkContext): Promise<Uint8Array> {
     return guard("blosc", "decode", async () => {
-      if (nativeCodecs) {
+      const snappy = data.byteLength > 2 && data[2] >> 5 === 2;
+      if (nativeCodecs && !snappy) {
         return nativeCodecs.decompressAsync("blosc", data, { nthreads: getCodecThreads() }, out);
       }
       const nbytes = bloscHeaderSize(data);
@@ -200,7 +203,7 @@ export class Blosc implements Codec {
         throw new Error(`output buffer too small (needs ${nbytes} bytes, got ${out.byteLength})`);
       }
       if (nbytes === 0) return out ? out.subarray(0, 0) : new Uint8Array(0);
-      useFallback("blosc");
+      if (!nativeCodecs) useFallback("blosc");
       if (data[2] >> 5 !== 2) return bloscDecompressJs(data, out);
       const result = await (await loadWasm()).fromConfig({ id: "blosc" }).decode(data);
       if (result.byteLength !== nbytes) throw new Error(`corrupt data (decoded ${result.byteLength} of ${nbytes} bytes)`);

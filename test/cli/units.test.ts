@@ -78,7 +78,7 @@ describe("resolveStore", () => {
   });
 
   test("unknown schemes are usage errors; registered schemes plug in", async () => {
-    await assert.rejects(resolveStore("s3://bucket/x.zarr"), (e: unknown) => e instanceof UsageError && exitCodeFor(e) === 2 && /'s3:'/.test((e as Error).message));
+    await assert.rejects(resolveStore("nosuch://bucket/x.zarr"), (e: unknown) => e instanceof UsageError && exitCodeFor(e) === 2 && /'nosuch:'/.test((e as Error).message));
     const mem = new MemoryStore();
     registerStoreScheme("memtest", async (url) => ({ store: mem, path: url.pathname.replace(/^\//, ""), location: url.href, close: async () => {} }));
     const r = await resolveStore("memtest://host/a/b");
