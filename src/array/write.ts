@@ -15,7 +15,7 @@ import { copyStrided, fillStrided, product } from "../ndarray/strided.ts";
 import { throwIfAborted } from "../stores/store.ts";
 import { forEachConcurrent, getIoConcurrency, withCodecSlot } from "../util/concurrency.ts";
 import type { ChunkIO } from "./chunk-io.ts";
-import { broadcastStrides, checkSignal, chunkView, isScalar } from "./values.ts";
+import { broadcastStrides, checkSignal, chunkView, forEachInBlock, isScalar } from "./values.ts";
 
 /** Options of a selection write. */
 export interface WriteOptions {
@@ -160,7 +160,7 @@ export async function writeFields(io: ChunkIO, sel: readonly NormalizedDim[], va
       });
       const counts = p.dims.map((d) => d.count);
       const cs = p.dims.map((d, i) => cst[i] * d.chunkStep);
-      forEachPosition(counts, cs, fullOut, (ci, oi) => {
+      forEachInBlock(counts, cs, fullOut, (ci, oi) => {
         const rec = { ...(getElement(dt, chunk, c0 + ci) as Record<string, unknown>) };
         const x = v.size === 1 ? v.getFlat(0) : v.getFlat(o0 + oi);
         if (names.length === 1) rec[names[0]] = x;
@@ -171,27 +171,6 @@ export async function writeFields(io: ChunkIO, sel: readonly NormalizedDim[], va
     });
   });
   checkSignal(signal);
-}
-
-/** Call `fn` with the offsets (by strides `a` and `b`) of every position of a box of `counts`. */
-function forEachPosition(counts: readonly number[], a: readonly number[], b: readonly number[], fn: (ao: number, bo: number) => void): void {
-  const nd = counts.length;
-  if (counts.some((x) => x === 0)) return;
-  const idx = new Array(nd).fill(0);
-  for (;;) {
-    let ao = 0, bo = 0;
-    for (let d = 0; d < nd; d++) {
-      ao += idx[d] * a[d];
-      bo += idx[d] * b[d];
-    }
-    fn(ao, bo);
-    let d = nd - 1;
-    for (; d >= 0; d--) {
-      if (++idx[d] < counts[d]) break;
-      idx[d] = 0;
-    }
-    if (d < 0) return;
-  }
 }
 
 /**
