@@ -17,7 +17,7 @@ import { parseArrayMetadata, type ArrayMetadata } from "../metadata/array-metada
 import { asNDArray, NDArray } from "../ndarray/ndarray.ts";
 import { product } from "../ndarray/strided.ts";
 import type { Store } from "../stores/store.ts";
-import { throwIfAborted } from "../stores/store.ts";
+import { capabilitiesOf, throwIfAborted } from "../stores/store.ts";
 import type { Synchronizer } from "../synchronizer.ts";
 import type { InfoReport } from "../info.ts";
 import { getOrthogonal, getPoints, setOrthogonal, setPoints } from "./advanced.ts";
@@ -188,6 +188,18 @@ export class ZarrArray {
    */
   chunkKey(coords: readonly number[]): string {
     return this.#io.chunkKey(coords);
+  }
+
+  /**
+   * zarr-python's `==` on arrays: the same array in the same store (same path, same access mode),
+   * not equal contents. Two handles opened separately on one directory are equal.
+   * @example
+   * const a = await openArray("data/x.zarr"), b = await openArray("data/x.zarr");
+   * a.equals(b); // true
+   */
+  equals(other: unknown): boolean {
+    if (!(other instanceof ZarrArray)) return false;
+    return this.path === other.path && this.readOnly === other.readOnly && sameStore(this.store, other.store);
   }
 
   /** zarr-python's repr, e.g. `<zarr.core.Array '/foo/bar' (10, 10) int32>`. */
@@ -391,4 +403,12 @@ async function resolveValue(value: ArrayValue): Promise<unknown> {
 function allBooleanLeaves(a: unknown[]): boolean {
   const flat = a.flat(Infinity as 1) as unknown[];
   return flat.length > 0 && flat.every((x) => typeof x === "boolean");
+}
+
+/** Whether two stores are the same: one object, or descriptors naming the same place (a directory). */
+function sameStore(a: object, b: object): boolean {
+  if (a === b) return true;
+  const da = capabilitiesOf(a as Store).descriptor?.(), db = capabilitiesOf(b as Store).descriptor?.();
+  if (!da || !db || da.type === "MemoryStore" || da.type === "KVStore") return false;
+  return JSON.stringify(da) === JSON.stringify(db);
 }
