@@ -18,7 +18,10 @@ export { AUTOSHUFFLE, BITSHUFFLE, Blosc, type BloscOptions, listCompressors, NOS
 export { BZ2, type BZ2Options } from "./bz2.ts";
 export { GZip, type GZipOptions } from "./gzip.ts";
 export { LZ4, type LZ4Options } from "./lz4.ts";
-export { LZMA, type LZMAOptions, type LzmaFilter } from "./lzma.ts";
+export {
+  LZMA, type LZMAOptions, type LzmaFilter, FORMAT_AUTO, FORMAT_XZ, FORMAT_ALONE, FORMAT_RAW, CHECK_NONE, CHECK_CRC32, CHECK_CRC64,
+  CHECK_SHA256, FILTER_LZMA1, FILTER_LZMA2, FILTER_DELTA, FILTER_X86, FILTER_POWERPC, FILTER_IA64, FILTER_ARM, FILTER_ARMTHUMB,
+} from "./lzma.ts";
 export { getCodecThreads, hasNativeCodecs, nativeUnavailableReason, setCodecThreads } from "./native.ts";
 export { Zlib, type ZlibOptions } from "./zlib.ts";
 export { Zstd, type ZstdOptions } from "./zstd.ts";

@@ -110,11 +110,14 @@ let codecThreads = 1;
  * and c-blosc's context API starts fresh threads on every call. Raise it when single large chunks
  * dominate. Only the native path honours it; the WASM fallback is single-threaded.
  */
-export function setCodecThreads(n: number): void {
+export function setCodecThreads(n: number): number {
   if (!Number.isInteger(n) || n < 1 || n > 256) {
     throw new CodecError(`codec threads must be an integer between 1 and 256, got ${String(n)}`);
   }
+  // Returns the previous count, as numcodecs' `blosc.set_nthreads` does.
+  const previous = codecThreads;
   codecThreads = n;
+  return previous;
 }
 
 /** The thread count set by {@link setCodecThreads}. */

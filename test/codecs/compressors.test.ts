@@ -512,8 +512,9 @@ test("default compressor and codec threads", async () => {
   const before = getCodecThreads();
   assert.throws(() => setCodecThreads(0), CodecError);
   try {
-    setCodecThreads(2);
+    assert.equal(setCodecThreads(2), before, "returns the previous count, as blosc.set_nthreads");
     assert.equal(getCodecThreads(), 2);
+    assert.equal(setCodecThreads(3), 2);
     const data = sample("arange", 1 << 20, 4);
     const b = new Blosc();
     assert.ok(equalBytes(await b.decode(await b.encode(data, { dtype: "<i4", itemsize: 4 })), data));
