@@ -224,7 +224,14 @@ export class ZarrArray {
   get(): Promise<NDArray>;
   get(selection: BasicSelection, opts?: GetOptions): Promise<any>;
   async get(selection?: BasicSelection, opts: GetOptions = {}): Promise<any> {
+    // zarr-python's `z['foo']`: a field name of a structured dtype selects that field of everything.
+    if (this.#isFieldName(selection)) return this.getBasicSelection(null, { ...opts, fields: selection as string });
     return this.getBasicSelection(selection ?? null, opts);
+  }
+
+  /** Whether a selection is a bare field name of this array's structured dtype. */
+  #isFieldName(selection: unknown): boolean {
+    return typeof selection === "string" && (this.#io.meta.dtype.fields ?? []).some((f) => f.name === selection);
   }
 
   /** zarr-python's `get_basic_selection`. */
@@ -245,6 +252,7 @@ export class ZarrArray {
    * Values broadcast like numpy. Another ZarrArray is copied chunk by chunk without loading it whole.
    */
   async set(selection: BasicSelection, value: ArrayValue, opts: SetOptions = {}): Promise<void> {
+    if (this.#isFieldName(selection)) return this.setBasicSelection(null, value, { ...opts, fields: selection as string });
     return this.setBasicSelection(selection, value, opts);
   }
 

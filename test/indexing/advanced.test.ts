@@ -99,6 +99,11 @@ test("tutorial: fields on a structured dtype", async () => {
   const r = await z.getCoordinateSelection([0, 2], { fields: ["foo", "baz"] });
   assert.equal(r.toString(), "array([(b'aaa',  4.2), (b'ccc', 12.6)],\n      dtype=[('foo', 'S3'), ('baz', '<f8')])");
   assert.deepEqual(r.dt.fields!.map((f) => [f.name, f.dtype.str]), [["foo", "|S3"], ["baz", "<f8"]]);
+  // z['foo'] in zarr-python: a bare field name selects that field of the whole array.
+  assert.equal((await z.get("foo")).toString(), "array([b'aaa', b'bbb', b'ccc'], dtype='|S3')");
+  await z.set("bar", 7);
+  assert.equal((await z.get("bar")).toString(), "array([7, 7, 7], dtype=int32)");
+  assert.equal((await z.get("baz")).toString(), "array([ 4.2,  8.4, 12.6])", "other fields untouched");
 });
 
 test("fields work with every advanced get and set", async () => {
