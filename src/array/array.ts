@@ -191,6 +191,17 @@ export class ZarrArray {
   }
 
   /**
+   * Re-read `.zarray`, so a reader sees what other writers changed (an array growing by `append`
+   * in another process or handle). zarr-python does the same when `cache_metadata=False`.
+   * @example
+   * await reader.refresh();
+   * console.log(reader.shape); // the shape the writer last stored
+   */
+  async refresh(): Promise<void> {
+    await reloadMeta(this.#io);
+  }
+
+  /**
    * zarr-python's `==` on arrays: the same array in the same store (same path, same access mode),
    * not equal contents. Two handles opened separately on one directory are equal.
    * @example

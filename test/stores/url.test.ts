@@ -69,19 +69,3 @@ test("zip:: and simplecache:: chains", { skip: existsSync(FIX) ? false : `${FIX}
     rmSync(cacheDir, { recursive: true, force: true });
   }
 });
-
-test("equals: the same array in the same store, as zarr-python's == (not equal contents)", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "zf-eq-"));
-  try {
-    const a = (await open(join(dir, "x.zarr"), { mode: "w", shape: [4], chunks: [2], dtype: "<i4" })) as ZarrArray;
-    const b = (await open(join(dir, "x.zarr"), { mode: "r+" })) as ZarrArray;
-    const r = (await open(join(dir, "x.zarr"), { mode: "r" })) as ZarrArray;
-    const other = (await open(join(dir, "y.zarr"), { mode: "w", shape: [4], chunks: [2], dtype: "<i4" })) as ZarrArray;
-    assert.equal(a.equals(b), true);
-    assert.equal(a.equals(r), false, "a read-only handle differs, as in zarr-python");
-    assert.equal(a.equals(other), false, "same contents elsewhere are not the same array");
-    assert.equal(a.equals("x"), false);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
