@@ -37,7 +37,6 @@ import { readNpy } from "../helpers/npy.ts";
 
 const NATIVE = hasNativeCodecs();
 const needsNative = NATIVE ? false : `native addon unavailable: ${nativeUnavailableReason}`;
-const NATIVE_ONLY = new Set(["bz2", "lzma"]);
 
 const FIXTURES = [fileURLToPath(new URL("../../../shared/fixtures", import.meta.url)), "/work/shared/fixtures"].find((p) =>
   existsSync(join(p, "derived/numcodecs/index.json")),
@@ -80,7 +79,7 @@ interface IndexDir {
 const COMPRESSOR_DIRS = ["blosc", "zstd", "lz4", "zlib", "gzip", "bz2", "lzma"];
 
 for (const dirName of COMPRESSOR_DIRS) {
-  const skip = noFixtures || (NATIVE_ONLY.has(dirName) && needsNative);
+  const skip = noFixtures;
   test(`numcodecs fixtures decode: ${dirName}`, { skip }, async () => {
     const index = JSON.parse(readFileSync(join(FIXTURES!, "derived/numcodecs/index.json"), "utf8")) as { dirs: IndexDir[] };
     const found = index.dirs.find((d) => d.dir === dirName);
