@@ -20,7 +20,7 @@ export interface ABSStoreOptions {
   /** An Azure Storage connection string (account name and key, or SAS, and endpoint). */
   connectionString?: string;
   /** A ContainerClient to use instead of building one from `connectionString`. */
-  client?: ContainerClient;
+  client?: object;
   /** The chunk-key separator new arrays in this store default to. */
   dimensionSeparator?: "." | "/";
   /** How many blob deletions `deletePrefix` runs at once (default 16). */
@@ -81,7 +81,7 @@ export class ABSStore implements Store {
     if (!opts.client && (typeof opts.container !== "string" || opts.container === "")) throw new ZarrError("ABSStore needs a container name");
     this.prefix = normalizeStoragePath(opts.prefix ?? "");
     this.#opts = opts;
-    if (opts.client) this.#client = Promise.resolve(opts.client);
+    if (opts.client) this.#client = Promise.resolve(opts.client as ContainerClient);
     if (opts.dimensionSeparator) this.dimensionSeparator = opts.dimensionSeparator;
     this.capabilities = opts.dimensionSeparator ? { dimensionSeparator: opts.dimensionSeparator } : {};
   }

@@ -17,7 +17,7 @@ export interface RedisStoreOptions {
   /** The key prefix, as zarr-python's `RedisStore(prefix=...)` (default `"zarr"`): keys are `<prefix>:<key>`. */
   prefix?: string;
   /** An ioredis client to use instead of connecting to `url`; the store does not close it. */
-  client?: Redis;
+  client?: object;
   /** The chunk-key separator new arrays in this store default to (zarr-python's `dimension_separator`). */
   dimensionSeparator?: "." | "/";
   /** How many keys one SCAN step asks for (default 1000). */
@@ -60,7 +60,7 @@ export class RedisStore implements Store {
     this.url = opts.url ?? "redis://127.0.0.1:6379";
     this.#ownClient = !opts.client;
     this.#scanCount = opts.scanCount ?? 1000;
-    if (opts.client) this.#client = Promise.resolve(opts.client);
+    if (opts.client) this.#client = Promise.resolve(opts.client as Redis);
     if (opts.dimensionSeparator) this.dimensionSeparator = opts.dimensionSeparator;
     this.capabilities = opts.dimensionSeparator ? { dimensionSeparator: opts.dimensionSeparator } : {};
   }

@@ -26,7 +26,7 @@ export interface S3StoreOptions {
   /** Path-style URLs (`endpoint/bucket/key`), which most self-hosted S3 servers need. */
   forcePathStyle?: boolean;
   /** An S3Client to use instead of building one; the store does not destroy it. */
-  client?: S3Client;
+  client?: object;
   /** The chunk-key separator new arrays in this store default to. */
   dimensionSeparator?: "." | "/";
   /** How many times the SDK tries a request (its `maxAttempts`, default 3). */
@@ -99,7 +99,7 @@ export class S3Store implements Store {
     if (this.#closed) throw closedError("S3Store", `s3://${this.bucket}/${this.prefix}`);
     this.#client ??= loadOptional<S3Module>("@aws-sdk/client-s3", "S3Store").then((sdk) => {
       const o = this.#opts;
-      if (o.client) return { client: o.client, sdk };
+      if (o.client) return { client: o.client as S3Client, sdk };
       const config: S3ClientConfig = { region: o.region ?? "us-east-1" };
       if (o.endpoint) config.endpoint = o.endpoint;
       if (o.credentials) config.credentials = o.credentials;
