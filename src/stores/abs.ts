@@ -7,8 +7,8 @@
 
 import type { ContainerClient } from "@azure/storage-blob";
 import { ZarrError } from "../errors.ts";
-import { checkKey, checkPrefix, checkValue, childNames, closedError, isUnder, loadOptional, toBuffer } from "./kv-common.ts";
-import { compareKeys, normalizeStoragePath } from "./keys.ts";
+import { checkValue, childNames, closedError, isUnder, loadOptional, toBuffer } from "./kv-common.ts";
+import { compareKeys, normalizeStoragePath, normalizeKey, normalizePrefix } from "./keys.ts";
 import { throwIfAborted, type AbortOptions, type RangeQuery, type Store, type StoreCapabilities } from "./store.ts";
 
 /** Options of {@link ABSStore}: a container and either a connection string or a container client. */
@@ -108,7 +108,7 @@ export class ABSStore implements Store {
 
   /** Download `count` bytes from `offset` (all when both are omitted); `undefined` when the blob is missing. */
   async #download(key: string, offset: number, count: number | undefined, signal?: AbortSignal): Promise<Uint8Array | undefined> {
-    const name = this.blobName(checkKey(key));
+    const name = this.blobName(normalizeKey(key));
     const c = await this.#container(signal);
     try {
       const res = await c.getBlockBlobClient(name).download(offset, count, { abortSignal: signal });
@@ -146,7 +146,7 @@ export class ABSStore implements Store {
 
   /** The size of a blob, or `undefined` when it is missing. */
   async #size(key: string, signal?: AbortSignal): Promise<number | undefined> {
-    const name = this.blobName(checkKey(key));
+    const name = this.blobName(normalizeKey(key));
     const c = await this.#container(signal);
     try {
       const p = await c.getBlockBlobClient(name).getProperties({ abortSignal: signal });
@@ -164,7 +164,7 @@ export class ABSStore implements Store {
 
   /** Store `value` under `key` (a block-blob upload, atomic). */
   async set(key: string, value: Uint8Array, opts?: AbortOptions): Promise<void> {
-    const k = checkKey(key);
+    const k = normalizeKey(key);
     checkValue(k, value);
     const c = await this.#container(opts?.signal);
     try {
@@ -176,7 +176,7 @@ export class ABSStore implements Store {
 
   /** Remove `key`; a missing key is not an error. */
   async delete(key: string, opts?: AbortOptions): Promise<boolean> {
-    const k = checkKey(key);
+    const k = normalizeKey(key);
     const c = await this.#container(opts?.signal);
     try {
       return (await c.getBlockBlobClient(this.blobName(k)).deleteIfExists({ abortSignal: opts?.signal })).succeeded;
@@ -201,7 +201,7 @@ export class ABSStore implements Store {
 
   /** Delete the key `prefix` and every key below it as a path; `""` deletes everything under the store's prefix. */
   async deletePrefix(prefix: string, opts?: AbortOptions): Promise<void> {
-    const dir = checkPrefix(prefix);
+    const dir = normalizePrefix(prefix);
     const signal = opts?.signal;
     const doomed = (await this.#listBlobs(dir, signal)).map(([k]) => k).filter((k) => isUnder(k, dir));
     const c = await this.#container(signal);
@@ -222,13 +222,13 @@ export class ABSStore implements Store {
 
   /** Every key starting with `prefix` as a string (a trailing `/` is kept), sorted. */
   async list(prefix?: string): Promise<string[]> {
-    const p = checkPrefix(prefix, true);
+    const p = normalizePrefix(prefix, true);
     return (await this.#listBlobs(p)).map(([k]) => k).sort(compareKeys);
   }
 
   /** Names of the direct children under `prefix` (blobs and virtual directories, `/` delimiter). */
   async listDir(prefix?: string): Promise<string[]> {
-    const dir = checkPrefix(prefix);
+    const dir = normalizePrefix(prefix);
     const start = dir === "" ? "" : dir + "/";
     const c = await this.#container();
     const names: string[] = [];
@@ -241,7 +241,7 @@ export class ABSStore implements Store {
 
   /** Total bytes of the blob at `prefix` and of every blob below it (sizes from the listing). */
   async getSize(prefix?: string): Promise<number> {
-    const dir = checkPrefix(prefix);
+    const dir = normalizePrefix(prefix);
     let size = 0;
     for (const [k, n] of await this.#listBlobs(dir)) if (isUnder(k, dir)) size += n;
     return size;

@@ -6,8 +6,8 @@
 
 import * as nodePath from "node:path";
 import { ZarrError } from "../errors.ts";
-import { asBytes, checkKey, checkPrefix, checkValue, childNames, closedError, isUnder, loadOptional, prefixUpperBound, toBuffer } from "./kv-common.ts";
-import { compareKeys } from "./keys.ts";
+import { asBytes, checkValue, childNames, closedError, isUnder, loadOptional, prefixUpperBound, toBuffer } from "./kv-common.ts";
+import { compareKeys, normalizeKey, normalizePrefix } from "./keys.ts";
 import { sliceRange, throwIfAborted, type AbortOptions, type RangeQuery, type Store, type StoreCapabilities } from "./store.ts";
 
 /** Options of {@link DBMStore}. */
@@ -89,7 +89,7 @@ export class DBMStore implements Store {
 
   /** The bytes under `key`, or `undefined` when absent. */
   async get(key: string, opts?: AbortOptions): Promise<Uint8Array | undefined> {
-    const k = checkKey(key);
+    const k = normalizeKey(key);
     const db = await this.#ready(opts?.signal);
     const v = await db.get(k);
     throwIfAborted(opts?.signal);
@@ -109,7 +109,7 @@ export class DBMStore implements Store {
 
   /** Store `value` under `key` (atomic). */
   async set(key: string, value: Uint8Array, opts?: AbortOptions): Promise<void> {
-    const k = checkKey(key);
+    const k = normalizeKey(key);
     checkValue(k, value);
     const db = await this.#ready(opts?.signal);
     await db.put(k, Buffer.from(toBuffer(value)));
@@ -117,7 +117,7 @@ export class DBMStore implements Store {
 
   /** Remove `key`; a missing key is not an error. */
   async delete(key: string, opts?: AbortOptions): Promise<void> {
-    const k = checkKey(key);
+    const k = normalizeKey(key);
     const db = await this.#ready(opts?.signal);
     await db.del(k);
   }
@@ -131,7 +131,7 @@ export class DBMStore implements Store {
 
   /** Delete the key `prefix` and every key below it as a path (one atomic batch); `""` empties the database. */
   async deletePrefix(prefix: string, opts?: AbortOptions): Promise<void> {
-    const dir = checkPrefix(prefix);
+    const dir = normalizePrefix(prefix);
     const db = await this.#ready(opts?.signal);
     if (dir === "") return db.clear();
     const doomed = (await this.#keysFrom(db, dir)).filter((k) => isUnder(k, dir));
@@ -140,21 +140,21 @@ export class DBMStore implements Store {
 
   /** Every key starting with `prefix` as a string (a trailing `/` is kept), sorted. */
   async list(prefix?: string): Promise<string[]> {
-    const p = checkPrefix(prefix, true);
+    const p = normalizePrefix(prefix, true);
     const db = await this.#ready();
     return (await this.#keysFrom(db, p)).sort(compareKeys);
   }
 
   /** Names of the direct children under `prefix`, as zarr-python's `listdir`. */
   async listDir(prefix?: string): Promise<string[]> {
-    const dir = checkPrefix(prefix);
+    const dir = normalizePrefix(prefix);
     const db = await this.#ready();
     return childNames(await this.#keysFrom(db, dir === "" ? "" : dir + "/"), dir);
   }
 
   /** Total bytes of the value at `prefix` and of every value below it (everything for `""`). */
   async getSize(prefix?: string): Promise<number> {
-    const dir = checkPrefix(prefix);
+    const dir = normalizePrefix(prefix);
     const db = await this.#ready();
     let size = 0;
     for await (const [k, v] of db.iterator(dir === "" ? {} : { gte: dir, lt: prefixUpperBound(dir) })) {

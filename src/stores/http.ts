@@ -5,7 +5,8 @@
  */
 
 import { ReadOnlyError, ZarrError } from "../errors.ts";
-import { asBytes, checkKey } from "./kv-common.ts";
+import { asBytes } from "./kv-common.ts";
+import { normalizeKey } from "./keys.ts";
 import { throwIfAborted, type AbortOptions, type RangeQuery, type Store, type StoreCapabilities } from "./store.ts";
 
 /** Options of {@link HTTPStore}. */
@@ -98,7 +99,7 @@ export class HTTPStore implements Store {
 
   /** The URL of a key: each path segment percent-encoded under the base URL. */
   keyUrl(key: string): string {
-    return this.url + checkKey(key).split("/").map(encodeURIComponent).join("/");
+    return this.url + normalizeKey(key).split("/").map(encodeURIComponent).join("/");
   }
 
   /**
@@ -197,13 +198,13 @@ export class HTTPStore implements Store {
 
   /** Always throws: an HTTP store is read-only. */
   async set(key: string, _value?: Uint8Array): Promise<never> {
-    checkKey(key);
+    normalizeKey(key);
     throw new ReadOnlyError(`HTTPStore at ${this.url} is read-only: cannot set ${JSON.stringify(key)}`);
   }
 
   /** Always throws: an HTTP store is read-only. */
   async delete(key: string): Promise<never> {
-    checkKey(key);
+    normalizeKey(key);
     throw new ReadOnlyError(`HTTPStore at ${this.url} is read-only: cannot delete ${JSON.stringify(key)}`);
   }
 

@@ -5,8 +5,8 @@
  * @module
  */
 
-import { InvalidKeyError, ZarrError } from "../errors.ts";
-import { compareKeys, normalizeKey, normalizePrefix } from "./keys.ts";
+import { ZarrError } from "../errors.ts";
+import { compareKeys } from "./keys.ts";
 
 /** An optional dependency of a store (an npm package) is not installed. */
 export class MissingDependencyError extends ZarrError {
@@ -88,20 +88,4 @@ export function checkValue(key: string, value: unknown): Uint8Array {
 /** An error for using a store after `close()`. */
 export function closedError(storeName: string, where: string): ZarrError {
   return new ZarrError(`${storeName} at ${where} is closed`);
-}
-
-/**
- * {@link normalizeKey} plus the refusal of backslashes: a database or object store has no
- * directories, so a key with `\` can only be an attempt to address something else.
- * @throws {InvalidKeyError} naming the key.
- */
-export function checkKey(key: string): string {
-  if (typeof key === "string" && key.includes("\\")) throw new InvalidKeyError(`key ${JSON.stringify(key)} contains a backslash, which is not allowed`);
-  return normalizeKey(key);
-}
-
-/** {@link normalizePrefix} plus the refusal of backslashes (see {@link checkKey}). */
-export function checkPrefix(prefix?: string | null, keepTrailingSlash = false): string {
-  if (typeof prefix === "string" && prefix.includes("\\")) throw new InvalidKeyError(`prefix ${JSON.stringify(prefix)} contains a backslash, which is not allowed`);
-  return normalizePrefix(prefix, keepTrailingSlash);
 }

@@ -7,8 +7,8 @@
 
 import * as nodePath from "node:path";
 import { ZarrError } from "../errors.ts";
-import { asBytes, checkKey, checkPrefix, checkValue, childNames, closedError, isUnder, loadOptional, toBuffer } from "./kv-common.ts";
-import { compareKeys } from "./keys.ts";
+import { asBytes, checkValue, childNames, closedError, isUnder, loadOptional, toBuffer } from "./kv-common.ts";
+import { compareKeys, normalizeKey, normalizePrefix } from "./keys.ts";
 import { sliceRange, throwIfAborted, type AbortOptions, type RangeQuery, type Store, type StoreCapabilities } from "./store.ts";
 
 /** Options of {@link LMDBStore}. */
@@ -129,7 +129,7 @@ export class LMDBStore implements Store {
 
   /** The bytes under `key`, or `undefined` when absent. */
   async get(key: string, opts?: AbortOptions): Promise<Uint8Array | undefined> {
-    const k = encoder.encode(checkKey(key));
+    const k = encoder.encode(normalizeKey(key));
     const db = await this.#ready(opts?.signal);
     const v = db.getBinary(k);
     return v === undefined ? undefined : asBytes(v);
@@ -143,14 +143,14 @@ export class LMDBStore implements Store {
 
   /** Whether `key` exists. */
   async has(key: string, opts?: AbortOptions): Promise<boolean> {
-    const k = encoder.encode(checkKey(key));
+    const k = encoder.encode(normalizeKey(key));
     const db = await this.#ready(opts?.signal);
     return db.doesExist(k);
   }
 
   /** Store `value` under `key`; resolves once the transaction has committed. */
   async set(key: string, value: Uint8Array, opts?: AbortOptions): Promise<void> {
-    const k = checkKey(key);
+    const k = normalizeKey(key);
     checkValue(k, value);
     const db = await this.#ready(opts?.signal);
     // Copy: lmdb-js reads the buffer when the batch commits, after this call returns.
@@ -159,7 +159,7 @@ export class LMDBStore implements Store {
 
   /** Remove `key`; a missing key is not an error. */
   async delete(key: string, opts?: AbortOptions): Promise<boolean> {
-    const k = encoder.encode(checkKey(key));
+    const k = encoder.encode(normalizeKey(key));
     const db = await this.#ready(opts?.signal);
     return db.remove(k);
   }
@@ -177,7 +177,7 @@ export class LMDBStore implements Store {
 
   /** Delete the key `prefix` and every key below it as a path; `""` empties the database. */
   async deletePrefix(prefix: string, opts?: AbortOptions): Promise<void> {
-    const dir = checkPrefix(prefix);
+    const dir = normalizePrefix(prefix);
     const db = await this.#ready(opts?.signal);
     const doomed = this.#keysFrom(db, dir).filter((k) => isUnder(k, dir));
     if (doomed.length === 0) return;
@@ -188,21 +188,21 @@ export class LMDBStore implements Store {
 
   /** Every key starting with `prefix` as a string (a trailing `/` is kept), sorted. */
   async list(prefix?: string): Promise<string[]> {
-    const p = checkPrefix(prefix, true);
+    const p = normalizePrefix(prefix, true);
     const db = await this.#ready();
     return this.#keysFrom(db, p).sort(compareKeys);
   }
 
   /** Names of the direct children under `prefix`, as zarr-python's `listdir`. */
   async listDir(prefix?: string): Promise<string[]> {
-    const dir = checkPrefix(prefix);
+    const dir = normalizePrefix(prefix);
     const db = await this.#ready();
     return childNames(this.#keysFrom(db, dir === "" ? "" : dir + "/"), dir);
   }
 
   /** Total bytes of the value at `prefix` and of every value below it (everything for `""`). */
   async getSize(prefix?: string): Promise<number> {
-    const dir = checkPrefix(prefix);
+    const dir = normalizePrefix(prefix);
     const db = await this.#ready();
     let size = 0;
     for (const { key, value } of db.getRange(dir === "" ? {} : { start: encoder.encode(dir) })) {

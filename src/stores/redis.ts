@@ -6,8 +6,8 @@
 
 import type { Redis } from "ioredis";
 import { ZarrError } from "../errors.ts";
-import { asBytes, checkKey, checkPrefix, checkValue, childNames, closedError, isUnder, loadOptional, toBuffer } from "./kv-common.ts";
-import { compareKeys } from "./keys.ts";
+import { asBytes, checkValue, childNames, closedError, isUnder, loadOptional, toBuffer } from "./kv-common.ts";
+import { compareKeys, normalizeKey, normalizePrefix } from "./keys.ts";
 import { throwIfAborted, type AbortOptions, type RangeQuery, type Store, type StoreCapabilities } from "./store.ts";
 
 /** Options of {@link RedisStore}. */
@@ -83,7 +83,7 @@ export class RedisStore implements Store {
 
   /** The bytes under `key`, or `undefined` when absent. */
   async get(key: string, opts?: AbortOptions): Promise<Uint8Array | undefined> {
-    const k = this.redisKey(checkKey(key));
+    const k = this.redisKey(normalizeKey(key));
     const r = await this.#redis(opts?.signal);
     const v = await r.getBuffer(k);
     throwIfAborted(opts?.signal);
@@ -92,7 +92,7 @@ export class RedisStore implements Store {
 
   /** Part of the bytes under `key` (`GETRANGE`), or `undefined` when absent. */
   async getRange(key: string, range: RangeQuery, opts?: AbortOptions): Promise<Uint8Array | undefined> {
-    const k = this.redisKey(checkKey(key));
+    const k = this.redisKey(normalizeKey(key));
     const r = await this.#redis(opts?.signal);
     let start: number;
     let end: number;
@@ -118,14 +118,14 @@ export class RedisStore implements Store {
 
   /** Whether `key` exists. */
   async has(key: string, opts?: AbortOptions): Promise<boolean> {
-    const k = this.redisKey(checkKey(key));
+    const k = this.redisKey(normalizeKey(key));
     const r = await this.#redis(opts?.signal);
     return (await r.exists(k)) > 0;
   }
 
   /** Store `value` under `key` (`SET`, atomic). */
   async set(key: string, value: Uint8Array, opts?: AbortOptions): Promise<void> {
-    const k = checkKey(key);
+    const k = normalizeKey(key);
     checkValue(k, value);
     const r = await this.#redis(opts?.signal);
     await r.set(this.redisKey(k), toBuffer(value));
@@ -133,7 +133,7 @@ export class RedisStore implements Store {
 
   /** Remove `key`; a missing key is not an error. */
   async delete(key: string, opts?: AbortOptions): Promise<boolean> {
-    const k = this.redisKey(checkKey(key));
+    const k = this.redisKey(normalizeKey(key));
     const r = await this.#redis(opts?.signal);
     return (await r.del(k)) > 0;
   }
@@ -155,7 +155,7 @@ export class RedisStore implements Store {
 
   /** Delete the key `prefix` and every key below it as a path; `""` deletes every key of this store's prefix. */
   async deletePrefix(prefix: string, opts?: AbortOptions): Promise<void> {
-    const dir = checkPrefix(prefix);
+    const dir = normalizePrefix(prefix);
     const r = await this.#redis(opts?.signal);
     const doomed = (await this.#scan(r, dir, opts?.signal)).filter((k) => isUnder(k, dir));
     for (let i = 0; i < doomed.length; i += 500) {
@@ -165,21 +165,21 @@ export class RedisStore implements Store {
 
   /** Every key starting with `prefix` as a string (a trailing `/` is kept), sorted. */
   async list(prefix?: string): Promise<string[]> {
-    const p = checkPrefix(prefix, true);
+    const p = normalizePrefix(prefix, true);
     const r = await this.#redis();
     return (await this.#scan(r, p)).sort(compareKeys);
   }
 
   /** Names of the direct children under `prefix`, as zarr-python's `listdir`. */
   async listDir(prefix?: string): Promise<string[]> {
-    const dir = checkPrefix(prefix);
+    const dir = normalizePrefix(prefix);
     const r = await this.#redis();
     return childNames(await this.#scan(r, dir === "" ? "" : dir + "/"), dir);
   }
 
   /** Total bytes of the value at `prefix` and of every value below it (`STRLEN`, pipelined). */
   async getSize(prefix?: string): Promise<number> {
-    const dir = checkPrefix(prefix);
+    const dir = normalizePrefix(prefix);
     const r = await this.#redis();
     const keys = (await this.#scan(r, dir)).filter((k) => isUnder(k, dir));
     if (keys.length === 0) return 0;

@@ -7,8 +7,8 @@
 
 import type { S3Client, S3ClientConfig } from "@aws-sdk/client-s3";
 import { ZarrError } from "../errors.ts";
-import { asBytes, checkKey, checkPrefix, checkValue, childNames, closedError, isUnder, loadOptional, toBuffer } from "./kv-common.ts";
-import { compareKeys, normalizeStoragePath } from "./keys.ts";
+import { asBytes, checkValue, childNames, closedError, isUnder, loadOptional, toBuffer } from "./kv-common.ts";
+import { compareKeys, normalizeStoragePath, normalizeKey, normalizePrefix } from "./keys.ts";
 import { throwIfAborted, type AbortOptions, type RangeQuery, type Store, type StoreCapabilities } from "./store.ts";
 
 /** Options of {@link S3Store}. */
@@ -114,7 +114,7 @@ export class S3Store implements Store {
 
   /** The bytes under `key`, or `undefined` when there is no such object. */
   async get(key: string, opts?: AbortOptions): Promise<Uint8Array | undefined> {
-    const k = this.objectKey(checkKey(key));
+    const k = this.objectKey(normalizeKey(key));
     const { client, sdk } = await this.#s3(opts?.signal);
     try {
       const res = await client.send(new sdk.GetObjectCommand({ Bucket: this.bucket, Key: k }), { abortSignal: opts?.signal });
@@ -129,7 +129,7 @@ export class S3Store implements Store {
 
   /** Part of the bytes under `key` (a ranged `GetObject`), or `undefined` when absent. */
   async getRange(key: string, range: RangeQuery, opts?: AbortOptions): Promise<Uint8Array | undefined> {
-    const k = this.objectKey(checkKey(key));
+    const k = this.objectKey(normalizeKey(key));
     let header: string;
     if ("suffixLength" in range) {
       if (range.suffixLength <= 0) return (await this.has(key, opts)) ? new Uint8Array(0) : undefined;
@@ -173,7 +173,7 @@ export class S3Store implements Store {
 
   /** Whether `key` exists (`HeadObject`). */
   async has(key: string, opts?: AbortOptions): Promise<boolean> {
-    const k = this.objectKey(checkKey(key));
+    const k = this.objectKey(normalizeKey(key));
     const { client, sdk } = await this.#s3(opts?.signal);
     try {
       await client.send(new sdk.HeadObjectCommand({ Bucket: this.bucket, Key: k }), { abortSignal: opts?.signal });
@@ -186,7 +186,7 @@ export class S3Store implements Store {
 
   /** Store `value` under `key` (`PutObject`, atomic). */
   async set(key: string, value: Uint8Array, opts?: AbortOptions): Promise<void> {
-    const zk = checkKey(key);
+    const zk = normalizeKey(key);
     checkValue(zk, value);
     const { client, sdk } = await this.#s3(opts?.signal);
     try {
@@ -201,7 +201,7 @@ export class S3Store implements Store {
 
   /** Remove `key`; a missing key is not an error. */
   async delete(key: string, opts?: AbortOptions): Promise<void> {
-    const k = this.objectKey(checkKey(key));
+    const k = this.objectKey(normalizeKey(key));
     const { client, sdk } = await this.#s3(opts?.signal);
     try {
       await client.send(new sdk.DeleteObjectCommand({ Bucket: this.bucket, Key: k }), { abortSignal: opts?.signal });
@@ -236,7 +236,7 @@ export class S3Store implements Store {
 
   /** Delete the key `prefix` and every key below it as a path; `""` deletes everything under the store's prefix. */
   async deletePrefix(prefix: string, opts?: AbortOptions): Promise<void> {
-    const dir = checkPrefix(prefix);
+    const dir = normalizePrefix(prefix);
     const { keys } = await this.#listObjects(dir, opts?.signal);
     const doomed = keys.map(([k]) => k).filter((k) => isUnder(k, dir));
     const { client, sdk } = await this.#s3(opts?.signal);
@@ -257,14 +257,14 @@ export class S3Store implements Store {
 
   /** Every key starting with `prefix` as a string (a trailing `/` is kept), sorted. */
   async list(prefix?: string): Promise<string[]> {
-    const p = checkPrefix(prefix, true);
+    const p = normalizePrefix(prefix, true);
     const { keys } = await this.#listObjects(p);
     return keys.map(([k]) => k).sort(compareKeys);
   }
 
   /** Names of the direct children under `prefix` (objects and common prefixes with a `/` delimiter). */
   async listDir(prefix?: string): Promise<string[]> {
-    const dir = checkPrefix(prefix);
+    const dir = normalizePrefix(prefix);
     const start = dir === "" ? "" : dir + "/";
     const { keys, dirs } = await this.#listObjects(start, undefined, "/");
     return childNames([...keys.map(([k]) => k), ...dirs.map((d) => d + "x")], dir);
@@ -272,7 +272,7 @@ export class S3Store implements Store {
 
   /** Total bytes of the object at `prefix` and of every object below it (sizes from the listing). */
   async getSize(prefix?: string): Promise<number> {
-    const dir = checkPrefix(prefix);
+    const dir = normalizePrefix(prefix);
     const { keys } = await this.#listObjects(dir);
     let size = 0;
     for (const [k, n] of keys) if (isUnder(k, dir)) size += n;

@@ -6,8 +6,8 @@
  */
 
 import { ZarrError } from "../errors.ts";
-import { checkKey, checkPrefix, closedError, loadOptional, prefixUpperBound, toBuffer, asBytes, checkValue, childNames } from "./kv-common.ts";
-import { compareKeys } from "./keys.ts";
+import { closedError, loadOptional, prefixUpperBound, toBuffer, asBytes, checkValue, childNames } from "./kv-common.ts";
+import { compareKeys, normalizeKey, normalizePrefix } from "./keys.ts";
 import { throwIfAborted, type AbortOptions, type RangeQuery, type Store, type StoreCapabilities } from "./store.ts";
 import * as nodePath from "node:path";
 
@@ -146,14 +146,14 @@ export class SQLiteStore implements Store {
 
   /** The bytes under `key`, or `undefined` when absent. */
   async get(key: string, opts?: AbortOptions): Promise<Uint8Array | undefined> {
-    const k = checkKey(key);
+    const k = normalizeKey(key);
     const st = await this.#st(opts?.signal);
     return blob(st.get.get(k));
   }
 
   /** Part of the bytes under `key` (read with SQL `substr`), or `undefined` when absent. */
   async getRange(key: string, range: RangeQuery, opts?: AbortOptions): Promise<Uint8Array | undefined> {
-    const k = checkKey(key);
+    const k = normalizeKey(key);
     const st = await this.#st(opts?.signal);
     if (!st.has.get(k)) return undefined;
     if ("suffixLength" in range) return blob(st.suffix.get(Math.max(0, range.suffixLength), k)) ?? new Uint8Array(0);
@@ -163,14 +163,14 @@ export class SQLiteStore implements Store {
 
   /** Whether `key` exists. */
   async has(key: string, opts?: AbortOptions): Promise<boolean> {
-    const k = checkKey(key);
+    const k = normalizeKey(key);
     const st = await this.#st(opts?.signal);
     return st.has.get(k) !== undefined;
   }
 
   /** Store `value` under `key` (`REPLACE INTO`, atomic). */
   async set(key: string, value: Uint8Array, opts?: AbortOptions): Promise<void> {
-    const k = checkKey(key);
+    const k = normalizeKey(key);
     checkValue(k, value);
     const st = await this.#st(opts?.signal);
     st.set.run(k, toBuffer(value));
@@ -178,14 +178,14 @@ export class SQLiteStore implements Store {
 
   /** Remove `key`; a missing key is not an error. */
   async delete(key: string, opts?: AbortOptions): Promise<boolean> {
-    const k = checkKey(key);
+    const k = normalizeKey(key);
     const st = await this.#st(opts?.signal);
     return st.del.run(k).changes > 0;
   }
 
   /** Delete the key `prefix` and every key below it as a path; `""` empties the table. */
   async deletePrefix(prefix: string, opts?: AbortOptions): Promise<void> {
-    const dir = checkPrefix(prefix);
+    const dir = normalizePrefix(prefix);
     const st = await this.#st(opts?.signal);
     if (dir === "") st.clear.run();
     else st.delUnder.run(dir, dir + "/", prefixUpperBound(dir + "/"));
@@ -193,7 +193,7 @@ export class SQLiteStore implements Store {
 
   /** Every key starting with `prefix` as a string (a trailing `/` is kept), sorted. */
   async list(prefix?: string): Promise<string[]> {
-    const p = checkPrefix(prefix, true);
+    const p = normalizePrefix(prefix, true);
     const st = await this.#st();
     const keys = (p === "" ? st.keys.all() : st.keysFrom.all(p, prefixUpperBound(p))) as string[];
     return keys.filter((k) => k.startsWith(p)).sort(compareKeys);
@@ -201,7 +201,7 @@ export class SQLiteStore implements Store {
 
   /** Names of the direct children under `prefix`, as zarr-python's `listdir`. */
   async listDir(prefix?: string): Promise<string[]> {
-    const dir = checkPrefix(prefix);
+    const dir = normalizePrefix(prefix);
     const st = await this.#st();
     const start = dir === "" ? "" : dir + "/";
     const keys = (start === "" ? st.keys.all() : st.keysFrom.all(start, prefixUpperBound(start))) as string[];
@@ -210,7 +210,7 @@ export class SQLiteStore implements Store {
 
   /** Total bytes of the value at `prefix` and of every value below it (the whole table for `""`). */
   async getSize(prefix?: string): Promise<number> {
-    const dir = checkPrefix(prefix);
+    const dir = normalizePrefix(prefix);
     const st = await this.#st();
     const n = dir === "" ? st.sizeAll.get() : st.sizeUnder.get(dir, dir + "/", prefixUpperBound(dir + "/"));
     return Number(n);
