@@ -14,6 +14,8 @@ import { containsArray, containsGroup, prepareNode } from "./hierarchy-keys.ts";
 import { encodeArrayMetadata, parseArrayMetadata, type ArrayMetadata } from "./metadata/array-metadata.ts";
 import { normalizeFillValue } from "./metadata/fill-value.ts";
 import { asNDArray, NDArray } from "./ndarray/ndarray.ts";
+import type { DtypeOfData } from "./dtype/typed.ts";
+import type { RankOf } from "./array/get-result.ts";
 import { asStore, type StoreLike } from "./stores/adapt.ts";
 import { normalizeStoragePath } from "./stores/keys.ts";
 import { KVStore, MemoryStore } from "./stores/memory.ts";
@@ -55,6 +57,26 @@ export type OpenMode = "r" | "r+" | "a" | "w" | "w-" | "x";
 export interface OpenOptions extends CreateOptions {
   mode?: OpenMode;
 }
+
+/**
+ * The dtype literal that creation options give an array: their `dtype` when it is a string
+ * literal, `"<f8"` (the default) when there is none, a plain `string` otherwise (a structured list,
+ * a DType, a non-literal string).
+ */
+export type DtypeOfOptions<O> = "dtype" extends keyof O ? DtypeOfValue<O["dtype" & keyof O]> : "<f8";
+type DtypeOfValue<X> = X extends undefined ? "<f8" : X extends string ? X : string;
+
+/** The rank that creation options give an array: from a literal `shape`, else `number` (unknown). */
+export type RankOfOptions<O> = "shape" extends keyof O ? RankOf<O["shape" & keyof O]> : number;
+
+/** The array `create(opts)` gives: typed by the options' `dtype` and `shape` literals. */
+export type ArrayFor<O> = ZarrArray<DtypeOfOptions<O>, RankOfOptions<O>>;
+
+/** The array of `zeros(shape, opts)` and friends, whose first argument is a shape or all the options. */
+export type ArrayForShape<S, O> = S extends number | readonly number[] ? ZarrArray<DtypeOfOptions<O>, RankOf<S>> : ArrayFor<S>;
+
+/** Shape or options: the first argument of `zeros`, `ones`, `full`, `empty`. */
+export type ShapeOrOptions = number | readonly number[] | CreateOptions;
 
 function normalizeShape(shape: number | readonly number[] | undefined): number[] {
   if (shape === undefined) throw new ShapeError("shape is required");
@@ -142,7 +164,11 @@ export async function buildArrayMetadata(opts: CreateOptions): Promise<ArrayMeta
   };
 }
 
-/** Create an array (zarr-python's `zarr.create`). */
+/**
+ * Create an array (zarr-python's `zarr.create`). Literal `dtype` and `shape` options type the
+ * result: `create({ shape: [5], dtype: "<i8" })` is a `ZarrArray<"<i8", 1>`.
+ */
+export async function create<const O extends CreateOptions>(opts: O): Promise<ArrayFor<O>>;
 export async function create(opts: CreateOptions): Promise<ZarrArray> {
   const { store, path } = resolveStore(opts);
   // As zarr-python's init_array: the store's separator (NestedDirectoryStore, DirectoryStore with
@@ -175,27 +201,36 @@ function shapeArgs(shape: number | readonly number[] | CreateOptions, opts: Crea
   return { ...opts, shape: shape as number | number[] };
 }
 
-/** An array whose every element starts as the fill value 0. */
-export async function zeros(shape: number | readonly number[] | CreateOptions, opts: CreateOptions = {}): Promise<ZarrArray> {
+/** An array whose every element starts as the fill value 0; `zeros([10, 10], { dtype: "<i4" })` is a `ZarrArray<"<i4", 2>`. */
+export async function zeros<const S extends ShapeOrOptions, const O extends CreateOptions = {}>(shape: S, opts?: O): Promise<ArrayForShape<S, O>>;
+export async function zeros(shape: ShapeOrOptions, opts: CreateOptions = {}): Promise<ZarrArray> {
   return create({ ...shapeArgs(shape, opts), fillValue: 0 });
 }
 
-/** An array of ones. */
-export async function ones(shape: number | readonly number[] | CreateOptions, opts: CreateOptions = {}): Promise<ZarrArray> {
+/** An array of ones (typed as {@link zeros}). */
+export async function ones<const S extends ShapeOrOptions, const O extends CreateOptions = {}>(shape: S, opts?: O): Promise<ArrayForShape<S, O>>;
+export async function ones(shape: ShapeOrOptions, opts: CreateOptions = {}): Promise<ZarrArray> {
   return create({ ...shapeArgs(shape, opts), fillValue: 1 });
 }
 
-/** An array whose every element starts as `fillValue`. */
-export async function full(shape: number | readonly number[] | CreateOptions, fillValue: unknown, opts: CreateOptions = {}): Promise<ZarrArray> {
+/** An array whose every element starts as `fillValue` (typed as {@link zeros}). */
+export async function full<const S extends ShapeOrOptions, const O extends CreateOptions = {}>(shape: S, fillValue: unknown, opts?: O): Promise<ArrayForShape<S, O>>;
+export async function full(shape: ShapeOrOptions, fillValue: unknown, opts: CreateOptions = {}): Promise<ZarrArray> {
   return create({ ...shapeArgs(shape, opts), fillValue });
 }
 
-/** An array with no fill value (zarr-python's `empty`: fill_value None). Unwritten chunks read as zeros. */
-export async function empty(shape: number | readonly number[] | CreateOptions, opts: CreateOptions = {}): Promise<ZarrArray> {
+/** An array with no fill value (zarr-python's `empty`: fill_value None). Unwritten chunks read as zeros. Typed as {@link zeros}. */
+export async function empty<const S extends ShapeOrOptions, const O extends CreateOptions = {}>(shape: S, opts?: O): Promise<ArrayForShape<S, O>>;
+export async function empty(shape: ShapeOrOptions, opts: CreateOptions = {}): Promise<ZarrArray> {
   return create({ ...shapeArgs(shape, opts), fillValue: null });
 }
 
-/** Create an array holding `data` (an NDArray, typed array, nested arrays, or another ZarrArray). */
+/**
+ * Create an array holding `data` (an NDArray, typed array, nested arrays, or another ZarrArray).
+ * Its dtype type is the `dtype` option's literal, else the data's (`NDArray<D>`, `ZarrArray<D>`, a
+ * typed array); nested JS arrays give a plain `ZarrArray` (their dtype is decided at run time).
+ */
+export async function array<const T, const O extends CreateOptions = {}>(data: T, opts?: O): Promise<ZarrArray<ArrayDataDtype<T, O>>>;
 export async function array(data: unknown, opts: CreateOptions = {}): Promise<ZarrArray> {
   if (data instanceof ZarrArray) {
     const z = await create({ shape: data.shape, chunks: data.chunks, dtype: data.dtype, compressor: data.compressor, fillValue: data.fillValue, order: data.order, filters: data.filters, ...opts });
@@ -207,6 +242,10 @@ export async function array(data: unknown, opts: CreateOptions = {}): Promise<Za
   await z.set(null, nd);
   return z;
 }
+
+/** The dtype type of `array(data, opts)`. */
+export type ArrayDataDtype<T, O> = "dtype" extends keyof O ? DtypeOfOptions<O>
+  : T extends NDArray<infer D> ? D : T extends ZarrArray<infer D, number> ? D : T extends ArrayBufferView ? DtypeOfData<T> : string;
 
 /** Options copied from an existing array by the *Like functions. */
 function likeOptions(a: ZarrArray | NDArray, opts: CreateOptions): CreateOptions {
@@ -236,7 +275,14 @@ export async function fullLike(a: ZarrArray | NDArray, fillValue: unknown, opts:
 /**
  * Open an array, creating it where the mode allows (zarr-python's `open_array`):
  * `r` read-only, `r+` must exist, `a` open or create, `w` create (overwrite), `w-`/`x` create, fail if present.
+ * A group at the path is a {@link ContainsGroupError}, so the result is always an array. The type
+ * arguments are the caller's word for the stored dtype and rank (they are not checked against
+ * `.zarray`; compare `z.dtype` when the data comes from elsewhere).
+ * @example
+ * const z = await openArray<"<f4", 2>("data/temp.zarr", { mode: "r" });
+ * const t = await z.get("0, 0"); // number
  */
+export async function openArray<D extends string = string, N extends number = number>(store: StoreLike | undefined, opts?: OpenOptions): Promise<ZarrArray<D, N>>;
 export async function openArray(store: StoreLike | undefined, opts: OpenOptions = {}): Promise<ZarrArray> {
   const mode = opts.mode ?? "a";
   const s = store === undefined ? (opts.store !== undefined ? asStore(opts.store) : new MemoryStore()) : asStore(store);

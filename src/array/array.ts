@@ -15,6 +15,8 @@ import { normalizeOrthogonalSelection, type OrthogonalSelection } from "../index
 import { normalizeBasicSelection, type BasicSelection, type NormalizedDim } from "../indexing/slice.ts";
 import { parseArrayMetadata, type ArrayMetadata } from "../metadata/array-metadata.ts";
 import { asNDArray, NDArray } from "../ndarray/ndarray.ts";
+import { timeValue } from "../dtype/datetime-value.ts";
+import type { GetResult } from "./get-result.ts";
 import { product } from "../ndarray/strided.ts";
 import type { Store } from "../stores/store.ts";
 import { capabilitiesOf, throwIfAborted } from "../stores/store.ts";
@@ -74,8 +76,21 @@ export interface AdvancedIndexer<S> {
   set(selection: S, value: ArrayValue, opts?: SetOptions): Promise<void>;
 }
 
-/** A chunked, compressed N-dimensional array stored in a zarr v2 store. */
-export class ZarrArray {
+/**
+ * A chunked, compressed N-dimensional array stored in a zarr v2 store.
+ *
+ * The type parameters are the dtype `D` (a numpy dtype literal such as `"<f4"` or `">i8"`) and the
+ * rank `N`. The creation functions infer both from literal options (`zeros([10, 10], { dtype: "<i8" })`
+ * is a `ZarrArray<"<i8", 2>`); `openArray<D, N>()` and `group.getArray<D, N>()` take them from the
+ * caller. With them, `get` gives the element type for one integer per axis and `NDArray<D>`
+ * otherwise (see `GetResult` in `get-result.ts` for the rule); without them (`ZarrArray`) results
+ * stay loosely typed as before.
+ * @example
+ * const z = await zeros([4, 3], { dtype: "<i8" });
+ * const v = await z.get("1, 2");   // bigint
+ * const row = await z.get(1);      // NDArray<"<i8">, row.data is a BigInt64Array
+ */
+export class ZarrArray<D extends string = string, N extends number = number> {
   readonly store: Store;
   /** Path of the array inside the store, without leading or trailing `/` ("" for the root). */
   readonly path: string;
@@ -99,14 +114,14 @@ export class ZarrArray {
   }
 
   /** Open the array at `path` in `store`; throws {@link ArrayNotFoundError} naming the path when absent. */
-  static async open(store: Store, opts: ArrayOpenOptions = {}): Promise<ZarrArray> {
+  static async open<D extends string = string, N extends number = number>(store: Store, opts: ArrayOpenOptions = {}): Promise<ZarrArray<D, N>> {
     const path = opts.path ?? "";
     const key = (path ? path + "/" : "") + ".zarray";
     const raw = opts.cachedMeta?.zarray ?? (await store.get(key));
     if (raw === undefined) throw new ArrayNotFoundError(`no array at path '${path}' (missing '${key}')`);
     const meta = parseArrayMetadata(raw, key);
     const pipeline = await CodecPipeline.fromConfig(meta.filters, meta.compressor, meta.dtype.str);
-    return new ZarrArray(store, path, meta, pipeline, opts);
+    return new ZarrArray<D, N>(store, path, meta, pipeline, opts);
   }
 
   /** The array's metadata as parsed from `.zarray`. */
@@ -230,10 +245,13 @@ export class ZarrArray {
   /**
    * Read a basic selection. With no selection the whole array is read; `"0, :"`, `[0, null]`,
    * `[slice(0, 5), -1]`, `"..."` and the like select parts. A selection of integers only returns the
-   * element value (as zarr-python's `z[0, 0]`); otherwise an NDArray in C order.
+   * element value (as zarr-python's `z[0, 0]`; datetimes as `Datetime64`/`Timedelta64`);
+   * otherwise an NDArray in C order. The result type follows the selection's type (see the class notes).
    */
-  get(): Promise<NDArray>;
-  get(selection: BasicSelection, opts?: GetOptions): Promise<any>;
+  get(): Promise<NDArray<D>>;
+  get(selection: BasicSelection, opts: GetOptions & { fields: string | string[] }): Promise<any>;
+  get(selection: BasicSelection, opts: GetOptions & { out: NDArray }): Promise<NDArray<D>>;
+  get<const S extends BasicSelection>(selection: S, opts?: GetOptions): Promise<GetResult<D, N, S>>;
   async get(selection?: BasicSelection, opts: GetOptions = {}): Promise<any> {
     // zarr-python's `z['foo']`: a field name of a structured dtype selects that field of everything.
     if (this.#isFieldName(selection)) return this.getBasicSelection(null, { ...opts, fields: selection as string });
@@ -245,7 +263,10 @@ export class ZarrArray {
     return typeof selection === "string" && (this.#io.meta.dtype.fields ?? []).some((f) => f.name === selection);
   }
 
-  /** zarr-python's `get_basic_selection`. */
+  /** zarr-python's `get_basic_selection`; typed as {@link ZarrArray.get}. */
+  getBasicSelection(selection: BasicSelection, opts: GetOptions & { fields: string | string[] }): Promise<any>;
+  getBasicSelection(selection: BasicSelection, opts: GetOptions & { out: NDArray }): Promise<NDArray<D>>;
+  getBasicSelection<const S extends BasicSelection>(selection: S, opts?: GetOptions): Promise<GetResult<D, N, S>>;
   async getBasicSelection(selection: BasicSelection, opts: GetOptions = {}): Promise<any> {
     throwIfAborted(opts.signal);
     const shape = this.#io.meta.shape;
@@ -254,7 +275,7 @@ export class ZarrArray {
     const result = opts.fields !== undefined ? selectFields(out, opts.fields) : out;
     // A 0-d array read whole (`get()`, `"..."`: zarr-python's `z[...]`) gives a 0-d NDArray; `get([])` (`z[()]`) the value.
     const zdWhole = shape.length === 0 && (selection === null || selection === undefined || selection === "..." || (Array.isArray(selection) && selection.includes("...")) || (typeof selection === "string" && selection.includes("...")));
-    if (sel.every((d) => d.kind === "int") && !opts.out && !zdWhole) return result.shape.length === 0 ? result.getFlat(0) : result;
+    if (sel.every((d) => d.kind === "int") && !opts.out && !zdWhole) return result.shape.length === 0 ? result.get() : result;
     return result;
   }
 
@@ -346,10 +367,15 @@ export class ZarrArray {
   /**
    * zarr-python's `get_orthogonal_selection`: each axis is selected independently (integer, slice,
    * integer array in any order with repeats, or boolean array), so rows × columns style picks need
-   * no intermediate full read. Integer axes are dropped; all-integer selections give the value.
+   * no intermediate full read. Integer axes are dropped; all-integer selections give the value
+   * (typed as {@link ZarrArray.get}: an index list or mask on an axis always keeps that axis).
    */
+  getOrthogonalSelection<const S extends OrthogonalSelection>(selection: S, opts?: GetOptions): Promise<GetResult<D, N, S>>;
   async getOrthogonalSelection(selection: OrthogonalSelection, opts: GetOptions = {}): Promise<any> {
-    return getOrthogonal(this.#io, normalizeOrthogonalSelection(selection, this.#io.meta.shape), opts);
+    const r = await getOrthogonal(this.#io, normalizeOrthogonalSelection(selection, this.#io.meta.shape), opts);
+    const dt = this.#io.meta.dtype;
+    // One element read by integers: a datetime count gets its value type, as from `get`.
+    return (dt.kind === "M" || dt.kind === "m") && typeof r === "bigint" && opts.fields === undefined ? timeValue(dt.kind, r, dt.unit!) : r;
   }
 
   /**
@@ -366,7 +392,7 @@ export class ZarrArray {
    * zarr-python's `get_coordinate_selection`: pick individual points, one integer array per axis
    * (broadcast together). The result has the broadcast shape, in the order the points were given.
    */
-  async getCoordinateSelection(selection: CoordinateSelection, opts: GetOptions = {}): Promise<NDArray> {
+  async getCoordinateSelection(selection: CoordinateSelection, opts: GetOptions = {}): Promise<NDArray<D>> {
     return getPoints(this.#io, normalizeCoordinateSelection(selection, this.#io.meta.shape), opts);
   }
 
@@ -381,7 +407,7 @@ export class ZarrArray {
   }
 
   /** zarr-python's `get_mask_selection`: the elements where a boolean mask of the array's shape is true, in C order. */
-  async getMaskSelection(mask: MaskSelection, opts: GetOptions = {}): Promise<NDArray> {
+  async getMaskSelection(mask: MaskSelection, opts: GetOptions = {}): Promise<NDArray<D>> {
     return getPoints(this.#io, normalizeMaskSelection(mask, this.#io.meta.shape), opts);
   }
 

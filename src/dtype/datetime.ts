@@ -51,15 +51,58 @@ export function floorDiv(a: bigint, b: bigint): bigint {
   return a % b !== 0n && (a < 0n) !== (b < 0n) ? q - 1n : q;
 }
 
+/**
+ * Brand of the element value types (`Datetime64`, `Timedelta64`): its value is the kind letter.
+ * Lets {@link datetimeCount} take a value read from another array without importing the classes.
+ */
+export const TIME_VALUE: unique symbol = Symbol.for("zarrflow.timeValue");
+
+/** Attoseconds per tick of each linear (fixed-length) unit; calendar units (Y, M) have none. */
+export const AS_PER: Readonly<Record<string, bigint>> = {
+  W: 7n * 86400n * 10n ** 18n, D: 86400n * 10n ** 18n, h: 3600n * 10n ** 18n, m: 60n * 10n ** 18n, s: 10n ** 18n,
+  ms: 10n ** 15n, us: 10n ** 12n, ns: 10n ** 9n, ps: 10n ** 6n, fs: 10n ** 3n, as: 1n,
+};
+
+/** {@link unitParts} for a known, non-generic unit; throws {@link DtypeError} naming `what` otherwise. */
+export function partsOf(unit: string, what: string): UnitParts {
+  const p = unitParts(unit);
+  if (!p || p.base === "") throw new DtypeError(`${what}: unknown or generic unit '${unit}'`);
+  return p;
+}
+
+/**
+ * Convert a count from one unit to another as numpy's casting does (floor for datetimes, so
+ * instants before 1970 round down). Linear units convert exactly through attoseconds; years and
+ * months convert only between each other. Throws {@link DtypeError} naming both units otherwise.
+ */
+export function convertCount(count: bigint, from: string, to: string, floor = true): bigint {
+  if (count === NAT || from === to) return count;
+  const a = partsOf(from, "datetime conversion"), b = partsOf(to, "datetime conversion");
+  const div = (x: bigint, y: bigint) => (floor ? floorDiv(x, y) : x / y);
+  if (AS_PER[a.base] !== undefined && AS_PER[b.base] !== undefined) return div(count * a.mult * AS_PER[a.base], AS_PER[b.base] * b.mult);
+  const months = (p: UnitParts) => (p.base === "Y" ? 12n : p.base === "M" ? 1n : undefined);
+  const ma = months(a), mb = months(b);
+  if (ma !== undefined && mb !== undefined) return div(count * a.mult * ma, mb * b.mult);
+  throw new DtypeError(`cannot convert a count of '${from}' to '${to}': calendar units (Y, M) convert only to each other`);
+}
+
 const UNIT_MS: Record<string, bigint> = { D: 86_400_000n, h: 3_600_000n, m: 60_000n, s: 1000n, ms: 1n };
 
 /**
  * Convert a value to the int64 count of a datetime/timedelta unit, so users can assign dates the
- * way they would in numpy. Accepts bigint, number, ISO date strings, Date and "NaT"; `dtypeStr`
- * only names the dtype in errors.
+ * way they would in numpy. Accepts bigint, number, ISO date strings, Date, "NaT" and the element
+ * value types (`Datetime64`/`Timedelta64`, converted from their own unit); `dtypeStr` names the
+ * dtype in errors and tells a timedelta (`m8`) from a datetime.
  */
 export function datetimeCount(v: unknown, unit: string | undefined, dtypeStr: string): bigint {
   if (typeof v === "bigint") return v;
+  if (typeof v === "object" && v !== null && TIME_VALUE in v) {
+    // A Datetime64/Timedelta64 keeps its meaning: its count is converted to this dtype's unit.
+    const tv = v as { count: bigint; unit: string; [TIME_VALUE]: "M" | "m" };
+    const want = /(^|[<>|=])m8|timedelta/.test(dtypeStr) ? "m" : "M";
+    if (tv[TIME_VALUE] !== want) throw new DtypeError(`a ${tv[TIME_VALUE] === "M" ? "Datetime64" : "Timedelta64"} does not fit dtype '${dtypeStr}'`);
+    return unit === undefined ? tv.count : convertCount(tv.count, tv.unit, unit, want === "M");
+  }
   if (typeof v === "number") {
     if (Number.isNaN(v)) return NAT;
     return BigInt(Math.trunc(v));

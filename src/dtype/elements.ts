@@ -6,6 +6,7 @@
  */
 import { DtypeError } from "../errors.ts";
 import { datetimeCount } from "./datetime.ts";
+import { timeValue } from "./datetime-value.ts";
 import { describeValue as describe } from "./describe.ts";
 import { doubleToHalfBits as floatToHalf, halfBitsToDouble as halfToFloat } from "./float16.ts";
 import type { DType } from "./types.ts";
@@ -291,6 +292,16 @@ export function getElement(dt: DType, data: DataArray, i: number): unknown {
     default:
       return (data as Int32Array)[i];
   }
+}
+
+/**
+ * Element `i` as a user sees one element: as {@link getElement}, except that datetime64 and
+ * timedelta64 counts come wrapped in their value type (`Datetime64`, `Timedelta64`)
+ * so the unit travels with the count.
+ */
+export function elementValue(dt: DType, data: DataArray, i: number): unknown {
+  const v = getElement(dt, data, i);
+  return (dt.kind === "M" || dt.kind === "m") && dt.unit !== undefined ? timeValue(dt.kind, v as bigint, dt.unit) : v;
 }
 
 /** Write element `i`, converting the value the way numpy assignment would. */

@@ -5,7 +5,8 @@
  * @module
  */
 import { parseDtype, type DType, type DtypeLike } from "../dtype/dtype.ts";
-import { allocate, getElement, laneInfo, setElement, type DataArray, type TypedArray } from "../dtype/elements.ts";
+import { allocate, elementValue, getElement, laneInfo, setElement, type DataArray, type TypedArray } from "../dtype/elements.ts";
+import type { DtypeOfData, ElementOf, TypedArrayOf } from "../dtype/typed.ts";
 import { IndexError, ShapeError, DtypeError, BoundsCheckError } from "../errors.ts";
 import { cStrides, copyStrided, fStrides, product } from "./strided.ts";
 import { formatNDArray, formatNDArrayStr } from "./format.ts";
@@ -13,8 +14,17 @@ import { formatNDArray, formatNDArrayStr } from "./format.ts";
 /** Memory order of a contiguous array: row-major (C) or column-major (F). */
 export type Order = "C" | "F";
 
-/** An N-dimensional array: typed `data`, `shape`, element `strides`, and a numpy `dtype` string. */
-export class NDArray<T extends DataArray = DataArray> {
+/**
+ * An N-dimensional array: typed `data`, `shape`, element `strides`, and a numpy `dtype` string.
+ * The type parameter is the dtype (`NDArray<"<f4">` has a `Float32Array` `data` and `number`
+ * elements, see {@link ElementOf}); a plain `NDArray` (a non-literal dtype) is loosely typed:
+ * `data` is any {@link DataArray} and elements are `unknown`.
+ * @example
+ * const a = await z.get("0:2");   // z: ZarrArray<"<i8">, so a: NDArray<"<i8">
+ * a.data;                          // BigInt64Array
+ * a.get(1);                        // bigint
+ */
+export class NDArray<D extends string = string> {
   /** numpy dtype string, e.g. `"<i4"`; structured dtypes use the JSON list form. */
   readonly dtype: string;
   /** Parsed dtype. */
@@ -25,9 +35,9 @@ export class NDArray<T extends DataArray = DataArray> {
   /** Offset of element (0, …, 0) in elements. */
   readonly offset: number;
   /** Element storage; for numeric dtypes a typed array in machine byte order. */
-  readonly data: T;
+  readonly data: TypedArrayOf<D>;
 
-  constructor(data: T, shape: readonly number[], dtype: DtypeLike, strides?: readonly number[], offset = 0) {
+  constructor(data: TypedArrayOf<D>, shape: readonly number[], dtype: DtypeLike, strides?: readonly number[], offset = 0) {
     this.dt = parseDtype(dtype);
     this.dtype = this.dt.str;
     this.shape = [...shape];
@@ -79,9 +89,13 @@ export class NDArray<T extends DataArray = DataArray> {
     return off;
   }
 
-  /** One element, e.g. `a.get(1, 2)`; negative indices count from the end. */
-  get(...index: number[]): unknown {
-    return getElement(this.dt, this.data, this.flatIndex(index));
+  /**
+   * One element, e.g. `a.get(1, 2)`; negative indices count from the end. Datetime64/timedelta64
+   * elements come as {@link Datetime64}/{@link Timedelta64} (the raw counts stay in `data`, and
+   * `getFlat`, `toArray` and `toList` give counts, as numpy's `tolist()` gives plain numbers).
+   */
+  get(...index: number[]): ElementOf<D> {
+    return elementValue(this.dt, this.data, this.flatIndex(index)) as ElementOf<D>;
   }
 
   /** Set one element, converting the value to the dtype as numpy assignment would. */
@@ -89,7 +103,7 @@ export class NDArray<T extends DataArray = DataArray> {
     setElement(this.dt, this.data, this.flatIndex(index), value);
   }
 
-  /** Element at a flat C-order position. */
+  /** Element at a flat C-order position (storage values: bigint counts for datetimes). */
   getFlat(i: number): unknown {
     if (this.isCContiguous) return getElement(this.dt, this.data, this.offset + i);
     let off = this.offset;
@@ -120,25 +134,25 @@ export class NDArray<T extends DataArray = DataArray> {
   }
 
   /** A C-contiguous copy (or this array when it already is one with offset 0 and exact length). */
-  toContiguous(): NDArray<T> {
+  toContiguous(): NDArray<D> {
     const lanes = this.lanes;
     if (this.isCContiguous && this.offset === 0 && (this.data as TypedArray).length === this.size * lanes) return this;
-    const out = allocate(this.dt, this.size) as T;
+    const out = allocate(this.dt, this.size) as TypedArrayOf<D>;
     copyStrided(
       { data: out, offset: 0, strides: [...cStrides(this.shape).map((s) => s * lanes), 1] },
       { data: this.data, offset: this.offset * lanes, strides: [...this.strides.map((s) => s * lanes), 1] },
       [...this.shape, lanes],
     );
-    return new NDArray(out, this.shape, this.dt);
+    return new NDArray<D>(out, this.shape, this.dt);
   }
 
   /** A view with reversed axes (numpy's `.T`), no copy. */
-  transpose(): NDArray<T> {
-    return new NDArray(this.data, [...this.shape].reverse(), this.dt, [...this.strides].reverse(), this.offset);
+  transpose(): NDArray<D> {
+    return new NDArray<D>(this.data, [...this.shape].reverse(), this.dt, [...this.strides].reverse(), this.offset);
   }
 
   /** A view with a new shape (C order); copies only when this array is not C-contiguous. */
-  reshape(...shape: number[]): NDArray<T> {
+  reshape(...shape: number[]): NDArray<D> {
     const flat = shape.length === 1 && Array.isArray(shape[0]) ? (shape[0] as unknown as number[]) : shape;
     const neg = flat.indexOf(-1);
     const known = product(flat.filter((n) => n !== -1));
@@ -146,7 +160,7 @@ export class NDArray<T extends DataArray = DataArray> {
     if (neg >= 0 && !Number.isInteger(full[neg])) throw new ShapeError(`cannot reshape array of size ${this.size} into shape (${flat.join(", ")})`);
     if (product(full) !== this.size) throw new ShapeError(`cannot reshape array of size ${this.size} into shape (${flat.join(", ")})`);
     const c = this.toContiguous();
-    return new NDArray(c.data, full, this.dt, undefined, c.offset);
+    return new NDArray<D>(c.data, full, this.dt, undefined, c.offset);
   }
 
   /** Raw values of one field of a structured array, as a new NDArray of the field's dtype. */
@@ -196,8 +210,14 @@ export function inferDtype(data: DataArray): string {
   return d;
 }
 
-/** Wrap an existing typed array as an NDArray without copying. */
-export function ndarray<T extends DataArray>(data: T, shape: readonly number[], opts: NDArrayOptions = {}): NDArray<T> {
+/**
+ * Wrap an existing typed array as an NDArray without copying. Its dtype type is the given dtype
+ * literal, else the one the typed array implies (`Float32Array` → `NDArray<"<f4">`).
+ */
+export function ndarray<const D extends string>(data: DataArray, shape: readonly number[], opts: NDArrayOptions & { dtype: D }): NDArray<D>;
+export function ndarray<T extends DataArray>(data: T, shape: readonly number[], opts?: NDArrayOptions & { dtype?: undefined }): NDArray<DtypeOfData<T>>;
+export function ndarray(data: DataArray, shape: readonly number[], opts?: NDArrayOptions): NDArray;
+export function ndarray(data: DataArray, shape: readonly number[], opts: NDArrayOptions = {}): NDArray {
   const dt = parseDtype(opts.dtype ?? inferDtype(data));
   const lanes = dt.kind === "O" ? 1 : laneInfo(dt).lanes;
   const need = product(shape) * lanes;
@@ -213,26 +233,26 @@ export function ndarray<T extends DataArray>(data: T, shape: readonly number[], 
   return new NDArray(data, shape, dt, strides);
 }
 
-/** An uninitialized (zeroed) array. */
-export function empty(shape: readonly number[], dtype: DtypeLike = "<f8"): NDArray {
-  const dt = parseDtype(dtype);
-  return new NDArray(allocate(dt, product(shape)), shape, dt);
+/** An uninitialized (zeroed) array; `empty([2, 3], "<i4")` is an `NDArray<"<i4">`. */
+export function empty<const D extends string = "<f8">(shape: readonly number[], dtype?: D | DtypeLike): NDArray<D> {
+  const dt = parseDtype(dtype ?? "<f8");
+  return new NDArray<D>(allocate(dt, product(shape)) as TypedArrayOf<D>, shape, dt);
 }
 
 /** An array filled with one value. */
-export function full(shape: readonly number[], value: unknown, dtype: DtypeLike = "<f8"): NDArray {
-  const a = empty(shape, dtype);
+export function full<const D extends string = "<f8">(shape: readonly number[], value: unknown, dtype?: D | DtypeLike): NDArray<D> {
+  const a = empty<D>(shape, dtype);
   const n = a.size;
   for (let i = 0; i < n; i++) setElement(a.dt, a.data, i, value);
   return a;
 }
 
 /** numpy's `arange`: `arange(stop)` or `arange(start, stop, step?, dtype?)`; the default dtype is `<i8`, as numpy's. */
-export function arange(start: number, stop?: number, step = 1, dtype: DtypeLike = "<i8"): NDArray {
+export function arange<const D extends string = "<i8">(start: number, stop?: number, step = 1, dtype: D | DtypeLike = "<i8"): NDArray<D> {
   if (stop === undefined) [start, stop] = [0, start];
   if (step === 0) throw new IndexError("arange step must not be 0");
   const n = Math.max(0, Math.ceil((stop - start) / step));
-  const a = empty([n], dtype);
+  const a = empty<D>([n], dtype);
   const d = a.data as unknown as unknown[];
   if (a.dt.kind === "i" || a.dt.kind === "u" || a.dt.kind === "f") {
     if (a.dt.itemsize === 8 && a.dt.kind !== "f") for (let i = 0; i < n; i++) d[i] = BigInt(start + i * step);
@@ -269,29 +289,29 @@ function guessDtype(values: unknown[]): string {
  * Build an NDArray from nested JS arrays (or an NDArray, or a typed array, or a scalar). The dtype is
  * inferred like numpy's (ints → `<i8`, floats → `<f8`, strings → `<U n`) unless given.
  */
-export function asNDArray(value: unknown, dtype?: DtypeLike): NDArray {
+export function asNDArray<const D extends string = string>(value: unknown, dtype?: D | DtypeLike): NDArray<D> {
   if (value instanceof NDArray) {
-    if (dtype === undefined || parseDtype(dtype).str === value.dtype) return value;
-    return astype(value, dtype);
+    if (dtype === undefined || parseDtype(dtype).str === value.dtype) return value as NDArray<D>;
+    return astype(value, dtype) as NDArray<D>;
   }
   if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
     const typed = value as TypedArray;
-    const src = ndarray(typed, [typed.length]);
-    return dtype === undefined ? src : astype(src, dtype);
+    const src = ndarray(typed, [typed.length]) as NDArray;
+    return (dtype === undefined ? src : astype(src, dtype)) as NDArray<D>;
   }
   const shape = nestedShape(value);
   const flat = shape.length ? (value as unknown[]).flat(shape.length - 1 as 1) as unknown[] : [value];
   if (flat.length !== product(shape)) throw new ShapeError(`nested arrays are ragged; expected ${product(shape)} elements in shape (${shape.join(", ")})`);
   const dt = parseDtype(dtype ?? guessDtype(flat));
-  const a = new NDArray(allocate(dt, flat.length), shape, dt);
+  const a = new NDArray<D>(allocate(dt, flat.length) as TypedArrayOf<D>, shape, dt);
   for (let i = 0; i < flat.length; i++) setElement(dt, a.data, i, flat[i]);
   return a;
 }
 
 /** A copy converted to another dtype (C order), like numpy's `astype`. */
-export function astype(a: NDArray, dtype: DtypeLike): NDArray {
+export function astype<const D extends string = string>(a: NDArray, dtype: D | DtypeLike): NDArray<D> {
   const dt = parseDtype(dtype);
-  const out = new NDArray(allocate(dt, a.size), a.shape, dt);
+  const out = new NDArray<D>(allocate(dt, a.size) as TypedArrayOf<D>, a.shape, dt);
   const n = a.size;
   if (dt.kind !== "O" && a.dt.kind === dt.kind && a.dt.itemsize === dt.itemsize && dt.kind !== "V") {
     const c = a.toContiguous();
@@ -304,6 +324,6 @@ export function astype(a: NDArray, dtype: DtypeLike): NDArray {
 }
 
 /** An array of zeros. */
-export function zerosArray(shape: readonly number[], dtype: DtypeLike = "<f8"): NDArray {
-  return empty(shape, dtype);
+export function zerosArray<const D extends string = "<f8">(shape: readonly number[], dtype?: D | DtypeLike): NDArray<D> {
+  return empty<D>(shape, dtype);
 }

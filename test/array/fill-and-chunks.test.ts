@@ -50,7 +50,7 @@ test("writeEmptyChunks false: all-fill chunks are not stored, and become absent 
 
 test("missing chunks read as the fill value", async () => {
   for (const [fill, dtype, expect] of [[7, "i4", 7], [-1.5, "f8", -1.5], [NaN, "f4", NaN], [0, "u1", 0], [true, "bool", true], [null, "i2", 0]] as const) {
-    const z = fill === null ? await empty([7, 5], { chunks: [3, 2], dtype }) : await full([7, 5], fill, { chunks: [3, 2], dtype });
+    const z: ZarrArray = fill === null ? await empty([7, 5], { chunks: [3, 2], dtype }) : await full([7, 5], fill, { chunks: [3, 2], dtype });
     await z.set("0, 0", dtype === "bool" ? false : 1);
     const all = (await z.get()).toList();
     assert.equal(all[0], dtype === "bool" ? false : 1);

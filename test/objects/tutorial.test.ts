@@ -27,7 +27,7 @@ function py(script: string): [string, string, string] {
 test("tutorial: VLenUTF8 object array and dtype='str'", async () => {
   const a = await array(textData, { dtype: "|O", objectCodec: new VLenUTF8() });
   const b = await array(textData, { dtype: "str" });
-  for (const z of [a, b]) {
+  for (const z of [a, b] as ZarrArray[]) {
     const [r, f, v] = await reprs(z);
     assert.equal(r, "<zarr.core.Array (120000,) object>");
     assert.equal(f, "[VLenUTF8()]");
@@ -86,7 +86,7 @@ test("tutorial: JSON object array", async () => {
 test("tutorial: VLenArray(int) and dtype='array:i8'", async () => {
   const a = await empty(4, { dtype: "|O", objectCodec: new VLenArray({ dtype: "int64" }) });
   const b = await empty(4, { dtype: "array:i8" });
-  for (const z of [a, b]) {
+  for (const z of [a, b] as ZarrArray[]) {
     assert.equal(String(z), "<zarr.core.Array (4,) object>");
     assert.equal(String(z.filters), "VLenArray(dtype='<i8')");
     await z.set(0, new NDArray(new BigInt64Array([1n, 3n, 5n]), [3], "<i8"));
