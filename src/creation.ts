@@ -228,9 +228,10 @@ export async function empty(shape: ShapeOrOptions, opts: CreateOptions = {}): Pr
 /**
  * Create an array holding `data` (an NDArray, typed array, nested arrays, or another ZarrArray).
  * Its dtype type is the `dtype` option's literal, else the data's (`NDArray<D>`, `ZarrArray<D>`, a
- * typed array); nested JS arrays give a plain `ZarrArray` (their dtype is decided at run time).
+ * typed array); nested JS arrays give a plain `ZarrArray` (their dtype is decided at run time)
+ * unless `dtype` is given. The rank is the nesting depth of JS arrays, 1 for a typed array.
  */
-export async function array<const T, const O extends CreateOptions = {}>(data: T, opts?: O): Promise<ZarrArray<ArrayDataDtype<T, O>>>;
+export async function array<const T, const O extends CreateOptions = {}>(data: T, opts?: O): Promise<ZarrArray<ArrayDataDtype<T, O>, ArrayDataRank<T>>>;
 export async function array(data: unknown, opts: CreateOptions = {}): Promise<ZarrArray> {
   if (data instanceof ZarrArray) {
     const z = await create({ shape: data.shape, chunks: data.chunks, dtype: data.dtype, compressor: data.compressor, fillValue: data.fillValue, order: data.order, filters: data.filters, ...opts });
@@ -246,6 +247,15 @@ export async function array(data: unknown, opts: CreateOptions = {}): Promise<Za
 /** The dtype type of `array(data, opts)`. */
 export type ArrayDataDtype<T, O> = "dtype" extends keyof O ? DtypeOfOptions<O>
   : T extends NDArray<infer D> ? D : T extends ZarrArray<infer D, number> ? D : T extends ArrayBufferView ? DtypeOfData<T> : string;
+
+/** The rank of `array(data)`: nesting depth of JS arrays, 1 for a typed array, unknown for an NDArray or ZarrArray. */
+export type ArrayDataRank<T, Depth extends unknown[] = []> =
+  [T] extends [never] ? Depth["length"]
+  : unknown extends T ? number
+  : T extends ArrayBufferView ? [...Depth, 1]["length"]
+  : T extends readonly (infer E)[] ? ArrayDataRank<E, [...Depth, 1]>
+  : T extends number | bigint | string | boolean | null | undefined ? Depth["length"]
+  : number;
 
 /** Options copied from an existing array by the *Like functions. */
 function likeOptions(a: ZarrArray | NDArray, opts: CreateOptions): CreateOptions {

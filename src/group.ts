@@ -5,7 +5,7 @@
  */
 import { Attributes } from "./attributes.ts";
 import { ZarrArray, listKeys } from "./array.ts";
-import { array, create, type CreateOptions, type OpenMode, type ChunksLike } from "./creation.ts";
+import { array, create, type ArrayFor, type CreateOptions, type OpenMode, type ChunksLike } from "./creation.ts";
 import { dtypeName } from "./dtype/dtype.ts";
 import { ContainsArrayError, ContainsGroupError, GroupNotFoundError, KeyError, ReadOnlyError, ZarrError } from "./errors.ts";
 import { containsArray, containsGroup, pathPrefix, prepareNode, rmdir } from "./hierarchy-keys.ts";
@@ -88,11 +88,39 @@ export class ZarrGroup {
     return [...names].sort(compareKeys);
   }
 
-  /** A member by name or path (`"foo/bar/baz"`); throws {@link KeyError} naming the path when absent. */
+  /**
+   * A member by name or path (`"foo/bar/baz"`); throws {@link KeyError} naming the path when absent.
+   * The result is the union; {@link ZarrGroup.getArray} and {@link ZarrGroup.getGroup} give one kind.
+   */
   async get(name: string): Promise<ZarrArray | ZarrGroup> {
     const p = this.childPath(name);
     if (await containsArray(this.store, p)) return ZarrArray.open(this.store, { path: p, readOnly: this.readOnly, synchronizer: this.synchronizer });
     if (await containsGroup(this.store, p)) return new ZarrGroup(this.store, p, { readOnly: this.readOnly, synchronizer: this.synchronizer });
+    throw new KeyError(`no member '${name}' in group '${this.name}'`);
+  }
+
+  /**
+   * The array at a name or path, typed by the caller's dtype `D` and rank `N` (their word, not
+   * checked against `.zarray`). A group there is a {@link ContainsGroupError} and nothing there a
+   * {@link KeyError}, both naming the path, so no cast or `instanceof` is needed.
+   * @example
+   * const temp = await g.getArray<"<f4", 2>("surface/temp");
+   */
+  async getArray<D extends string = string, N extends number = number>(name: string): Promise<ZarrArray<D, N>> {
+    const p = this.childPath(name);
+    if (await containsArray(this.store, p)) return ZarrArray.open<D, N>(this.store, { path: p, readOnly: this.readOnly, synchronizer: this.synchronizer });
+    if (await containsGroup(this.store, p)) throw new ContainsGroupError(`member '${name}' of group '${this.name}' is a group, not an array (path '${p}')`);
+    throw new KeyError(`no member '${name}' in group '${this.name}'`);
+  }
+
+  /**
+   * The group at a name or path. An array there is a {@link ContainsArrayError} and nothing there a
+   * {@link KeyError}, both naming the path.
+   */
+  async getGroup(name: string): Promise<ZarrGroup> {
+    const p = this.childPath(name);
+    if (await containsGroup(this.store, p)) return new ZarrGroup(this.store, p, { readOnly: this.readOnly, synchronizer: this.synchronizer });
+    if (await containsArray(this.store, p)) throw new ContainsArrayError(`member '${name}' of group '${this.name}' is an array, not a group (path '${p}')`);
     throw new KeyError(`no member '${name}' in group '${this.name}'`);
   }
 
@@ -216,19 +244,23 @@ export class ZarrGroup {
     return this.createDataset(name, opts);
   }
 
-  /** Create an array of zeros at `name`. */
+  /** Create an array of zeros at `name`; typed by literal `dtype`/`shape` options as the root `zeros`. */
+  zeros<const O extends CreateOptions = {}>(name: string, opts?: O): Promise<ArrayFor<O>>;
   async zeros(name: string, opts: CreateOptions = {}): Promise<ZarrArray> {
     return this.createDataset(name, { ...opts, fillValue: 0 });
   }
-  /** Create an array of ones at `name`. */
+  /** Create an array of ones at `name` (typed as {@link ZarrGroup.zeros}). */
+  ones<const O extends CreateOptions = {}>(name: string, opts?: O): Promise<ArrayFor<O>>;
   async ones(name: string, opts: CreateOptions = {}): Promise<ZarrArray> {
     return this.createDataset(name, { ...opts, fillValue: 1 });
   }
-  /** Create an array with no fill value at `name`. */
+  /** Create an array with no fill value at `name` (typed as {@link ZarrGroup.zeros}). */
+  empty<const O extends CreateOptions = {}>(name: string, opts?: O): Promise<ArrayFor<O>>;
   async empty(name: string, opts: CreateOptions = {}): Promise<ZarrArray> {
     return this.createDataset(name, { ...opts, fillValue: null });
   }
-  /** Create an array filled with `fillValue` at `name`. */
+  /** Create an array filled with `fillValue` at `name` (typed as {@link ZarrGroup.zeros}). */
+  full<const O extends CreateOptions = {}>(name: string, fillValue: unknown, opts?: O): Promise<ArrayFor<O>>;
   async full(name: string, fillValue: unknown, opts: CreateOptions = {}): Promise<ZarrArray> {
     return this.createDataset(name, { ...opts, fillValue });
   }

@@ -6,6 +6,9 @@
 export * from "./errors.ts";
 export { parseDtype, dtypeName, type DType, type DtypeKind, type DtypeField, type DtypeLike } from "./dtype/dtype.ts";
 export { NAT, type TypedArray, type DataArray } from "./dtype/elements.ts";
+export { Datetime64, Timedelta64 } from "./dtype/datetime-value.ts";
+export type { ElementOf, TypedArrayOf, DtypeCode, IsKnownDtype } from "./dtype/typed.ts";
+export type { GetResult } from "./array/get-result.ts";
 export { NDArray, ndarray, asNDArray, arange, astype, empty as emptyNDArray, full as fullNDArray, type NDArrayOptions, type Order } from "./ndarray/ndarray.ts";
 export { slice, Slice, ellipsis, parseSelection, type BasicSelection, type DimSelection } from "./indexing/slice.ts";
 export type { Codec, CodecConfig, ChunkContext, CodecFactory } from "./codecs/codec.ts";
@@ -19,7 +22,7 @@ export { ZarrArray, type ArrayOpenOptions, type GetOptions, type SetOptions, typ
 export { ZarrGroup, TreeView, group, openGroup, type GroupOptions } from "./group.ts";
 export {
   create, zeros, ones, full, empty, array, zerosLike, onesLike, fullLike, emptyLike, openArray, save, load,
-  guessChunks, normalizeChunks, type CreateOptions, type OpenOptions, type OpenMode, type ChunksLike,
+  guessChunks, normalizeChunks, type ArrayDataRank, type ArrayFor, type ArrayForShape, type ArrayDataDtype, type DtypeOfOptions, type RankOfOptions, type ShapeOrOptions, type CreateOptions, type OpenOptions, type OpenMode, type ChunksLike,
 } from "./creation.ts";
 export { open } from "./open.ts";
 export { Attributes } from "./attributes.ts";

@@ -5,7 +5,7 @@
  */
 import type { ZarrArray } from "./array/array.ts";
 import { openArray, type OpenOptions } from "./creation.ts";
-import { GroupNotFoundError } from "./errors.ts";
+import { GroupNotFoundError, type ContainsGroupError } from "./errors.ts";
 import { openGroup, type ZarrGroup } from "./group.ts";
 import { containsArray, containsGroup } from "./hierarchy-keys.ts";
 import { asStore, type StoreLike } from "./stores/adapt.ts";
@@ -14,8 +14,15 @@ import { MemoryStore } from "./stores/memory.ts";
 
 /**
  * Open an array or group (zarr-python's `zarr.open`): what exists is opened; with a `shape` a new
- * array is created, otherwise a group.
+ * array is created, otherwise a group. Without type arguments the result is the union, as
+ * zarr-python's `open` can return either. `open<D, N>()` is the caller's word that an array of
+ * dtype `D` (and rank `N`) is there and is typed so; that word is not checked, so where a group may
+ * be found use {@link openArray}, which throws {@link ContainsGroupError} for one.
+ * @example
+ * const node = await open("data.zarr");                 // ZarrArray | ZarrGroup
+ * const z = await open<"<f4", 2>("data.zarr/temp");    // ZarrArray<"<f4", 2>
  */
+export async function open<D extends string = never, N extends number = number>(store: StoreLike | undefined, opts?: OpenOptions): Promise<[D] extends [never] ? ZarrArray | ZarrGroup : ZarrArray<D, N>>;
 export async function open(store: StoreLike | undefined, opts: OpenOptions = {}): Promise<ZarrArray | ZarrGroup> {
   const mode = opts.mode ?? "a";
   const s = store === undefined ? new MemoryStore() : asStore(store);
