@@ -16,7 +16,7 @@ import { normalizeBasicSelection, type BasicSelection, type NormalizedDim } from
 import { parseArrayMetadata, type ArrayMetadata } from "../metadata/array-metadata.ts";
 import { asNDArray, NDArray } from "../ndarray/ndarray.ts";
 import { timeValue } from "../dtype/datetime-value.ts";
-import type { GetResult } from "./get-result.ts";
+import type { GetResult, OrthogonalResult } from "./get-result.ts";
 import { product } from "../ndarray/strided.ts";
 import type { Store } from "../stores/store.ts";
 import { capabilitiesOf, throwIfAborted } from "../stores/store.ts";
@@ -370,7 +370,7 @@ export class ZarrArray<D extends string = string, N extends number = number> {
    * no intermediate full read. Integer axes are dropped; all-integer selections give the value
    * (typed as {@link ZarrArray.get}: an index list or mask on an axis always keeps that axis).
    */
-  getOrthogonalSelection<const S extends OrthogonalSelection>(selection: S, opts?: GetOptions): Promise<GetResult<D, N, S>>;
+  getOrthogonalSelection<const S extends OrthogonalSelection>(selection: S, opts?: GetOptions): Promise<OrthogonalResult<D, N, S>>;
   async getOrthogonalSelection(selection: OrthogonalSelection, opts: GetOptions = {}): Promise<any> {
     const r = await getOrthogonal(this.#io, normalizeOrthogonalSelection(selection, this.#io.meta.shape), opts);
     const dt = this.#io.meta.dtype;

@@ -79,3 +79,13 @@ export type GetResult<D extends string, N extends number, S> =
 
 /** Rank of a shape argument: 1 for a number, the tuple's length for a literal tuple, else `number`. */
 export type RankOf<S> = S extends number ? 1 : S extends readonly unknown[] ? (number extends S["length"] ? number : S["length"]) : number;
+
+/**
+ * The result type of `getOrthogonalSelection(selection)`: as {@link GetResult}, except that on a
+ * 1-d array any JS array selection is an NDArray (a flat list of integers is axis 0's index list
+ * there, by the selection rule of `src/indexing/orthogonal.ts`).
+ */
+export type OrthogonalResult<D extends string, N extends number, S> =
+  IsKnownDtype<D> extends true
+    ? S extends readonly unknown[] ? (N extends 1 ? NDArray<D> : GetResult<D, N, S>) : GetResult<D, N, S>
+    : any;

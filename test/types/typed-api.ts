@@ -143,3 +143,13 @@ export async function ranks(data: unknown, rows: number[][]): Promise<void> {
   const s0: number = await (await array(5, { dtype: "<i4" })).get([]);
   void [x, y, s0];
 }
+
+export async function orthogonal(): Promise<void> {
+  const one = await zeros([5], { dtype: "<i4" });
+  const el: number = await one.getOrthogonalSelection(2);
+  // On a 1-d array a flat list of integers is an index list: the result is an NDArray.
+  const list: NDArray<"<i4"> = await one.getOrthogonalSelection([2]);
+  // @ts-expect-error [2] on a 1-d array is not an element
+  const notEl: number = await one.getOrthogonalSelection([2]);
+  void [el, list, notEl];
+}
