@@ -32,7 +32,7 @@ export const CHECK_SHA256 = 10;
 /**
  * Filter ids (Python's `lzma.FILTER_*`). LZMA1's real id is 2^62 + 1, which a JS number cannot
  * hold; 2^62, what `JSON.parse` makes of it, is accepted in its place, and so is the exact
- * {@link FILTER_LZMA1_EXACT} bigint that zarrflow's JSON reader gives for a `.zarray` written by
+ * `FILTER_LZMA1_EXACT` bigint that zarrflow's JSON reader gives for a `.zarray` written by
  * numcodecs. Configs write it back as that exact bigint, so `.zarray` stays byte-identical.
  */
 export const FILTER_LZMA1 = 2 ** 62;
