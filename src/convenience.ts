@@ -74,10 +74,10 @@ export interface ConsolidateMetadataOptions {
  * Gather every `.zarray`, `.zgroup` and `.zattrs` of `store` into one key (`.zmetadata`), written
  * byte for byte as zarr-python 2.13's `consolidate_metadata`, and return the group at `path`
  * opened through it (mode `r+`, see {@link openConsolidated}).
-  * @example
-  * await consolidateMetadata("data/group.zarr");                 // zarr.consolidate_metadata(store)
-  * const root = await openConsolidated("data/group.zarr");       // one read for every .zarray/.zgroup/.zattrs
-  */
+ * @example
+ * await consolidateMetadata("data/group.zarr");                 // zarr.consolidate_metadata(store)
+ * const root = await openConsolidated("data/group.zarr");       // one read for every .zarray/.zgroup/.zattrs
+ */
 export async function consolidateMetadata(store: StoreLike, opts: ConsolidateMetadataOptions = {}): Promise<ZarrGroup> {
   const s = asStore(store);
   const key = opts.metadataKey ?? ".zmetadata";
@@ -99,11 +99,11 @@ export interface OpenConsolidatedOptions {
  * Open the group at `path` using only the consolidated metadata for `.zarray`/`.zgroup`/`.zattrs`
  * (zarr-python's `open_consolidated`). Metadata is read-only in both modes: creating members,
  * resizing or changing attributes throws {@link ReadOnlyError}; in mode `r+` chunk data can be written.
-  * @example
-  * const root = await openConsolidated("data/group.zarr");                 // zarr.open_consolidated(store)
-  * const rw = await openConsolidated("data/group.zarr", { mode: "r+" });   // chunks writable, metadata not
-  * const z = await root.get("foo/bar/baz");
-  */
+ * @example
+ * const root = await openConsolidated("data/group.zarr");                 // zarr.open_consolidated(store)
+ * const rw = await openConsolidated("data/group.zarr", { mode: "r+" });   // chunks writable, metadata not
+ * const z = await root.get("foo/bar/baz");
+ */
 export async function openConsolidated(store: StoreLike, opts: OpenConsolidatedOptions = {}): Promise<ZarrGroup> {
   const mode = opts.mode ?? "r+";
   if (mode !== "r" && mode !== "r+") throw new ZarrError(`invalid mode, expected either 'r' or 'r+'; found '${mode}'`);
@@ -134,10 +134,10 @@ export interface CopyStoreOptions {
 /**
  * Copy keys directly from one store to another without decoding (zarr-python's `copy_store`).
  * Resolves to `[copied, skipped, bytesCopied]`.
-  * @example
-  * const [copied, skipped, bytes] = await copyStore("data/example.zarr", new MemoryStore());  // zarr.copy_store(src, dest)
-  * await copyStore(src, dest, { sourcePath: "foo", destPath: "bar", excludes: ["^foo/tmp"], log: console.log });
-  */
+ * @example
+ * const [copied, skipped, bytes] = await copyStore("data/example.zarr", new MemoryStore());  // zarr.copy_store(src, dest)
+ * await copyStore("data/group.zarr", "data/copy.zarr", { sourcePath: "foo", destPath: "bar", excludes: ["^foo/tmp"], log: console.log });
+ */
 export async function copyStore(source: StoreLike, dest: StoreLike, opts: CopyStoreOptions = {}): Promise<[number, number, number]> {
   const src = asStore(source), dst = asStore(dest);
   let sp = normalizeStoragePath(opts.sourcePath ?? "");
@@ -292,10 +292,10 @@ async function copyRec(log: (l: string) => void, source: ZarrArray | ZarrGroup, 
  * chunk with the source's chunks, compressor, filters, order and fill value (zarr-python's
  * `zarr.copy`). Resolves to `[copied, skipped, bytesCopied]`. Exported from the package root as
  * `copy(source, dest, opts)`.
-  * @example
-  * const dest = await group();
-  * await copyNode(await source.get("foo/bar/baz") as ZarrArray, dest, { name: "baz", log: console.log });
-  */
+ * @example
+ * const dest = await group();
+ * await copyNode(await source.get("foo/bar/baz") as ZarrArray, dest, { name: "baz", log: console.log });
+ */
 export async function copyNode(source: ZarrArray | ZarrGroup, dest: ZarrGroup, opts: CopyNodeOptions = {}): Promise<[number, number, number]> {
   if (!(dest instanceof ZarrGroup)) throw new ZarrError(`dest must be a group, got ${String(dest)}`);
   const log = logger(opts.log);
@@ -307,10 +307,10 @@ export async function copyNode(source: ZarrArray | ZarrGroup, dest: ZarrGroup, o
 /**
  * Copy every member of the group `source` into the group `dest`, then its attributes
  * (zarr-python's `copy_all`). Resolves to `[copied, skipped, bytesCopied]`.
-  * @example
-  * const dest = await group("data/copy.zarr");
-  * const [copied, skipped, bytes] = await copyAll(source, dest, { log: console.log });  // zarr.copy_all(source, dest, log=sys.stdout)
-  */
+ * @example
+ * const dest = await group("data/copy.zarr");
+ * const [copied, skipped, bytes] = await copyAll(source, dest, { log: console.log });  // zarr.copy_all(source, dest, log=sys.stdout)
+ */
 export async function copyAll(source: ZarrGroup, dest: ZarrGroup, opts: Omit<CopyNodeOptions, "name"> = {}): Promise<[number, number, number]> {
   if (!(dest instanceof ZarrGroup)) throw new ZarrError(`dest must be a group, got ${String(dest)}`);
   const log = logger(opts.log);

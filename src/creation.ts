@@ -291,10 +291,10 @@ export async function fullLike(a: ZarrArray | NDArray, fillValue: unknown, opts:
 /**
  * Open an array, creating it where the mode allows (zarr-python's `open_array`):
  * `r` read-only, `r+` must exist, `a` open or create, `w` create (overwrite), `w-`/`x` create, fail if present.
-  * @example
-  * const z = await openArray("data/example.zarr", { mode: "w", shape: [10000, 10000], chunks: [1000, 1000], dtype: "<i4" });
-  * const again = await openArray("data/example.zarr", { mode: "r" });  // zarr.open_array("data/example.zarr", mode="r")
-  */
+ * @example
+ * const z = await openArray("data/example.zarr", { mode: "w", shape: [10000, 10000], chunks: [1000, 1000], dtype: "<i4" });
+ * const again = await openArray("data/example.zarr", { mode: "r" });  // zarr.open_array("data/example.zarr", mode="r")
+ */
 export async function openArray(store: StoreLike | undefined, opts: OpenOptions = {}): Promise<ZarrArray> {
   const mode = opts.mode ?? "a";
   const s = store === undefined ? (opts.store !== undefined ? asStore(opts.store) : new MemoryStore()) : asStore(store);

@@ -114,9 +114,9 @@ export class ShapeError extends ZarrError {}
 /**
  * Metadata asks for more than a configured limit allows (see `setLimits` in `limits.ts`), e.g. a
  * chunk larger than `maxChunkBytes`. The message names the key, the field, the value and the limit.
-  * @example
-  * try { await openArray("untrusted.zarr", { mode: "r" }); } catch (e) { if (e instanceof LimitExceededError) console.log(e.message); }
-  */
+ * @example
+ * try { await openArray("untrusted.zarr", { mode: "r" }); } catch (e) { if (e instanceof LimitExceededError) console.log(e.message); }
+ */
 export class LimitExceededError extends MetadataError {
   constructor(
     message: string,
@@ -134,9 +134,9 @@ export class LimitExceededError extends MetadataError {
 /**
  * A short, safe rendering of any value for error messages: never throws (bigints, cycles, symbols,
  * getters that throw) and never exceeds `max` characters, so a hostile value cannot blow up an error path.
-  * @example
-  * throw new ZarrError(`fill value ${formatValue(value)} does not fit dtype <i4`);
-  */
+ * @example
+ * throw new ZarrError(`fill value ${formatValue(value)} does not fit dtype <i4`);
+ */
 export function formatValue(v: unknown, max = 200): string {
   let s: string;
   try {

@@ -410,10 +410,10 @@ export async function group(store?: StoreLike, opts: GroupOptions = {}): Promise
 /**
  * Open a group with a mode (zarr-python's `open_group`): `r`/`r+` need it to exist, `a` creates it if
  * absent, `w` replaces what is there, `w-`/`x` fail if anything is there.
-  * @example
-  * const root = await openGroup("data/group.zarr", { mode: "a" });  // zarr.open_group("data/group.zarr", mode="a")
-  * const bar = await root.requireGroup("foo/bar");
-  */
+ * @example
+ * const root = await openGroup("data/group.zarr", { mode: "a" });  // zarr.open_group("data/group.zarr", mode="a")
+ * const bar = await root.requireGroup("foo/bar");
+ */
 export async function openGroup(store?: StoreLike, opts: GroupOptions = {}): Promise<ZarrGroup> {
   const s = store === undefined ? (opts.store !== undefined ? asStore(opts.store) : new MemoryStore()) : asStore(store);
   const path = normalizeStoragePath(opts.path ?? "");

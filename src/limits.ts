@@ -87,10 +87,10 @@ export function getLimits(): Limits {
  * Change some limits for the whole process; omitted ones keep their value. Returns the previous
  * limits so a caller (or a test) can restore them. Throws {@link ZarrError} on a non-positive or
  * non-integer value, changing nothing.
-  * @example
-  * const previous = setLimits({ maxChunkBytes: 1 << 30 });   // allow chunks up to 1 GiB
-  * setLimits(previous);
-  */
+ * @example
+ * const previous = setLimits({ maxChunkBytes: 1 << 30 });   // allow chunks up to 1 GiB
+ * setLimits(previous);
+ */
 export function setLimits(limits: Partial<Limits>): Limits {
   const prev = getLimits();
   const next = { ...current };

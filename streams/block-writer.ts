@@ -51,11 +51,11 @@ export async function withSynchronizer(z: ZarrArray, sync: WritableOptions["sync
  * (waiting only when `concurrency` pieces are already in flight), so the caller must not mutate a
  * block's data after handing it over; `flush()` resolves when everything written so far is stored
  * and rethrows the first failure.
-  * @example
-  * const writer = new BlockWriter(z, { concurrency: 4 });
-  * await writer.write({ selection: [[0, 100], [0, 100]], data: fullNDArray([100, 100], 1, z.dtype) });
-  * await writer.flush();  // all stored, or the first failure rethrown
-  */
+ * @example
+ * const writer = new BlockWriter(z, { concurrency: 4 });
+ * await writer.write({ selection: [[0, 100], [0, 100]], data: fullNDArray([100, 100], 1, z.dtype) });
+ * await writer.flush();  // all stored, or the first failure rethrown
+ */
 export class BlockWriter {
   readonly #z: ZarrArray;
   readonly #queue = new KeyedQueue();

@@ -49,17 +49,17 @@ export type SettlingTransformer<I, O> = Transformer<I, O> & { settle?(): Promise
 /**
  * Build an {@link ArrayOperator} from a transformer factory. The transform is created on first use,
  * so building an operator has no side effects until it is piped.
-  * @example
-  * // an operator doubling every block's values, usable with pipeThrough, pipeTo(op.sink) and RxJS pipe
-  * const double = () => makeOperator<ArrayBlock, ArrayBlock>(() => ({
-  *   transform(block, controller) {
-  *     const data = astype(block.data, block.data.dtype);
-  *     for (let i = 0; i < data.size; i++) (data.data as Float64Array)[i] *= 2;
-  *     controller.enqueue({ ...block, data });
-  *   },
-  * }));
-  * await readable(src).pipeThrough(double()).pipeTo(copy(dst).sink);
-  */
+ * @example
+ * // an operator doubling every block's values, usable with pipeThrough, pipeTo(op.sink) and RxJS pipe
+ * const double = () => makeOperator<ArrayBlock, ArrayBlock>(() => ({
+ *   transform(block, controller) {
+ *     const data = astype(block.data, block.data.dtype);
+ *     for (let i = 0; i < data.size; i++) (data.data as Float64Array)[i] *= 2;
+ *     controller.enqueue({ ...block, data });
+ *   },
+ * }));
+ * await readable(src).pipeThrough(double()).pipeTo(copy(dst).sink);
+ */
 export function makeOperator<I, O>(
   make: (ctx: OperatorContext) => SettlingTransformer<I, O>,
   opts: OperatorOptions & { writableHighWaterMark?: number; readableHighWaterMark?: number } = {},
@@ -185,15 +185,15 @@ let collecting: Promise<unknown>[] | null = null;
  * {@link fromArray} can learn, within the same call, that a zarrflow operator downstream is full and
  * wait before reading the next chunk. Asynchronous operators in between (`mergeMap`, `delay`) cut
  * the link, and values then queue as usual in RxJS.
-  * @example
-  * // inside a custom Observable producer: wait while a zarrflow operator downstream is full
-  * const source = new Observable<ArrayBlock>((sub) => {
-  *   (async () => {
-  *     for await (const block of blocks(z)) await emitWithBackpressure(sub, block);
-  *     sub.complete();
-  *   })().catch((e) => sub.error(e));
-  * });
-  */
+ * @example
+ * // inside a custom Observable producer: wait while a zarrflow operator downstream is full
+ * const source = new Observable<ArrayBlock>((sub) => {
+ *   (async () => {
+ *     for await (const block of blocks(z)) await emitWithBackpressure(sub, block);
+ *     sub.complete();
+ *   })().catch((e) => sub.error(e));
+ * });
+ */
 export function emitWithBackpressure<T>(sub: { next(v: T): void }, value: T): Promise<void> | null {
   const prev = collecting;
   const mine: Promise<unknown>[] = [];
@@ -210,7 +210,7 @@ export function emitWithBackpressure<T>(sub: { next(v: T): void }, value: T): Pr
  * Called by a consumer inside an emission: the producer should wait for `ready` before the next value.
  * @example
  * // inside a consumer's next(): ask the producer to wait until this write is done
- * source.subscribe({ next: (block) => signalDemand(writer.write(block)) });
+ * fromArray(src).subscribe({ next: (block) => signalDemand(writer.write(block)) });
  */
 export function signalDemand(ready: Promise<unknown>): void {
   collecting?.push(ready);
@@ -220,10 +220,10 @@ export function signalDemand(ready: Promise<unknown>): void {
  * Run an Observable through a WHATWG transform. Producers that use {@link emitWithBackpressure}
  * (such as `fromArray`) wait while the transform's queue is full; other Observables push, and their
  * values wait in the queue.
-  * @example
-  * const upper = new TransformStream<string, string>({ transform: (s, c) => c.enqueue(s.toUpperCase()) });
-  * rxThrough(of("a", "b"), upper).subscribe(console.log);  // "A", "B"
-  */
+ * @example
+ * const upper = new TransformStream<string, string>({ transform: (s, c) => c.enqueue(s.toUpperCase()) });
+ * rxThrough(of("a", "b"), upper).subscribe(console.log);  // "A", "B"
+ */
 export function rxThrough<I, O>(source: Observable<I>, pair: ReadableWritablePair<O, I>): Observable<O> {
   return new (rxjs().Observable)<O>((sub) => {
     const writer = pair.writable.getWriter();
@@ -283,9 +283,9 @@ export function fromReadable<T>(stream: ReadableStream<T>): Observable<T> {
  * An Observable as a ReadableStream. Producers using {@link emitWithBackpressure} (`fromArray`)
  * pause while the stream's queue is full; values of other Observables are buffered (an Observable
  * cannot be paused). Use it where a push source enters a pull pipeline.
-  * @example
-  * await toReadable(fromArray(src)).pipeTo(copy(dst).sink);
-  */
+ * @example
+ * await toReadable(fromArray(src)).pipeTo(copy(dst).sink);
+ */
 export function toReadable<T>(source: Observable<T>): ReadableStream<T> {
   let sub: { unsubscribe(): void } | null = null;
   let room: { promise: Promise<void>; resolve: () => void } | null = null;

@@ -96,13 +96,13 @@ export function describeArray(z: ZarrArray): ArrayDescriptor {
 /**
  * A small structured-clone-able handle to send to a worker (as zarr-python pickles arrays); reopen
  * it there with {@link openFromDescriptor}. The same as {@link describeArray}.
-  * @example
-  * // main thread
-  * const worker = startWorker(new URL("./writer.ts", import.meta.url), { workerData: toDescriptor(z) });
-  * // writer.ts
-  * const z = await openFromDescriptor(workerData);
-  * await z.set("0:20", 1);
-  */
+ * @example
+ * // main thread
+ * const worker = startWorker(new URL("./writer.ts", import.meta.url), { workerData: toDescriptor(z) });
+ * // writer.ts: the same array, with the same synchronizer
+ * const same = await openFromDescriptor(workerData);
+ * await same.set("0:20", 1);
+ */
 export function toDescriptor(z: ZarrArray): ArrayDescriptor {
   return describeArray(z);
 }
@@ -136,9 +136,9 @@ const processByKey = new Map<string, ProcessSynchronizer>();
 /**
  * The synchronizer for a descriptor. Within one thread, equal descriptors give the same instance,
  * so all handles opened there share local queues (and one redis connection).
-  * @example
-  * const sync = synchronizerFromDescriptor(message.sync);   // from describeSynchronizer(...) in the parent
-  */
+ * @example
+ * const sync = synchronizerFromDescriptor(message.sync);   // from describeSynchronizer(...) in the parent
+ */
 export function synchronizerFromDescriptor(d: SynchronizerDescriptor | { type: string; [k: string]: unknown }): Synchronizer {
   switch (d.type) {
     case "ThreadSynchronizer":

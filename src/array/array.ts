@@ -195,9 +195,9 @@ export class ZarrArray {
   /**
    * The store key of a chunk, e.g. `foo/1.2` (or `foo/1/2` with the `/` separator), as the array's
    * chunk-key encoding gives it: where to look for a chunk's bytes from outside.
-    * @example
-    * z.chunkKey([1, 2]);  // "1.2" (or "foo/1.2" for an array at path "foo")
-    */
+   * @example
+   * z.chunkKey([1, 2]);  // "1.2" (or "foo/1.2" for an array at path "foo")
+   */
   chunkKey(coords: readonly number[]): string {
     return this.#io.chunkKey(coords);
   }
@@ -247,12 +247,12 @@ export class ZarrArray {
    * Read a basic selection. With no selection the whole array is read; `"0, :"`, `[0, null]`,
    * `[slice(0, 5), -1]`, `"..."` and the like select parts. A selection of integers only returns the
    * element value (as zarr-python's `z[0, 0]`); otherwise an NDArray in C order.
-    * @example
-    * const all = await z.get();                 // z[:]
-    * const row = await z.get("0, :");           // z[0, :]
-    * const one = await z.get([-1, -1]);         // z[-1, -1]: a plain value
-    * const box = await z.get([slice(0, 5), slice(null, null, 100)]);  // z[0:5, ::100]
-    */
+   * @example
+   * const all = await z.get();                 // z[:]
+   * const row = await z.get("0, :");           // z[0, :]
+   * const one = await z.get([-1, -1]);         // z[-1, -1]: a plain value
+   * const box = await z.get([slice(0, 5), slice(null, null, 100)]);  // z[0:5, ::100]
+   */
   get(): Promise<NDArray>;
   get(selection: BasicSelection, opts?: GetOptions): Promise<any>;
   async get(selection?: BasicSelection, opts: GetOptions = {}): Promise<any> {
@@ -286,11 +286,11 @@ export class ZarrArray {
   /**
    * Write a basic selection: `set(null, 42)` is `z[:] = 42`, `set("0, :", row)` is `z[0, :] = row`.
    * Values broadcast like numpy. Another ZarrArray is copied chunk by chunk without loading it whole.
-    * @example
-    * await z.set(null, 42);                                   // z[:] = 42
-    * await z.set("0, :", arange(10000, undefined, 1, "<i4")); // z[0, :] = np.arange(10000)
-    * await z.set([slice(0, 2), slice(0, 2)], [[1, 2], [3, 4]]);
-    */
+   * @example
+   * await z.set(null, 42);                                   // z[:] = 42
+   * await z.set("0, :", arange(10000, undefined, 1, "<i4")); // z[0, :] = np.arange(10000)
+   * await z.set([slice(0, 2), slice(0, 2)], [[1, 2], [3, 4]]);
+   */
   async set(selection: BasicSelection, value: ArrayValue, opts: SetOptions = {}): Promise<void> {
     if (this.#isFieldName(selection)) return this.setBasicSelection(null, value, { ...opts, fields: selection as string });
     return this.setBasicSelection(selection, value, opts);
@@ -321,10 +321,10 @@ export class ZarrArray {
    * boundary have the cut-off part reset to the fill value, so growing again later shows the fill
    * value there rather than stale data (zarr-python 2.x leaves the stale data). The data is cleared
    * before the metadata is written, under the metadata lock, from `.zarray` re-read under it.
-    * @example
-    * await z.resize(20000, 5000);      // z.resize(20000, 5000)
-    * await z.resize([20000, 5000]);    // the same
-    */
+   * @example
+   * await z.resize(20000, 5000);      // z.resize(20000, 5000)
+   * await z.resize([20000, 5000]);    // the same
+   */
   async resize(...shape: (number | number[])[]): Promise<void> {
     const newShape = (shape.length === 1 && Array.isArray(shape[0]) ? shape[0] : shape) as number[];
     checkShape(newShape, this.ndim);
@@ -335,11 +335,11 @@ export class ZarrArray {
    * Append data along an axis, growing the array; resolves to the new shape. The shape grown is the
    * one in the store (re-read under the metadata lock), so concurrent appenders never overwrite
    * each other's rows.
-    * @example
-    * const z = await array(arange(10000).reshape(1000, 10), { chunks: [100, 10] });
-    * await z.append(arange(10000).reshape(1000, 10));     // z.append(a): shape now [2000, 10]
-    * await z.append(arange(2000).reshape(2000, 1), 1);    // along axis 1: [2000, 11]
-    */
+   * @example
+   * const z = await array(arange(10000).reshape(1000, 10), { chunks: [100, 10] });
+   * await z.append(arange(10000).reshape(1000, 10));     // z.append(a): shape now [2000, 10]
+   * await z.append(arange(2000).reshape(2000, 1), 1);    // along axis 1: [2000, 11]
+   */
   async append(data: ArrayValue, axisOrOptions: number | { axis?: number } = 0): Promise<number[]> {
     // `append(a, 1)` as zarr-python's positional axis, or `append(a, { axis: 1 })` as its keyword.
     let axis = typeof axisOrOptions === "number" ? axisOrOptions : (axisOrOptions?.axis ?? 0);
@@ -400,10 +400,10 @@ export class ZarrArray {
    * zarr-python's `get_orthogonal_selection`: each axis is selected independently (integer, slice,
    * integer array in any order with repeats, or boolean array), so rows × columns style picks need
    * no intermediate full read. Integer axes are dropped; all-integer selections give the value.
-    * @example
-    * const rows = await z.getOrthogonalSelection([[2, 3], null]);   // z.get_orthogonal_selection(([2, 3], slice(None)))
-    * const same = await z.oindex.get([[2, 3], null]);              // z.oindex[[2, 3], :]
-    */
+   * @example
+   * const rows = await z.getOrthogonalSelection([[2, 3], null]);   // z.get_orthogonal_selection(([2, 3], slice(None)))
+   * const same = await z.oindex.get([[2, 3], null]);              // z.oindex[[2, 3], :]
+   */
   async getOrthogonalSelection(selection: OrthogonalSelection, opts: GetOptions = {}): Promise<any> {
     return getOrthogonal(this.#io, normalizeOrthogonalSelection(selection, this.#io.meta.shape), opts);
   }
@@ -411,9 +411,9 @@ export class ZarrArray {
   /**
    * zarr-python's `set_orthogonal_selection`. The value broadcasts to the selection's shape like
    * numpy; with repeated indices the last occurrence wins.
-    * @example
-    * await z.setOrthogonalSelection([[2, 3], null], 0);  // z.oindex[[2, 3], :] = 0
-    */
+   * @example
+   * await z.setOrthogonalSelection([[2, 3], null], 0);  // z.oindex[[2, 3], :] = 0
+   */
   async setOrthogonalSelection(selection: OrthogonalSelection, value: ArrayValue, opts: SetOptions = {}): Promise<void> {
     this.#io.assertWritable();
     const sel = normalizeOrthogonalSelection(selection, this.#io.meta.shape);
@@ -423,10 +423,10 @@ export class ZarrArray {
   /**
    * zarr-python's `get_coordinate_selection`: pick individual points, one integer array per axis
    * (broadcast together). The result has the broadcast shape, in the order the points were given.
-    * @example
-    * const pts = await z.getCoordinateSelection([[0, 2], [1, 3]]);  // z.get_coordinate_selection(([0, 2], [1, 3])): points (0, 1), (2, 3)
-    * const same = await z.vindex.get([[0, 2], [1, 3]]);            // z.vindex[[0, 2], [1, 3]]
-    */
+   * @example
+   * const pts = await z.getCoordinateSelection([[0, 2], [1, 3]]);  // z.get_coordinate_selection(([0, 2], [1, 3])): points (0, 1), (2, 3)
+   * const same = await z.vindex.get([[0, 2], [1, 3]]);            // z.vindex[[0, 2], [1, 3]]
+   */
   async getCoordinateSelection(selection: CoordinateSelection, opts: GetOptions = {}): Promise<NDArray> {
     return getPoints(this.#io, normalizeCoordinateSelection(selection, this.#io.meta.shape), opts);
   }
@@ -434,9 +434,9 @@ export class ZarrArray {
   /**
    * zarr-python's `set_coordinate_selection`: the value is flattened and matched to the points in
    * order (a single value also broadcasts). With repeated points the last one given wins.
-    * @example
-    * await z.setCoordinateSelection([[0, 2], [1, 3]], [10, 20]);  // z.vindex[[0, 2], [1, 3]] = [10, 20]
-    */
+   * @example
+   * await z.setCoordinateSelection([[0, 2], [1, 3]], [10, 20]);  // z.vindex[[0, 2], [1, 3]] = [10, 20]
+   */
   async setCoordinateSelection(selection: CoordinateSelection, value: ArrayValue, opts: SetOptions = {}): Promise<void> {
     this.#io.assertWritable();
     const nc = normalizeCoordinateSelection(selection, this.#io.meta.shape);

@@ -155,9 +155,9 @@ function pyRepr(v: unknown): string {
  * streams are joined, FORMAT_AUTO detects xz/lzma, FORMAT_RAW needs the filter chain. Without the
  * addon a pure-JS implementation reads and writes the same formats (LZMA1, LZMA2 and delta filters;
  * BCJ filters need the addon); its bytes differ from liblzma's but Python reads them.
-  * @example
-  * const z = await zeros([1000, 1000], { chunks: [100, 100], compressor: new LZMA({ preset: 1 }) });  // numcodecs.LZMA(preset=1)
-  */
+ * @example
+ * const z = await zeros([1000, 1000], { chunks: [100, 100], compressor: new LZMA({ preset: 1 }) });  // numcodecs.LZMA(preset=1)
+ */
 export class LZMA implements Codec {
   /** The numcodecs id. */
   static readonly codecId = "lzma";

@@ -113,9 +113,9 @@ let codecThreads = 1;
  * already (de)compresses many chunks at once on the libuv pool (size it with `UV_THREADPOOL_SIZE`),
  * and c-blosc's context API starts fresh threads on every call. Raise it when single large chunks
  * dominate. Only the native path honours it; the WASM fallback is single-threaded.
-  * @example
-  * setCodecThreads(4);   // numcodecs.blosc.set_nthreads(4): for a few very large chunks
-  */
+ * @example
+ * setCodecThreads(4);   // numcodecs.blosc.set_nthreads(4): for a few very large chunks
+ */
 export function setCodecThreads(n: number): number {
   if (!Number.isInteger(n) || n < 1 || n > 256) {
     throw new CodecError(`codec threads must be an integer between 1 and 256, got ${String(n)}`);

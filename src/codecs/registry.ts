@@ -48,10 +48,10 @@ export function listCodecs(): string[] {
 /**
  * Look up a codec by its numcodecs configuration, e.g. `getCodec({ id: "zstd", level: 1 })`.
  * Throws {@link CodecError} naming the id when it is unknown.
-  * @example
-  * const codec = await getCodec({ id: "zstd", level: 1 });   // numcodecs.get_codec({"id": "zstd", "level": 1})
-  * const bytes = await codec.encode(new Uint8Array(1000));
-  */
+ * @example
+ * const codec = await getCodec({ id: "zstd", level: 1 });   // numcodecs.get_codec({"id": "zstd", "level": 1})
+ * const bytes = await codec.encode(new Uint8Array(1000));
+ */
 export async function getCodec(config: CodecConfig): Promise<Codec> {
   if (config === null || typeof config !== "object" || typeof config.id !== "string") {
     throw new CodecError(`codec configuration must be an object with a string "id", got ${JSON.stringify(config, (_k, x) => (typeof x === "bigint" ? x.toString() : x))}`);

@@ -20,10 +20,10 @@ const checked = new WeakSet<DType>();
  * or a DType. zarr needs datetimes with a unit and supports neither sub-array nor object fields,
  * so those are refused here even though numpy's grammar has them.
  * Throws {@link DtypeError} naming the dtype when it is unknown.
-  * @example
-  * parseDtype("<i4").itemsize;                       // 4, as np.dtype("<i4").itemsize
-  * parseDtype([["foo", "|S3"], ["bar", "<i4"]]);    // a structured dtype
-  */
+ * @example
+ * parseDtype("<i4").itemsize;                       // 4, as np.dtype("<i4").itemsize
+ * parseDtype([["foo", "|S3"], ["bar", "<i4"]]);    // a structured dtype
+ */
 export function parseDtype(spec: string | readonly unknown[] | DType): DType {
   if (typeof spec === "object" && spec !== null && !Array.isArray(spec)) return spec as DType;
   if (typeof spec !== "string" && !Array.isArray(spec)) {

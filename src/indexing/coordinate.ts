@@ -116,9 +116,9 @@ function broadcastValues(values: unknown[], shape: number[], to: number[]): unkn
  * Normalize a coordinate selection: one integer (array) per axis, broadcast together, negatives
  * wrapped and bounds checked per axis. Slices, booleans and missing axes are IndexErrors, since
  * point selection has no meaning for them.
-  * @example
-  * normalizeCoordinateSelection([[0, 2], [1, -1]], [10, 10]);   // { coords: [[0, 2], [1, 9]], shape: [2] }
-  */
+ * @example
+ * normalizeCoordinateSelection([[0, 2], [1, -1]], [10, 10]);   // { coords: [[0, 2], [1, 9]], shape: [2] }
+ */
 export function normalizeCoordinateSelection(selection: CoordinateSelection, shape: readonly number[]): NormalizedCoordinates {
   let items: CoordinateDimSelection[];
   if (!Array.isArray(selection)) items = [selection as CoordinateDimSelection];
@@ -139,9 +139,9 @@ export function normalizeCoordinateSelection(selection: CoordinateSelection, sha
 /**
  * Normalize a mask selection to coordinates of its true entries (C order). The mask must be
  * boolean and exactly the array's shape, as zarr-python requires.
-  * @example
-  * normalizeMaskSelection(mask, [10, 10]);   // the coordinates of mask's true entries
-  */
+ * @example
+ * normalizeMaskSelection(mask, [10, 10]);   // the coordinates of mask's true entries
+ */
 export function normalizeMaskSelection(mask: MaskSelection, shape: readonly number[]): NormalizedCoordinates {
   let a: NDArray;
   if (mask instanceof NDArray) a = mask;
@@ -174,9 +174,9 @@ export function normalizeMaskSelection(mask: MaskSelection, shape: readonly numb
 /**
  * Group the points of a normalized coordinate selection by chunk (in chunk-grid C order), so each
  * chunk is read or rewritten exactly once whatever order the points come in.
-  * @example
-  * projectPoints(normalizeCoordinateSelection([[0, 15], [0, 15]], [20, 20]), [10, 10], [10, 1]);   // points grouped by chunk
-  */
+ * @example
+ * projectPoints(normalizeCoordinateSelection([[0, 15], [0, 15]], [20, 20]), [10, 10], [10, 1]);   // points grouped by chunk
+ */
 export function projectPoints(sel: NormalizedCoordinates, chunks: readonly number[], chunkStrides: readonly number[]): PointChunkProjection[] {
   const nd = chunks.length;
   const npts = nd ? sel.coords[0].length : 0;

@@ -129,10 +129,10 @@ export function isScalarList(items: readonly unknown[]): boolean {
 /**
  * Normalize an orthogonal selection against a shape: expand `"..."`, pad with whole axes, resolve
  * negative indices, turn boolean arrays into positions, and bounds-check, naming the axis at fault.
-  * @example
-  * const sel = normalizeOrthogonalSelection([[2, 3], null], [10, 10]);
-  * orthogonalShape(sel);   // [2, 10]
-  */
+ * @example
+ * const sel = normalizeOrthogonalSelection([[2, 3], null], [10, 10]);
+ * orthogonalShape(sel);   // [2, 10]
+ */
 export function normalizeOrthogonalSelection(selection: OrthogonalSelection, shape: readonly number[]): OrthoDim[] {
   const items = splitSelection(selection, shape.length);
   expandEllipsis(items as unknown[], shape.length);
@@ -174,9 +174,9 @@ export function orthogonalShape(sel: readonly OrthoDim[]): number[] {
 /**
  * Per-chunk parts of one orthogonal axis, in chunk order. Array axes are grouped by chunk while
  * keeping each position's output slot, so a chunk is visited once however the indices are ordered.
-  * @example
-  * projectOrthoDim(normalizeOrthogonalSelection([[1, 15]], [20])[0]!, 20, 10);   // one part for chunk 0, one for chunk 1
-  */
+ * @example
+ * projectOrthoDim(normalizeOrthogonalSelection([[1, 15]], [20])[0]!, 20, 10);   // one part for chunk 0, one for chunk 1
+ */
 export function projectOrthoDim(sel: OrthoDim, length: number, chunk: number): OrthoDimProjection[] {
   if (sel.kind !== "array") return projectDim(sel, length, chunk).map((p) => ({ kind: "regular" as const, ...p }));
   const groups = new Map<number, { chunkIdx: number[]; outIdx: number[] }>();

@@ -94,10 +94,10 @@ export function chunkByteCount(chunks: readonly number[], itemsize: number): num
  * Parse `.zarray` bytes; `key` (e.g. `foo/.zarray`) names the key in errors. Untrusted input is
  * bounded by {@link getLimits}: every problem is a {@link MetadataError} (a {@link LimitExceededError}
  * for limits) naming the key and the field; the declared total shape may be huge, a single chunk may not.
-  * @example
-  * const meta = parseArrayMetadata(await store.get("foo/.zarray"), "foo/.zarray");
-  * console.log(meta.shape, meta.chunks, meta.dtype);
-  */
+ * @example
+ * const meta = parseArrayMetadata((await store.get("foo/.zarray"))!, "foo/.zarray");
+ * console.log(meta.shape, meta.chunks, meta.dtype);
+ */
 export function parseArrayMetadata(bytes: Uint8Array | string, key = ".zarray"): ArrayMetadata {
   const limits = getLimits();
   const raw = parseJson(bytes, key) as Record<string, unknown>;

@@ -119,9 +119,9 @@ function defineOwn(obj: Record<string, unknown>, k: string, v: unknown): void {
  * `maxMetadataBytes` (see {@link getLimits}) are refused with a {@link LimitExceededError}; a
  * `__proto__` key becomes an ordinary own property, never the object's prototype.
  * Throws {@link MetadataError} naming `what` (the key) on malformed text.
-  * @example
-  * parseJson('{"fill_value": NaN, "big": 9007199254740993}');   // { fill_value: NaN, big: 9007199254740993n }
-  */
+ * @example
+ * parseJson('{"fill_value": NaN, "big": 9007199254740993}');   // { fill_value: NaN, big: 9007199254740993n }
+ */
 export function parseJson(text: string | Uint8Array, what = "JSON"): unknown {
   const { maxJsonDepth, maxMetadataBytes } = getLimits();
   const size = typeof text === "string" ? text.length : text.byteLength;

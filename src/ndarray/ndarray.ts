@@ -294,10 +294,10 @@ function guessDtype(values: unknown[]): string {
 /**
  * Build an NDArray from nested JS arrays (or an NDArray, or a typed array, or a scalar). The dtype is
  * inferred like numpy's (ints → `<i8`, floats → `<f8`, strings → `<U n`) unless given.
-  * @example
-  * const a = asNDArray([[1, 2], [3, 4]]);          // np.asarray([[1, 2], [3, 4]]): dtype <i8
-  * const f = asNDArray([[1, 2], [3, 4]], "<f4");   // np.asarray(..., dtype="f4")
-  */
+ * @example
+ * const a = asNDArray([[1, 2], [3, 4]]);          // np.asarray([[1, 2], [3, 4]]): dtype <i8
+ * const f = asNDArray([[1, 2], [3, 4]], "<f4");   // np.asarray(..., dtype="f4")
+ */
 export function asNDArray(value: unknown, dtype?: DtypeLike): NDArray {
   if (value instanceof NDArray) {
     if (dtype === undefined || parseDtype(dtype).str === value.dtype) return value;

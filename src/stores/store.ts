@@ -140,9 +140,12 @@ export function capabilitiesOf(store: ReadableStore): StoreCapabilities {
 /**
  * Throw the signal's reason when it has been aborted (an `AbortError` DOMException by default).
  * @example
- * async function get(key: string, opts: AbortOptions = {}) {
- *   throwIfAborted(opts.signal);   // a cancelled read does no work
- *   return map.get(key);
+ * class MyStore {
+ *   readonly entries = new Map<string, Uint8Array>();
+ *   async get(key: string, opts: AbortOptions = {}) {
+ *     throwIfAborted(opts.signal);   // a cancelled read does no work
+ *     return this.entries.get(key);
+ *   }
  * }
  */
 export function throwIfAborted(signal: AbortSignal | undefined): void {

@@ -62,9 +62,9 @@ const codecWaiters: (() => void)[] = [];
  * How many chunk codec jobs run at once (default: twice the cores, at most libuv's 4 pool
  * threads). Kept separate from I/O concurrency: codec jobs are CPU-bound, and far more of them than
  * cores only thrashes caches, while a few more than cores let file reads overlap decoding.
-  * @example
-  * console.log(getCodecConcurrency());
-  */
+ * @example
+ * console.log(getCodecConcurrency());
+ */
 export function getCodecConcurrency(): number {
   return codecConcurrency;
 }

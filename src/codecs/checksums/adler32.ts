@@ -9,9 +9,9 @@ import { checksumDecode, checksumEncode } from "./crc32.ts";
 /**
  * zlib's Adler-32 (Python's `zlib.adler32`), deferring the modulo over blocks of 3800 bytes so the
  * sums stay exact in doubles without a division per byte.
-  * @example
-  * adler32(new TextEncoder().encode("zarr"));   // zlib.adler32(b"zarr")
-  */
+ * @example
+ * adler32(new TextEncoder().encode("zarr"));   // zlib.adler32(b"zarr")
+ */
 export function adler32(data: Uint8Array, value = 1): number {
   let a = value & 0xffff;
   let b = (value >>> 16) & 0xffff;

@@ -25,9 +25,9 @@ const nativeCrc32 = (zlib as unknown as { crc32?: (data: Uint8Array, value?: num
 /**
  * zlib's CRC-32 (the same value as Python's `zlib.crc32`). Uses Node's native `zlib.crc32` when the
  * runtime has it (Node ≥ 20.15) and a table-driven fallback otherwise.
-  * @example
-  * crc32(new TextEncoder().encode("zarr"));     // zlib.crc32(b"zarr")
-  */
+ * @example
+ * crc32(new TextEncoder().encode("zarr"));     // zlib.crc32(b"zarr")
+ */
 export function crc32(data: Uint8Array, value = 0): number {
   if (nativeCrc32) return nativeCrc32(data, value) >>> 0;
   const t = crcTable();

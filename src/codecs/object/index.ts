@@ -37,10 +37,10 @@ registerObjectCodecs();
  * zarr-python's object-dtype shorthands (`normalize_dtype`): `"str"` → object dtype with
  * {@link VLenUTF8}, `"bytes"` → {@link VLenBytes}, `"array:<dtype>"` (e.g. `"array:i8"`) →
  * {@link VLenArray} of that dtype. Returns null for any other dtype.
-  * @example
-  * objectDtypeShorthand("str");       // { dtype: "|O", codec: VLenUTF8 }
-  * objectDtypeShorthand("array:i8");  // { dtype: "|O", codec: VLenArray("<i8") }
-  */
+ * @example
+ * objectDtypeShorthand("str");       // { dtype: "|O", codec: VLenUTF8 }
+ * objectDtypeShorthand("array:i8");  // { dtype: "|O", codec: VLenArray("<i8") }
+ */
 export function objectDtypeShorthand(dtype: unknown): { dtype: "|O"; codec: VLenUTF8 | VLenBytes | VLenArray } | null {
   if (typeof dtype !== "string") return null;
   if (dtype === "str") return { dtype: "|O", codec: new VLenUTF8() };

@@ -168,10 +168,10 @@ export interface VLenArrayOptions {
 /**
  * numcodecs `VLenArray`: variable-length 1-D numeric arrays. Items are {@link NDArray}s (or JS
  * arrays / typed arrays, converted to `dtype`); they decode to 1-D NDArrays of `dtype`.
-  * @example
-  * const z = await empty([2], { dtype: "|O", objectCodec: new VLenArray("<i8") });   // numcodecs.VLenArray(int)
-  * await z.set(null, [[1, 3, 5], [4]]);
-  */
+ * @example
+ * const z = await empty([2], { dtype: "|O", objectCodec: new VLenArray("<i8") });   // numcodecs.VLenArray(int)
+ * await z.set(null, [[1, 3, 5], [4]]);
+ */
 export class VLenArray extends ObjectCodecBase {
   protected readonly codecName = "VLenArray";
   /** The numcodecs id. */
