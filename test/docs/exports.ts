@@ -1,15 +1,34 @@
 /**
  * The public surface, read with the TypeScript compiler API: every function and class exported
- * from the package's entry points (src/index.ts, streams/index.ts, sync/index.ts), and the public
+ * from the package's public entry points (zarrflow, zarrflow/codecs, /errors, /stores, /streams,
+ * /sync: see {@link entryPoints}), and the public
  * methods of the classes users hold most (ZarrArray, ZarrGroup), each with the JSDoc tags of its
  * declarations. test/docs/examples.test.ts checks that each has an `@example`.
  */
 import ts from "typescript";
+import { readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const ROOT = join(fileURLToPath(new URL(".", import.meta.url)), "..", "..");
-export const ENTRY_POINTS = ["src/index.ts", "streams/index.ts", "sync/index.ts"];
+
+/**
+ * The source module of every public subpath in package.json's `exports` (`.` → src/index.ts,
+ * `./codecs` → src/codecs/index.ts, ...). `zarrflow/internal` is left out: it re-exports the rest
+ * of the implementation for power users and tools, and is documented by its modules' own comments.
+ */
+export function entryPoints(): string[] {
+  const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { exports: Record<string, string | { default?: string }> };
+  const out: string[] = [];
+  for (const [subpath, target] of Object.entries(pkg.exports)) {
+    if (subpath === "./package.json" || subpath === "./internal") continue;
+    const js = typeof target === "string" ? target : target.default;
+    if (!js) continue;
+    out.push(js.replace(/^\.\/dist\//, "").replace(/\.js$/, ".ts"));
+  }
+  return out;
+}
+export const ENTRY_POINTS = entryPoints();
 /** Classes whose public methods are API a user calls directly (zarr-python's Array and Group). */
 export const METHOD_CLASSES = ["ZarrArray", "ZarrGroup"];
 
