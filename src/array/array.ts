@@ -78,8 +78,7 @@ export interface AdvancedIndexer<S> {
  * A chunked, compressed N-dimensional array stored in a zarr v2 store.
  * @example
  * const z = await zeros([10000, 10000], { chunks: [1000, 1000], dtype: "<i4" });
- * await z.set(null, 42);                   // z[:] = 42
- * console.log(z.shape, z.chunks, z.dtype, await z.get("-1, -1"));
+ * await z.set(null, 42);                   // z[:] = 42; then z.shape, z.chunks, z.dtype, await z.get("-1, -1")
  */
 export class ZarrArray {
   readonly store: Store;
@@ -248,9 +247,7 @@ export class ZarrArray {
    * `[slice(0, 5), -1]`, `"..."` and the like select parts. A selection of integers only returns the
    * element value (as zarr-python's `z[0, 0]`); otherwise an NDArray in C order.
    * @example
-   * const all = await z.get();                 // z[:]
-   * const row = await z.get("0, :");           // z[0, :]
-   * const one = await z.get([-1, -1]);         // z[-1, -1]: a plain value
+   * const row = await z.get("0, :"), one = await z.get([-1, -1]);  // z[0, :] (an NDArray), z[-1, -1] (a value)
    * const box = await z.get([slice(0, 5), slice(null, null, 100)]);  // z[0:5, ::100]
    */
   get(): Promise<NDArray>;
@@ -289,7 +286,6 @@ export class ZarrArray {
    * @example
    * await z.set(null, 42);                                   // z[:] = 42
    * await z.set("0, :", arange(10000, undefined, 1, "<i4")); // z[0, :] = np.arange(10000)
-   * await z.set([slice(0, 2), slice(0, 2)], [[1, 2], [3, 4]]);
    */
   async set(selection: BasicSelection, value: ArrayValue, opts: SetOptions = {}): Promise<void> {
     if (this.#isFieldName(selection)) return this.setBasicSelection(null, value, { ...opts, fields: selection as string });
@@ -322,8 +318,7 @@ export class ZarrArray {
    * value there rather than stale data (zarr-python 2.x leaves the stale data). The data is cleared
    * before the metadata is written, under the metadata lock, from `.zarray` re-read under it.
    * @example
-   * await z.resize(20000, 5000);      // z.resize(20000, 5000)
-   * await z.resize([20000, 5000]);    // the same
+   * await z.resize(20000, 5000);      // z.resize(20000, 5000); resize([20000, 5000]) is the same
    */
   async resize(...shape: (number | number[])[]): Promise<void> {
     const newShape = (shape.length === 1 && Array.isArray(shape[0]) ? shape[0] : shape) as number[];
@@ -338,7 +333,6 @@ export class ZarrArray {
    * @example
    * const z = await array(arange(10000).reshape(1000, 10), { chunks: [100, 10] });
    * await z.append(arange(10000).reshape(1000, 10));     // z.append(a): shape now [2000, 10]
-   * await z.append(arange(2000).reshape(2000, 1), 1);    // along axis 1: [2000, 11]
    */
   async append(data: ArrayValue, axisOrOptions: number | { axis?: number } = 0): Promise<number[]> {
     // `append(a, 1)` as zarr-python's positional axis, or `append(a, { axis: 1 })` as its keyword.
@@ -369,8 +363,7 @@ export class ZarrArray {
   /**
    * Bytes stored for this array: metadata, attributes and chunks.
    * @example
-   * const stored = await z.nbytesStored();   // z.nbytes_stored
-   * console.log(`ratio ${(z.nbytes / stored).toFixed(1)}`);
+   * console.log(`ratio ${(z.nbytes / (await z.nbytesStored())).toFixed(1)}`);  // z.nbytes / z.nbytes_stored
    */
   async nbytesStored(): Promise<number> {
     return nbytesStored(this.#io);
@@ -401,8 +394,7 @@ export class ZarrArray {
    * integer array in any order with repeats, or boolean array), so rows × columns style picks need
    * no intermediate full read. Integer axes are dropped; all-integer selections give the value.
    * @example
-   * const rows = await z.getOrthogonalSelection([[2, 3], null]);   // z.get_orthogonal_selection(([2, 3], slice(None)))
-   * const same = await z.oindex.get([[2, 3], null]);              // z.oindex[[2, 3], :]
+   * const rows = await z.getOrthogonalSelection([[2, 3], null]);   // z.oindex[[2, 3], :]
    */
   async getOrthogonalSelection(selection: OrthogonalSelection, opts: GetOptions = {}): Promise<any> {
     return getOrthogonal(this.#io, normalizeOrthogonalSelection(selection, this.#io.meta.shape), opts);
@@ -424,8 +416,7 @@ export class ZarrArray {
    * zarr-python's `get_coordinate_selection`: pick individual points, one integer array per axis
    * (broadcast together). The result has the broadcast shape, in the order the points were given.
    * @example
-   * const pts = await z.getCoordinateSelection([[0, 2], [1, 3]]);  // z.get_coordinate_selection(([0, 2], [1, 3])): points (0, 1), (2, 3)
-   * const same = await z.vindex.get([[0, 2], [1, 3]]);            // z.vindex[[0, 2], [1, 3]]
+   * const pts = await z.getCoordinateSelection([[0, 2], [1, 3]]);  // z.vindex[[0, 2], [1, 3]]: points (0, 1), (2, 3)
    */
   async getCoordinateSelection(selection: CoordinateSelection, opts: GetOptions = {}): Promise<NDArray> {
     return getPoints(this.#io, normalizeCoordinateSelection(selection, this.#io.meta.shape), opts);
@@ -446,8 +437,7 @@ export class ZarrArray {
   /**
    * zarr-python's `get_mask_selection`: the elements where a boolean mask of the array's shape is true, in C order.
    * @example
-   * const mask = asNDArray(Array.from({ length: 10 }, (_, i) => Array.from({ length: 10 }, (_, j) => i === j)), "|b1");
-   * const diagonal = await z.getMaskSelection(mask);  // z.get_mask_selection(sel) for a (10, 10) array
+   * const picked = await z.getMaskSelection(mask);  // z.get_mask_selection(mask): mask is a "|b1" NDArray of z's shape
    */
   async getMaskSelection(mask: MaskSelection, opts: GetOptions = {}): Promise<NDArray> {
     return getPoints(this.#io, normalizeMaskSelection(mask, this.#io.meta.shape), opts);
