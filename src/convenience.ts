@@ -98,7 +98,7 @@ export interface OpenConsolidatedOptions {
 /**
  * Open the group at `path` using only the consolidated metadata for `.zarray`/`.zgroup`/`.zattrs`
  * (zarr-python's `open_consolidated`). Metadata is read-only in both modes: creating members,
- * resizing or changing attributes throws {@link ReadOnlyError}; in mode `r+` chunk data can be written.
+ * resizing or changing attributes throws `ReadOnlyError` (from `zarrflow/errors`); in mode `r+` chunk data can be written.
  * @example
  * const root = await openConsolidated("data/group.zarr");                 // zarr.open_consolidated(store)
  * const rw = await openConsolidated("data/group.zarr", { mode: "r+" });   // chunks writable, metadata not
