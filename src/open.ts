@@ -21,6 +21,7 @@ import { MemoryStore } from "./stores/memory.ts";
  * @example
  * const node = await open("data.zarr");                 // ZarrArray | ZarrGroup
  * const z = await open<"<f4", 2>("data.zarr/temp");    // ZarrArray<"<f4", 2>
+ * const made = await open("data/example.zarr", { mode: "w", shape: [10000, 10000], chunks: [1000, 1000], dtype: "<i4" });
  */
 export async function open<D extends string = never, N extends number = number>(store: StoreLike | undefined, opts?: OpenOptions): Promise<[D] extends [never] ? ZarrArray | ZarrGroup : ZarrArray<D, N>>;
 export async function open(store: StoreLike | undefined, opts: OpenOptions = {}): Promise<ZarrArray | ZarrGroup> {

@@ -6,7 +6,6 @@ import type { ChunkContext, Codec, CodecConfig } from "./codec.ts";
 import { bz2Compress, bz2Decompress } from "./fallback/bz2-js.ts";
 import { checkKeys, guard, intoOut, intParam, nativeCodecs } from "./native.ts";
 import { useFallback } from "./native-status.ts";
-import { registerCodec } from "./registry.ts";
 
 /** Largest output the JS fallback decodes without a caller-given bound. */
 const MAX_OUTPUT = 2 ** 31 - 1;
@@ -21,6 +20,8 @@ export interface BZ2Options {
  * BZ2 codec, byte-identical to numcodecs on the native path (same libbz2). Without the addon it
  * uses pure JS (compressjs to encode, seek-bzip to decode): valid bzip2 that Python reads, but slow
  * to encode.
+ * @example
+ * const z = await zeros([1000, 1000], { chunks: [100, 100], compressor: new BZ2({ level: 9 }) });  // numcodecs.BZ2(level=9)
  */
 export class BZ2 implements Codec {
   /** The numcodecs id. */
@@ -72,5 +73,3 @@ export class BZ2 implements Codec {
     return `BZ2(level=${this.level})`;
   }
 }
-
-registerCodec("bz2", (config) => BZ2.fromConfig(config));

@@ -20,6 +20,9 @@ export type Order = "C" | "F";
  * elements, see {@link ElementOf}); a plain `NDArray` (a non-literal dtype) is loosely typed:
  * `data` is any {@link DataArray} and elements are `unknown`.
  * @example
+ * const b = new NDArray(new Int32Array(6), [2, 3], "<i4");
+ * b.set([1, 2], 7);
+ * console.log(b.get(1, 2), b.shape, String(b));  // 7 [ 2, 3 ] array([[0, 0, 0], [0, 0, 7]], dtype=int32)
  * const a = await z.get("0:2");   // z: ZarrArray<"<i8">, so a: NDArray<"<i8">
  * a.data;                          // BigInt64Array
  * a.get(1);                        // bigint
@@ -213,6 +216,9 @@ export function inferDtype(data: DataArray): string {
 /**
  * Wrap an existing typed array as an NDArray without copying. Its dtype type is the given dtype
  * literal, else the one the typed array implies (`Float32Array` → `NDArray<"<f4">`).
+ * @example
+ * const a = ndarray(new Float64Array([1, 2, 3, 4, 5, 6]), [2, 3]);  // no copy; dtype from the typed array
+ * await z.set("0:2, 0:3", a);
  */
 export function ndarray<const D extends string>(data: DataArray, shape: readonly number[], opts: NDArrayOptions & { dtype: D }): NDArray<D>;
 export function ndarray<T extends DataArray>(data: T, shape: readonly number[], opts?: NDArrayOptions & { dtype?: undefined }): NDArray<DtypeOfData<T>>;
@@ -233,13 +239,22 @@ export function ndarray(data: DataArray, shape: readonly number[], opts: NDArray
   return new NDArray(data, shape, dt, strides);
 }
 
-/** An uninitialized (zeroed) array; `empty([2, 3], "<i4")` is an `NDArray<"<i4">`. */
+/**
+ * An uninitialized (zeroed) array.
+ * @example
+ * const a = emptyNDArray([2, 3], "<i4");   // np.empty((2, 3), dtype="i4"), zero-filled here
+ */
 export function empty<const D extends string = "<f8">(shape: readonly number[], dtype?: D | DtypeLike): NDArray<D> {
   const dt = parseDtype(dtype ?? "<f8");
   return new NDArray<D>(allocate(dt, product(shape)) as TypedArrayOf<D>, shape, dt);
 }
 
-/** An array filled with one value. */
+/**
+ * An array filled with one value.
+ * @example
+ * const a = fullNDArray([2, 3], 7, "<i4"); // np.full((2, 3), 7, dtype="i4")
+ * await z.set("0:2, 0:3", a);
+ */
 export function full<const D extends string = "<f8">(shape: readonly number[], value: unknown, dtype?: D | DtypeLike): NDArray<D> {
   const a = empty<D>(shape, dtype);
   const n = a.size;
@@ -247,7 +262,13 @@ export function full<const D extends string = "<f8">(shape: readonly number[], v
   return a;
 }
 
-/** numpy's `arange`: `arange(stop)` or `arange(start, stop, step?, dtype?)`; the default dtype is `<i8`, as numpy's. */
+/**
+ * numpy's `arange`: `arange(stop)` or `arange(start, stop, step?, dtype?)`; the default dtype is `<i8`, as numpy's.
+ * @example
+ * const a = arange(10);                    // np.arange(10): dtype <i8
+ * const b = arange(0, 1, 0.25, "<f8");     // np.arange(0, 1, 0.25)
+ * await z.set("0, :", arange(10000, undefined, 1, "<i4"));
+ */
 export function arange<const D extends string = "<i8">(start: number, stop?: number, step = 1, dtype: D | DtypeLike = "<i8"): NDArray<D> {
   if (stop === undefined) [start, stop] = [0, start];
   if (step === 0) throw new IndexError("arange step must not be 0");
@@ -288,6 +309,9 @@ function guessDtype(values: unknown[]): string {
 /**
  * Build an NDArray from nested JS arrays (or an NDArray, or a typed array, or a scalar). The dtype is
  * inferred like numpy's (ints → `<i8`, floats → `<f8`, strings → `<U n`) unless given.
+ * @example
+ * const a = asNDArray([[1, 2], [3, 4]]);          // np.asarray([[1, 2], [3, 4]]): dtype <i8
+ * const f = asNDArray([[1, 2], [3, 4]], "<f4");   // np.asarray(..., dtype="f4")
  */
 export function asNDArray<const D extends string = string>(value: unknown, dtype?: D | DtypeLike): NDArray<D> {
   if (value instanceof NDArray) {
@@ -308,7 +332,11 @@ export function asNDArray<const D extends string = string>(value: unknown, dtype
   return a;
 }
 
-/** A copy converted to another dtype (C order), like numpy's `astype`. */
+/**
+ * A copy converted to another dtype (C order), like numpy's `astype`.
+ * @example
+ * const f = astype(arange(5), "<f4");      // np.arange(5).astype("f4")
+ */
 export function astype<const D extends string = string>(a: NDArray, dtype: D | DtypeLike): NDArray<D> {
   const dt = parseDtype(dtype);
   const out = new NDArray<D>(allocate(dt, a.size) as TypedArrayOf<D>, a.shape, dt);

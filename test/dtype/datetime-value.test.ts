@@ -10,7 +10,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { array, asNDArray, Datetime64, DtypeError, NAT, NDArray, openArray, Timedelta64, zeros } from "../../src/index.ts";
+import { array, asNDArray, Datetime64, DtypeError, NAT, NDArray, openArray, Timedelta64, zeros } from "../../src/internal.ts";
 
 test("a datetime element read by integers is a Datetime64 with its count; bulk reads stay counts", async () => {
   const z = await array(["2007-07-13", "1969-12-31", "NaT"], { dtype: "<M8[D]" });

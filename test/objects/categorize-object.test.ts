@@ -9,7 +9,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Categorize, CodecError, DirectoryStore, getCodec, isObjectCodec, openArray, zeros } from "../../src/index.ts";
+import { Categorize, CodecError, DirectoryStore, getCodec, isObjectCodec, openArray, zeros } from "../../src/internal.ts";
 
 const PY = "/usr/bin/python3";
 const labels = ["ñandú", "b", "日本"];

@@ -35,6 +35,8 @@ const NAME = "Categorize";
  * @example
  * const z = await zeros(4, { dtype: "|O", filters: [new Categorize({ labels: ["a", "b"], dtype: "|O" })] });
  * await z.set(null, ["a", "b", "x", "a"]); // stored as codes 1, 2, 0, 1
+ * const labels = ["female", "male"];
+ * const u = await zeros([1000], { chunks: [100], dtype: "<U6", filters: [new Categorize({ labels, dtype: "<U6", astype: "|u1" })] });
  */
 export class Categorize implements Codec {
   /** The numcodecs id. */
