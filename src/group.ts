@@ -130,6 +130,8 @@ export class ZarrGroup {
   /**
    * The group at a name or path. An array there is a {@link ContainsArrayError} and nothing there a
    * {@link KeyError}, both naming the path.
+   * @example
+   * const bar = await root.getGroup("foo/bar");   // root["foo/bar"], known to be a group
    */
   async getGroup(name: string): Promise<ZarrGroup> {
     const p = this.childPath(name);
