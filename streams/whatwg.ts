@@ -8,20 +8,25 @@ import type { ZarrArray } from "../src/array.ts";
 import type { ArrayBlock, BlockInput, ReadableOptions, WritableOptions } from "./types.ts";
 import { blocks } from "./blocks.ts";
 import { BlockWriter, withSynchronizer } from "./block-writer.ts";
+import { abortError, checkAborted } from "./abort.ts";
 
 export type { ReadableOptions, WritableOptions } from "./types.ts";
 
 /**
  * The array's blocks as a ReadableStream (`readable(z)`). A chunk is read only when the
  * stream's queue has room (`highWaterMark` blocks, default 1) plus the `concurrency` read-ahead, so
- * a slow consumer holds memory to a few chunks whatever the array size. Cancelling stops reading.
+ * a slow consumer holds memory to a few chunks whatever the array size. Cancelling stops reading;
+ * aborting `opts.signal` errors the stream with an `AbortError` at once, so a reader or a `pipeTo`
+ * fails rather than seeing a normal (short) end.
  */
 export function readable(z: ZarrArray, opts: ReadableOptions = {}): ReadableStream<ArrayBlock> {
   let it: AsyncGenerator<ArrayBlock, void, undefined> | null = null;
   return new ReadableStream<ArrayBlock>(
     {
-      start() {
+      start(controller) {
+        checkAborted(opts.signal);
         it = blocks(z, { ...opts, concurrency: opts.concurrency ?? 2 });
+        opts.signal?.addEventListener("abort", () => controller.error(abortError(opts.signal!)), { once: true });
       },
       async pull(controller) {
         const r = await it!.next();
@@ -41,7 +46,9 @@ export function readable(z: ZarrArray, opts: ReadableOptions = {}): ReadableStre
  * aligned to chunks or not; each is split on the chunk grid, pieces of one chunk are applied in
  * order and the array's synchronizer (or `opts.synchronizer`) guards each partial-chunk
  * read-modify-write against other writers. `close()` resolves when every write is in the store;
- * a failed write errors the stream.
+ * a failed write errors the stream. Aborting `opts.signal` errors it with an `AbortError`: `write`,
+ * `close` and a `pipeTo` into it reject, and unstored chunk writes are cancelled (each chunk stays
+ * old or new).
  */
 export function writable(z: ZarrArray, opts: WritableOptions = {}): WritableStream<BlockInput> {
   let writer: BlockWriter | null = null;
@@ -50,7 +57,10 @@ export function writable(z: ZarrArray, opts: WritableOptions = {}): WritableStre
     {
       async start(controller) {
         ctrl = controller;
-        writer = new BlockWriter(await withSynchronizer(z, opts.synchronizer), { concurrency: opts.concurrency, onProgress: opts.onProgress, operation: "write" });
+        const signal = opts.signal;
+        checkAborted(signal);
+        signal?.addEventListener("abort", () => controller.error(abortError(signal)), { once: true });
+        writer = new BlockWriter(await withSynchronizer(z, opts.synchronizer), { concurrency: opts.concurrency, onProgress: opts.onProgress, operation: "write", signal });
       },
       async write(block) {
         try {
@@ -62,6 +72,7 @@ export function writable(z: ZarrArray, opts: WritableOptions = {}): WritableStre
       },
       async close() {
         await writer!.flush();
+        checkAborted(opts.signal);
       },
       async abort() {
         // Let started pieces settle so nothing writes after the caller sees the abort complete.
