@@ -3,7 +3,7 @@
  * "ready" once it has started. Every write uses values the checker can recognize (see matrix).
  * argv: kind dir seed
  */
-import { ZipStore, DirectoryStore, openArray, openGroup, consolidateMetadata, create, slice, ndarray } from "../../src/index.ts";
+import { ZipStore, DirectoryStore, openArray, openGroup, consolidateMetadata, create, slice, ndarray } from "../../src/internal.ts";
 
 const [kind, dir, seedArg] = process.argv.slice(2);
 let seed = Number(seedArg) >>> 0 || 1;

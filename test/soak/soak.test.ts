@@ -16,7 +16,7 @@ import { promisify } from "node:util";
 import { build } from "esbuild";
 import {
   create, slice, DirectoryStore, ThreadSynchronizer, ProcessSynchronizer, RedisSynchronizer, startWorker, toDescriptor, type Synchronizer, type ZarrArray,
-} from "../../src/index.ts";
+} from "../../src/internal.ts";
 import { startRedis } from "../sync/_redis.ts";
 import { tempDir, workload, SHAPE, CHUNKS, type Tile } from "../sync/_util.ts";
 import { rng } from "../streams/_util.ts";

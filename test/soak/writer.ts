@@ -6,7 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import { isMainThread, parentPort, workerData } from "node:worker_threads";
-import { closeDescribedSynchronizers, openFromDescriptor, slice, ndarray, type ArrayDescriptor } from "../../src/index.ts";
+import { closeDescribedSynchronizers, openFromDescriptor, slice, ndarray, type ArrayDescriptor } from "../../src/internal.ts";
 
 export interface SoakInput {
   id: number;

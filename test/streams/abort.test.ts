@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import {
   zeros, create, ndarray, MemoryStore, blocks, readable, writable, copy, copyArray, resize, append, rechunk, rechunkArray, rechunkStatus,
   readableFrom, fromArray, type ZarrArray,
-} from "../../src/index.ts";
+} from "../../src/internal.ts";
 import { lastValueFrom } from "rxjs";
 import { CountingStore, iota } from "./_util.ts";
 
@@ -164,7 +164,7 @@ test("rechunk: an aborted rechunk rejects, is marked incomplete, and resume fini
   const ac = new AbortController();
   const onProgress = (p: { chunksDone: number }) => void (p.chunksDone === 3 && ac.abort());
   await assert.rejects(rechunkArray(z, target, { signal: ac.signal, maxMemory: 1300, onProgress }), isAbort);
-  const { openArray } = await import("../../src/index.ts");
+  const { openArray } = await import("../../src/internal.ts");
   const dst = await openArray(target.store, { mode: "r+" });
   const marker = await rechunkStatus(dst);
   assert.ok(marker, "an interrupted rechunk must be visible");
@@ -196,7 +196,7 @@ test("rechunk operator over blocks: aborted → AbortError and the marker stays;
 test("append operator: flushEvery and maxDelayMs make rows visible to a reader before the chunk row fills", async () => {
   const store = new MemoryStore();
   const z = await zeros([0, 2], { chunks: [100, 2], dtype: "<i4", store });
-  const reader = await (await import("../../src/index.ts")).openArray(store, { mode: "r" });
+  const reader = await (await import("../../src/internal.ts")).openArray(store, { mode: "r" });
   // flushEvery: 3 rows → visible after the 3rd row.
   const op = append(z, { flushEvery: 3 });
   const w = op.writable.getWriter();

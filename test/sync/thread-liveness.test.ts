@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { once } from "node:events";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
-import { create, slice, SharedMemoryStore, ThreadSynchronizer, startWorker, toDescriptor } from "../../src/index.ts";
+import { create, slice, SharedMemoryStore, ThreadSynchronizer, startWorker, toDescriptor } from "../../src/internal.ts";
 import { runWorkers, workload, assertNoneLost, SHAPE, CHUNKS } from "./_util.ts";
 
 const holder = fileURLToPath(new URL("./fixtures/holder.ts", import.meta.url));
