@@ -4,7 +4,8 @@
  * consolidateMetadata — and after each kill the store is checked as a user reopening it would:
  * metadata parses and opens, every chunk decodes and is old or new (never torn), metadata never
  * points past written data, growing again shows the fill value (no stale data), and orphan
- * temporaries are hidden from listings and removed by a sweep. Prints `trials=N inconsistent=0`.
+ * temporaries are hidden from listings and recognized as abandoned by the sweep (which the stores
+ * run on open, after a 60 s grace for dead-pid files). Prints `trials=N inconsistent=0`.
  * Scale with CRASH_TRIALS (per kind, default 30); the child is bundled once with esbuild so each
  * trial costs a plain `node` start.
  */
@@ -16,7 +17,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { create, openArray, openConsolidated, DirectoryStore, ZipStore, type ZarrArray } from "../../src/internal.ts";
-import { removeStaleTemps, isTempName } from "../../src/stores/temp-files.ts";
+import { removeStaleTemps, removeStaleTempsOfSync, isTempName } from "../../src/stores/temp-files.ts";
 import { rng } from "../streams/_util.ts";
 import { tempDir } from "../sync/_util.ts";
 
@@ -103,6 +104,10 @@ async function check(kind: string, dir: string): Promise<string[]> {
         if (d.some((v) => v !== d[0])) problems.push("the zip holds a mix of two closes");
         await store.close();
       }
+      // The writer's temporary is recognized as abandoned (dead pid) by the sweep a writing
+      // ZipStore runs on open; the project's sweep waits 60 s for dead-pid temporaries (network
+      // file systems), so age 0 here stands for "after that grace".
+      removeStaleTempsOfSync(file, { deadWriterAgeMs: 0 });
       const stray = readdirSync(dir).filter((f) => f !== "data.zip");
       for (const f of stray) problems.push(`leftover file ${f} (${statSync(join(dir, f)).size} bytes)`);
     } else if (kind === "consolidate") {
