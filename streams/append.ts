@@ -65,6 +65,11 @@ export interface AppendOptions extends OperatorOptions {
  * @example
  * // Rows become visible to readers at most 200 ms after they arrive.
  * await readableFrom(rows).pipeTo(append(z, { maxDelayMs: 200 }).sink);
+ * @example
+ * const series = await zeros([0, 3], { chunks: [1000, 3], dtype: "<f8" });
+ * const ingest = append(series, { axis: 0 });            // buffers rows to chunk boundaries
+ * await sensorReadings.pipeTo(ingest.sink);              // a ReadableStream of rows or slabs
+ * console.log(series.shape);                             // [rowsReceived, 3]
  */
 export function append(target: ZarrArray, opts: AppendOptions = {}): ArrayOperator<AppendInput, AppendEvent> {
   const nd = target.ndim;

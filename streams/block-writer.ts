@@ -14,7 +14,12 @@ import { getIoConcurrency } from "../src/util/concurrency.ts";
 import { chunkRegions, normalizeRegion, regionToSelection, subView, type Region } from "./blocks.ts";
 import { abortError, asAbort, checkAborted } from "./abort.ts";
 
-/** Serializes async work per key; the chain for a key is dropped once idle, so memory stays flat. */
+/**
+ * Serializes async work per key; the chain for a key is dropped once idle, so memory stays flat.
+ * @example
+ * const q = new KeyedQueue();
+ * await Promise.all([q.run("0.0", () => writeChunk("0.0", a)), q.run("0.0", () => writeChunk("0.0", b))]);  // b after a
+ */
 export class KeyedQueue {
   readonly #tails = new Map<string, Promise<unknown>>();
 
@@ -48,6 +53,10 @@ export async function withSynchronizer(z: ZarrArray, sync: WritableOptions["sync
  * block's data after handing it over; `flush()` resolves when everything written so far is stored
  * and rethrows the first failure. With a `signal`, an abort fails the writer with an `AbortError`:
  * pieces not yet stored are cancelled (each chunk stays old or new) and `write`/`flush` reject.
+ * @example
+ * const writer = new BlockWriter(z, { concurrency: 4 });
+ * await writer.write({ selection: [[0, 100], [0, 100]], data: fullNDArray([100, 100], 1, z.dtype) });
+ * await writer.flush();  // all stored, or the first failure rethrown
  */
 export class BlockWriter {
   readonly #z: ZarrArray;

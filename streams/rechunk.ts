@@ -83,6 +83,8 @@ function lcm(a: number, b: number): number {
 /**
  * Grow `chunks` axis by axis (axis 0 first) in whole multiples, up to `limits` (or the shape) and
  * while the region stays within `budget` bytes — rechunker's `consolidate_chunks`.
+ * @example
+ * consolidateChunks([10000, 10000], [100, 100], 8, 8 << 20);  // [10000, 100]: grown along axis 0 within 8 MiB
  */
 export function consolidateChunks(shape: readonly number[], chunks: readonly number[], itemsize: number, budget: number, limits?: readonly number[]): number[] {
   const out = chunks.map((c, d) => Math.min(c, shape[d]));
@@ -103,6 +105,9 @@ export function consolidateChunks(shape: readonly number[], chunks: readonly num
  * Choose how to rechunk an array of `shape` from `sourceChunks` to `targetChunks` within
  * `maxMemory` bytes (see the module note). Pure: use it to preview a rechunk or to check a budget.
  * @throws {ZarrError} when the budget cannot hold a source or target chunk with its overheads.
+ * @example
+ * const plan = rechunkingPlan([10000, 10000], [10000, 1], [1, 10000], 8, 256 << 20);
+ * console.log(plan.readChunks, plan.intermediateChunks, plan.writeChunks);  // rechunker's plan
  */
 export function rechunkingPlan(shape: readonly number[], sourceChunks: readonly number[], targetChunks: readonly number[], itemsize: number, maxMemory: number): RechunkPlan {
   const nd = shape.length;
@@ -238,6 +243,9 @@ async function storedRegions(dst: ZarrArray): Promise<(region: Region) => boolea
  * The target carries an incomplete marker from before its first chunk until after its last (see
  * `rechunkStatus`), so an interrupted run — a crash, or an abort of `opts.signal`, which rejects
  * with an `AbortError` — is visible as such and can be finished with `{ resume: true }`.
+ * @example
+ * const { target, plan } = await rechunkArray(src, { store: "data/rechunked.zarr", chunks: [100, 10000] }, { maxMemory: 256 << 20 });
+ * console.log(plan.stages.length, target.chunks);
  */
 export async function rechunkArray(source: ZarrArray, target: TargetSpec, opts: RechunkOptions = {}): Promise<RechunkResult> {
   const signal = opts.signal;
@@ -309,6 +317,11 @@ export interface RechunkOperatorOptions extends RechunkOptions {
  * `fromArray(src).pipe(rechunk(dst, opts))` drives a progress bar directly. The target carries an
  * incomplete marker until the operator has flushed (see `rechunkStatus`); an abort of `opts.signal`
  * errors the operator with an `AbortError` and leaves the marker.
+ * @example
+ * const dst = await zeros(src.shape, { chunks: [100, 10000], dtype: src.dtype, store: "data/rechunked.zarr" });
+ * await readableFrom([src]).pipeThrough(rechunk(dst, { maxMemory: 256 << 20 })).pipeTo(new WritableStream({
+ *   write: (p) => console.log(`${p.stage ?? ""} ${p.chunksDone}/${p.chunksTotal}`),
+ * }));
  */
 export function rechunk(target: TargetSpec, opts: RechunkOperatorOptions = {}): ArrayOperator<ZarrArray | ArrayBlock | BlockInput, Progress> {
   return makeOperator<ZarrArray | ArrayBlock | BlockInput, Progress>(

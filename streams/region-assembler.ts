@@ -16,6 +16,11 @@ import { chunkRegions, copyBox, regionToSelection, subView, type Region } from "
  * target-aligned region. Open regions live in memory up to `budget` bytes; past that the oldest open
  * region is written as it stands (its covered boxes, partial chunks read-modified-written), which
  * keeps memory bounded whatever order blocks arrive in, at the cost of rewriting some chunks.
+ * @example
+ * let written = 0;
+ * const asm = new RegionAssembler(dst, [1000, 1000], 64 << 20, 4, (bytes) => (written += bytes));
+ * for await (const b of blocks(src)) await asm.add(b.selection, b.data);
+ * await asm.finish();
  */
 export class RegionAssembler {
   readonly #dst: ZarrArray;

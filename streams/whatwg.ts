@@ -18,6 +18,9 @@ export type { ReadableOptions, WritableOptions } from "./types.ts";
  * a slow consumer holds memory to a few chunks whatever the array size. Cancelling stops reading;
  * aborting `opts.signal` errors the stream with an `AbortError` at once, so a reader or a `pipeTo`
  * fails rather than seeing a normal (short) end.
+ * @example
+ * const reader = readable(z, { highWaterMark: 2 });
+ * await reader.pipeTo(new WritableStream({ write: (block) => console.log(block.chunkCoords) }));
  */
 export function readable(z: ZarrArray, opts: ReadableOptions = {}): ReadableStream<ArrayBlock> {
   let it: AsyncGenerator<ArrayBlock, void, undefined> | null = null;
@@ -49,6 +52,10 @@ export function readable(z: ZarrArray, opts: ReadableOptions = {}): ReadableStre
  * a failed write errors the stream. Aborting `opts.signal` errors it with an `AbortError`: `write`,
  * `close` and a `pipeTo` into it reject, and unstored chunk writes are cancelled (each chunk stays
  * old or new).
+ * @example
+ * const w = writable(z).getWriter();
+ * await w.write({ selection: [[0, 10], [0, 10]], data: fullNDArray([10, 10], 1, z.dtype) });
+ * await w.close();   // every block is in the store
  */
 export function writable(z: ZarrArray, opts: WritableOptions = {}): WritableStream<BlockInput> {
   let writer: BlockWriter | null = null;

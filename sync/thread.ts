@@ -63,6 +63,10 @@ const tables = new Set<WeakRef<ThreadSynchronizer>>();
  * heartbeat, which would also take locks from a live thread busy in a long synchronous step and
  * let two writers into one chunk. A worker started with a bare `new Worker` and never watched
  * leaves its slots taken when it dies.
+ * @example
+ * const sync = new ThreadSynchronizer();
+ * const z = await zeros([60], { chunks: [20], dtype: "<i4", synchronizer: sync });
+ * const worker = startWorker(new URL("./writer.ts", import.meta.url), { workerData: toDescriptor(z) });
  */
 export class ThreadSynchronizer implements Synchronizer {
   /** The shared slot table; post it (or {@link toDescriptor}) to workers. */

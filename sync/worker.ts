@@ -16,6 +16,9 @@ const bootstrap = new URL("./worker-bootstrap.mjs", import.meta.url);
  * through unchanged; send arrays as `toDescriptor(z)` and reopen them with `openFromDescriptor`.
  * The worker is watched: if it exits or is terminated holding `ThreadSynchronizer` locks, they are
  * released so the other writers go on.
+ * @example
+ * const worker = startWorker(new URL("./writer.ts", import.meta.url), { workerData: toDescriptor(z) });
+ * await new Promise((resolve, reject) => worker.once("exit", resolve).once("error", reject));
  */
 export function startWorker(script: string | URL, options: WorkerOptions = {}): Worker {
   const url = script instanceof URL ? script : /^[a-z][a-z0-9+.-]*:/i.test(script) ? new URL(script) : pathToFileURL(script);

@@ -39,7 +39,13 @@ export interface PickleOptions {
   allowWrite?: boolean;
 }
 
-/** numcodecs' Pickle codec (`pickle`): decodes safely; encoding needs `allowWrite`. */
+/**
+ * numcodecs' Pickle codec (`pickle`): decodes safely; encoding needs `allowWrite`.
+ * @example
+ * const z = await openArray("data/pickled.zarr", { mode: "r" });   // written by zarr-python with numcodecs.Pickle()
+ * console.log(await z.get());
+ * const w = await empty([2], { dtype: "|O", objectCodec: new Pickle({ allowWrite: true }) });
+ */
 export class Pickle extends ObjectCodecBase {
   protected readonly codecName = NAME;
   /** The numcodecs id. */
