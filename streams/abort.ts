@@ -9,6 +9,8 @@
  * The error an aborted stream or operator fails with: the signal's reason when it already is an
  * `AbortError` (so callers can match their own reason), else a DOMException `AbortError` carrying
  * the reason as `cause` (e.g. `AbortSignal.timeout()`'s `TimeoutError`).
+ * @example
+ * await readable(z, { signal }).pipeTo(dst).catch((e) => { if (e.name !== "AbortError") throw e; });
  */
 export function abortError(signal: AbortSignal): Error {
   const r: unknown = signal.reason;

@@ -329,9 +329,8 @@ export class ZarrArray {
   /**
    * Append data along an axis, growing the array; resolves to the new shape. The shape grown is the
    * one in the store (re-read under the metadata lock), so concurrent appenders never overwrite
-   * each other's rows. The rows are written before the shape grows, so a crash or an abort
-   * (`{ signal }`: rejects with an AbortError) leaves the old shape, never metadata pointing past
-   * written data; rows written past it are cleared by the next resize that exposes them.
+   * each other's rows. Rows are written before the shape grows, so a crash or an abort (`signal`:
+   * rejects with an AbortError) never leaves metadata pointing past written data.
    * @example
    * const z = await array(arange(10000).reshape(1000, 10), { chunks: [100, 10] });
    * await z.append(arange(10000).reshape(1000, 10));     // z.append(a): shape now [2000, 10]
@@ -340,10 +339,10 @@ export class ZarrArray {
     // `append(a, 1)` as zarr-python's positional axis, or `append(a, { axis: 1 })` as its keyword.
     let axis = typeof axisOrOptions === "number" ? axisOrOptions : (axisOrOptions?.axis ?? 0);
     const signal = typeof axisOrOptions === "number" ? undefined : axisOrOptions?.signal;
+    throwIfAborted(signal);
     if (!Number.isInteger(axis)) throw new IndexError(`axis must be an integer, got ${String(axis)}`);
     const io = this.#io;
     io.assertWritable();
-    throwIfAborted(signal);
     const value = data instanceof ZarrArray ? ((await data.get(null, { signal })) as NDArray) : asNDArray(data, io.meta.dtype.str);
     const nd = io.meta.shape.length;
     if (axis < 0) axis += nd;
@@ -356,8 +355,7 @@ export class ZarrArray {
       const oldLen = shape[axis];
       const newShape = shape.map((n, i) => (i === axis ? n + value.shape[axis] : n));
       const sel: NormalizedDim[] = newShape.map((n, i) => (i === axis ? { kind: "slice", start: oldLen, step: 1, count: value.shape[axis] } : { kind: "slice", start: 0, step: 1, count: n }));
-      await writeSelection(io, sel, value, { signal, beyondShape: true });
-      throwIfAborted(signal);
+      await writeSelection(io, sel, value, { signal, beyondShape: true }); // rejects if aborted
       await io.writeMeta({ ...io.meta, shape: newShape });
       return newShape;
     });
