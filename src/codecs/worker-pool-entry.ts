@@ -6,8 +6,6 @@
  */
 import { parentPort } from "node:worker_threads";
 import type { ChunkContext, Codec, CodecConfig } from "./codec.ts";
-import "./compressors.ts";
-import "./filters/index.ts";
 import { CodecPipeline } from "./pipeline.ts";
 import { getCodec } from "./registry.ts";
 import type { ChainSpec, PoolRequest, PoolResponse } from "./worker-pool-protocol.ts";

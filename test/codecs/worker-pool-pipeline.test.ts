@@ -16,8 +16,6 @@ import { setPoolMinBytes } from "../../src/codecs/pipeline.ts";
 import { poolWorkerCount, shutdownPool } from "../../src/codecs/worker-pool.ts";
 import { getCodec } from "../../src/codecs/registry.ts";
 import { arange } from "../../src/ndarray/ndarray.ts";
-import "../../src/codecs/compressors.ts";
-import "../../src/codecs/filters/index.ts";
 
 const self = fileURLToPath(import.meta.url);
 const srcIndex = new URL("../../src/index.ts", import.meta.url).href;
