@@ -7,7 +7,18 @@
       # library (see ZARRFLOW_NATIVE_LIBS there). No -dev package is needed either way.
       "sources": [
         "src/addon.cc",
+        "src/chunk_file.cc",
+        "src/chunk_jobs.cc",
+        "src/codec_calls.cc",
+        "src/job.cc",
+        "src/napi_util.cc",
+        "src/options.cc",
+        "src/populate.cc",
         "src/codecs.cc",
+        "src/codec_blosc_zstd_lz4.cc",
+        "src/codec_bz2.cc",
+        "src/codec_lzma.cc",
+        "src/codec_zlib.cc",
         "src/blosc/blosc.cc",
         "src/blosc/blosclz.cc",
         "src/blosc/shuffle.cc",

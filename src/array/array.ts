@@ -26,7 +26,7 @@ import { ChunkIO } from "./chunk-io.ts";
 import { selectFields } from "./fields.ts";
 import { arrayInfo, nbytesStored, nchunksInitialized } from "./info.ts";
 import { readSelection } from "./read.ts";
-import { checkShape, reloadMeta, resizeArray } from "./resize.ts";
+import { checkShape, metaForUpdate, reloadMeta, resizeArray } from "./resize.ts";
 import { copyFrom, writeFields, writeSelection } from "./write.ts";
 
 /** Options when opening an existing array. */
@@ -311,7 +311,7 @@ export class ZarrArray {
     if (axis < 0) axis += nd;
     if (axis < 0 || axis >= nd) throw new IndexError(`axis ${axis} is out of bounds for an array of ${nd} dimensions`);
     return io.locked(io.metaKey, async () => {
-      const shape = (await reloadMeta(io)).shape;
+      const shape = (await metaForUpdate(io)).shape;
       if (value.shape.length !== shape.length || value.shape.some((n, i) => i !== axis && n !== shape[i])) {
         throw new ShapeError(`shape of data to append (${value.shape.join(", ")}) is not compatible with the array's shape (${shape.join(", ")}) along axis ${axis}`);
       }

@@ -7,7 +7,6 @@ import type { ChunkContext, Codec, CodecConfig } from "./codec.ts";
 import { bloscCompressJs, bloscDecompressJs, JS_BLOSC_COMPRESSORS } from "./blosc-js/container.ts";
 import { checkKeys, getCodecThreads, guard, intoOut, intParam, nativeCodecs } from "./native.ts";
 import { useFallback } from "./native-status.ts";
-import { registerCodec } from "./registry.ts";
 
 /** No shuffle. */
 export const NOSHUFFLE = 0;
@@ -221,5 +220,3 @@ export class Blosc implements Codec {
     return `Blosc(cname='${this.cname}', clevel=${this.clevel}, shuffle=${SHUFFLE_NAMES[this.shuffle]}, blocksize=${this.blocksize})`;
   }
 }
-
-registerCodec("blosc", (config) => Blosc.fromConfig(config));

@@ -6,7 +6,6 @@ import type { ChunkContext, Codec, CodecConfig } from "./codec.ts";
 import { bz2Compress, bz2Decompress } from "./fallback/bz2-js.ts";
 import { checkKeys, guard, intoOut, intParam, nativeCodecs } from "./native.ts";
 import { useFallback } from "./native-status.ts";
-import { registerCodec } from "./registry.ts";
 
 /** Largest output the JS fallback decodes without a caller-given bound. */
 const MAX_OUTPUT = 2 ** 31 - 1;
@@ -72,5 +71,3 @@ export class BZ2 implements Codec {
     return `BZ2(level=${this.level})`;
   }
 }
-
-registerCodec("bz2", (config) => BZ2.fromConfig(config));

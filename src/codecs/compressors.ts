@@ -1,5 +1,5 @@
 /**
- * Every compressor codec, registered with the codec registry on import, plus the process-wide
+ * Every compressor codec (resolved lazily by the codec registry by id), plus the process-wide
  * default compressor and codec thread settings.
  * @module
  */
@@ -10,7 +10,6 @@ import type { Codec, CodecConfig } from "./codec.ts";
 import { GZip } from "./gzip.ts";
 import { LZ4 } from "./lz4.ts";
 import { LZMA } from "./lzma.ts";
-import { getCodecSync } from "./registry.ts";
 import { Zlib } from "./zlib.ts";
 import { Zstd } from "./zstd.ts";
 
@@ -57,7 +56,9 @@ export function setDefaultCompressor(codec: Codec | CodecConfig | null | undefin
   } else if (typeof (codec as Codec).encode === "function" && typeof (codec as Codec).getConfig === "function") {
     defaultCompressor = codec as Codec;
   } else if (typeof codec === "object" && typeof (codec as CodecConfig).id === "string") {
-    defaultCompressor = getCodecSync(codec as CodecConfig);
+    const id = (codec as CodecConfig).id;
+    if (!Object.hasOwn(compressorClasses, id)) throw new CodecError(`default compressor id '${id}' is not one of ${Object.keys(compressorClasses).join(", ")}; pass a codec instance instead`);
+    defaultCompressor = compressorClasses[id as keyof typeof compressorClasses].fromConfig(codec as CodecConfig);
   } else {
     throw new CodecError(`default compressor must be a codec, a codec config or null, got ${JSON.stringify(codec)}`);
   }

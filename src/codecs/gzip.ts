@@ -7,7 +7,6 @@ import * as nodeZlib from "node:zlib";
 import type { ChunkContext, Codec, CodecConfig } from "./codec.ts";
 import { asBuffer, checkKeys, guard, intoOut, intParam, nativeCodecs } from "./native.ts";
 import { useFallback } from "./native-status.ts";
-import { registerCodec } from "./registry.ts";
 
 const deflateRaw = promisify(nodeZlib.deflateRaw);
 const gunzip = promisify(nodeZlib.gunzip);
@@ -112,5 +111,3 @@ export class GZip implements Codec {
     return `GZip(level=${this.level})`;
   }
 }
-
-registerCodec("gzip", (config) => GZip.fromConfig(config));

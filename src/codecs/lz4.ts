@@ -6,7 +6,6 @@ import { CodecError } from "../errors.ts";
 import type { ChunkContext, Codec, CodecConfig } from "./codec.ts";
 import { checkKeys, guard, intoOut, intParam, nativeCodecs } from "./native.ts";
 import { useFallback } from "./native-status.ts";
-import { registerCodec } from "./registry.ts";
 
 /** Constructor options, as numcodecs' `LZ4(acceleration=1)`. */
 export interface LZ4Options {
@@ -104,5 +103,3 @@ export class LZ4 implements Codec {
     return `LZ4(acceleration=${this.acceleration})`;
   }
 }
-
-registerCodec("lz4", (config) => LZ4.fromConfig(config));

@@ -8,7 +8,6 @@ import { xzCompress } from "./fallback/xz.ts";
 import { xzDecompress } from "./fallback/xz-decode.ts";
 import { checkKeys, guard, intoOut, intParam, nativeCodecs } from "./native.ts";
 import { useFallback } from "./native-status.ts";
-import { registerCodec } from "./registry.ts";
 
 /** Largest output the JS fallback decodes without a caller-given bound. */
 const MAX_OUTPUT = 2 ** 31 - 1;
@@ -226,5 +225,3 @@ export class LZMA implements Codec {
     return `LZMA(format=${this.format}, check=${this.check}, preset=${pyRepr(this.preset)}, filters=${pyRepr(this.filters)})`;
   }
 }
-
-registerCodec("lzma", (config) => LZMA.fromConfig(config));

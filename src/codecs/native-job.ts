@@ -1,6 +1,6 @@
 /**
  * The one description of a native chunk job. The pipeline's native backend builds it here, and the
- * addon (native/src/addon.cc, `ParseJob`) reads it in one place, so the two sides cannot drift
+ * addon (native/src/job.cc, `ParseJob`) reads it in one place, so the two sides cannot drift
  * apart through positional arrays.
  * @module
  */

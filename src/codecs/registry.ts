@@ -1,22 +1,14 @@
 /**
- * The codec registry: numcodecs id → factory. Codec modules register themselves lazily through
- * loaders so importing zarrflow does not load every compression library.
+ * The codec registry: numcodecs id → factory. Built-in codecs resolve through lazy loaders
+ * (`builtins.ts`), so importing zarrflow registers nothing and loads no compression library.
  * @module
  */
 import { CodecError } from "../errors.ts";
+import { builtinCodecLoaders as builtinLoaders } from "./builtins.ts";
 import type { Codec, CodecConfig, CodecFactory } from "./codec.ts";
 
 const factories = new Map<string, CodecFactory>();
 const loaders = new Map<string, () => Promise<CodecFactory>>();
-
-/**
- * Codecs that ship with zarrflow but are loaded only when an array names them, so importing
- * zarrflow never loads them. A registration of the same id takes precedence.
- */
-const builtinLoaders: Record<string, () => Promise<CodecFactory>> = {
-  n5_wrapper: () => import("./n5-wrapper.ts").then((m) => (c: CodecConfig) => m.N5ChunkWrapper.fromConfig(c)),
-  "n5-lz4": () => import("./n5-wrapper.ts").then((m) => (c: CodecConfig) => m.N5LZ4Block.fromConfig(c)),
-};
 
 /** Register a codec factory under its numcodecs id, replacing any earlier one. */
 export function registerCodec(id: string, factory: CodecFactory): void {

@@ -7,7 +7,6 @@ import * as nodeZlib from "node:zlib";
 import type { ChunkContext, Codec, CodecConfig } from "./codec.ts";
 import { asBuffer, checkKeys, guard, intoOut, intParam, nativeCodecs } from "./native.ts";
 import { useFallback } from "./native-status.ts";
-import { registerCodec } from "./registry.ts";
 
 const deflate = promisify(nodeZlib.deflate);
 const inflate = promisify(nodeZlib.inflate);
@@ -87,5 +86,3 @@ export class Zlib implements Codec {
     return `Zlib(level=${this.level})`;
   }
 }
-
-registerCodec("zlib", (config) => Zlib.fromConfig(config));

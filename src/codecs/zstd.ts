@@ -6,7 +6,6 @@ import { CodecError } from "../errors.ts";
 import type { ChunkContext, Codec, CodecConfig } from "./codec.ts";
 import { checkKeys, guard, intoOut, intParam, nativeCodecs } from "./native.ts";
 import { useFallback } from "./native-status.ts";
-import { registerCodec } from "./registry.ts";
 
 /** Constructor options, as numcodecs 0.11's `Zstd(level=1)`. */
 export interface ZstdOptions {
@@ -129,5 +128,3 @@ export class Zstd implements Codec {
     return `Zstd(level=${this.level})`;
   }
 }
-
-registerCodec("zstd", (config) => Zstd.fromConfig(config));

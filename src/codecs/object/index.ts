@@ -1,6 +1,6 @@
 /**
  * Object codecs (numcodecs' VLenUTF8, VLenBytes, VLenArray, JSON, MsgPack and object Categorize),
- * registered under their numcodecs ids on import. The object variant of `categorize` is chosen by
+ * resolved by id lazily through the codec registry. The object variant of `categorize` is chosen by
  * the `categorize` factory in the filters module when the config's dtype is `|O`.
  * @module
  */
@@ -16,9 +16,9 @@ export { JSONCodec, type JSONCodecOptions } from "./json.ts";
 export { JSONCodec as JSON } from "./json.ts";
 export { MsgPack, type MsgPackOptions } from "./msgpack.ts";
 export { ObjectCategorize, type ObjectCategorizeOptions } from "./categorize.ts";
-export { Pickle, unpickle, type PickleOptions } from "./pickle.ts"; // registers the read-only, safe Pickle codec
+export { Pickle, unpickle, type PickleOptions } from "./pickle.ts";
 
-/** Register the object codecs (run on import; exported to restore the defaults). */
+/** Register the object codecs eagerly (e.g. to restore the defaults after replacing one). */
 export function registerObjectCodecs(): void {
   registerCodec(VLenUTF8.codecId, (c) => VLenUTF8.fromConfig(c));
   registerCodec(VLenBytes.codecId, (c) => VLenBytes.fromConfig(c));
@@ -27,7 +27,6 @@ export function registerObjectCodecs(): void {
   registerCodec(MsgPack.codecId, (c) => MsgPack.fromConfig(c));
 }
 
-registerObjectCodecs();
 
 /**
  * zarr-python's object-dtype shorthands (`normalize_dtype`): `"str"` → object dtype with

@@ -27,7 +27,6 @@ import { PyFloat } from "../../metadata/json.ts";
 import { NDArray } from "../../ndarray/ndarray.ts";
 import { fStrides, product } from "../../ndarray/strided.ts";
 import type { CodecConfig } from "../codec.ts";
-import { registerCodec } from "../registry.ts";
 import { checkCount, checkObjectConfig, fromNested, ObjectCodecBase, toNested, type ObjectLayout } from "./object-codec.ts";
 
 const NAME = "Pickle";
@@ -526,5 +525,3 @@ export class Pickle extends ObjectCodecBase {
     return `Pickle(protocol=${this.protocol})`;
   }
 }
-
-registerCodec(Pickle.codecId, (c) => Pickle.fromConfig(c));

@@ -1,0 +1,19 @@
+// Chunk file I/O on pool threads: reading a stored chunk, writing one atomically.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace zf {
+namespace addon {
+
+// Reads the whole file at `path` into `buf` (grown as needed, never shrunk), its length in *len.
+// False on failure, with *missing set (no such file: the caller fills with the fill value) or *error.
+bool ReadChunkFile(const std::string& path, std::vector<uint8_t>& buf, size_t* len, bool* missing, std::string* error);
+// Writes `data` to `tmp` and renames it over `file`, so an interrupted write leaves the old file.
+std::string WriteAtomic(const std::string& file, const std::string& tmp, const uint8_t* data, size_t n);
+
+}  // namespace addon
+}  // namespace zf

@@ -1,0 +1,85 @@
+// populateAsync: faulting in a fresh buffer's pages on the libuv pool.
+#include <cstdint>
+#ifdef __linux__
+#include <sys/mman.h>
+#endif
+
+#include "exports.h"
+#include "napi_util.h"
+
+namespace zf {
+namespace addon {
+
+// ---------------------------------------------------------------- page population
+//
+// populateAsync(bytes) -> Promise<void>
+// Faults in the pages of a fresh (lazily zeroed) buffer on a pool thread with
+// MADV_POPULATE_WRITE, so a large read result is not paid for one page fault at a time on the
+// JS thread; several calls on slices of one buffer populate it in parallel. A no-op where the
+// kernel lacks it.
+
+namespace {
+
+struct PopulateJob {
+  uint8_t* p = nullptr;
+  size_t n = 0;
+  napi_ref ref = nullptr;
+  napi_deferred deferred = nullptr;
+  napi_async_work work = nullptr;
+};
+
+void ExecutePopulate(napi_env, void* data) {
+  auto* job = static_cast<PopulateJob*>(data);
+#ifdef __linux__
+  const uintptr_t page = 4096;
+  uintptr_t a = (reinterpret_cast<uintptr_t>(job->p) + page - 1) & ~(page - 1);
+  uintptr_t b = (reinterpret_cast<uintptr_t>(job->p) + job->n) & ~(page - 1);
+  if (b > a) {
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23
+#endif
+    if (madvise(reinterpret_cast<void*>(a), b - a, MADV_POPULATE_WRITE) != 0) {
+      // Older kernels: touch one byte a page (the memory is zero, so writing zero is harmless).
+      for (uintptr_t q = a; q < b; q += page) *reinterpret_cast<volatile uint8_t*>(q) = 0;
+    }
+  }
+#endif
+}
+
+void CompletePopulate(napi_env env, napi_status, void* data) {
+  auto* job = static_cast<PopulateJob*>(data);
+  napi_value undef;
+  napi_get_undefined(env, &undef);
+  napi_resolve_deferred(env, job->deferred, undef);
+  napi_delete_reference(env, job->ref);
+  napi_delete_async_work(env, job->work);
+  delete job;
+}
+
+}  // namespace
+
+napi_value PopulateAsync(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  CHECK_NAPI(env, napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
+  auto* job = new PopulateJob();
+  napi_value ab;
+  size_t off;
+  if (argc < 1 || !GetBytes(env, argv[0], &job->p, &job->n, &ab, &off)) {
+    delete job;
+    ThrowError(env, "expected a Uint8Array");
+    return nullptr;
+  }
+  napi_value promise, name;
+  napi_create_string_utf8(env, "zarrflow:populate", NAPI_AUTO_LENGTH, &name);
+  if (napi_create_reference(env, argv[0], 1, &job->ref) != napi_ok || napi_create_promise(env, &job->deferred, &promise) != napi_ok ||
+      napi_create_async_work(env, nullptr, name, ExecutePopulate, CompletePopulate, job, &job->work) != napi_ok ||
+      napi_queue_async_work(env, job->work) != napi_ok) {
+    ThrowError(env, "could not queue populate work");
+    return nullptr;
+  }
+  return promise;
+}
+
+}  // namespace addon
+}  // namespace zf
