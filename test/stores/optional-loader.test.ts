@@ -4,7 +4,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { MissingPeerDependencyError, ZarrError } from "../../src/index.ts";
+import { MissingPeerDependencyError, ZarrError } from "../../src/internal.ts";
 import { MissingDependencyError } from "../../src/stores/index.ts";
 import { importPeer, loadOptional, requirePeer } from "../../src/util/optional-peer.ts";
 

@@ -11,9 +11,10 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import {
-  consolidateMetadata, create, DirectoryStore, group, open, openConsolidated, openGroup, ReadOnlyError, ZarrArray, ZarrGroup, ZipStore, type Store,
+  consolidateMetadata, create, DirectoryStore, group, open, openConsolidated, openGroup, ZarrArray, ZarrGroup, ZipStore, type Store,
 } from "../../src/index.ts";
 import { LMDBStore, N5Store, RedisStore, SQLiteStore } from "../../src/stores/index.ts";
+import { ReadOnlyError } from "../../src/errors.ts";
 import { hasPackage, startRedis } from "../helpers/servers.ts";
 import { assertInfoClose, runPython, skipNoPython, tempDir } from "./helpers.ts";
 
