@@ -20,6 +20,8 @@ export interface BZ2Options {
  * BZ2 codec, byte-identical to numcodecs on the native path (same libbz2). Without the addon it
  * uses pure JS (compressjs to encode, seek-bzip to decode): valid bzip2 that Python reads, but slow
  * to encode.
+ * @example
+ * const z = await zeros([1000, 1000], { chunks: [100, 100], compressor: new BZ2({ level: 9 }) });  // numcodecs.BZ2(level=9)
  */
 export class BZ2 implements Codec {
   /** The numcodecs id. */

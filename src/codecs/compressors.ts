@@ -38,6 +38,8 @@ let defaultCompressor: Codec | null = builtinDefault();
  * The compressor new arrays get when none is specified: `Blosc(cname='lz4', clevel=5,
  * shuffle=SHUFFLE, blocksize=0)` unless changed, as zarr-python's `zarr.storage.default_compressor`.
  * Null means new arrays are uncompressed by default.
+ * @example
+ * String(getDefaultCompressor());   // "Blosc(cname='lz4', clevel=5, shuffle=SHUFFLE, blocksize=0)"
  */
 export function getDefaultCompressor(): Codec | null {
   return defaultCompressor;
@@ -47,6 +49,9 @@ export function getDefaultCompressor(): Codec | null {
  * Changes the process-wide default compressor, as assigning `zarr.storage.default_compressor`
  * does. Accepts a codec, a numcodecs config such as `{ id: "zstd", level: 3 }`, or null for none;
  * `undefined` restores the built-in Blosc default.
+ * @example
+ * setDefaultCompressor({ id: "zstd", level: 3 });   // zarr.storage.default_compressor = Zstd(level=3)
+ * setDefaultCompressor(undefined);                  // back to Blosc
  */
 export function setDefaultCompressor(codec: Codec | CodecConfig | null | undefined): void {
   if (codec === undefined) {

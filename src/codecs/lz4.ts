@@ -38,7 +38,11 @@ function loadWasm() {
   return wasmLz4;
 }
 
-/** LZ4 codec, byte-compatible with numcodecs' `LZ4`. */
+/**
+ * LZ4 codec, byte-compatible with numcodecs' `LZ4`.
+ * @example
+ * const z = await zeros([1000, 1000], { chunks: [100, 100], compressor: new LZ4({ acceleration: 1 }) });  // numcodecs.LZ4()
+ */
 export class LZ4 implements Codec {
   /** The numcodecs id. */
   static readonly codecId = "lz4";

@@ -10,17 +10,29 @@ import type { Codec, CodecConfig, CodecFactory } from "./codec.ts";
 const factories = new Map<string, CodecFactory>();
 const loaders = new Map<string, () => Promise<CodecFactory>>();
 
-/** Register a codec factory under its numcodecs id, replacing any earlier one. */
+/**
+ * Register a codec factory under its numcodecs id, replacing any earlier one.
+ * @example
+ * registerCodec("mycodec", (config) => new MyCodec(config));   // numcodecs.register_codec(MyCodec)
+ */
 export function registerCodec(id: string, factory: CodecFactory): void {
   factories.set(id, factory);
 }
 
-/** Register a lazily imported codec factory under its numcodecs id. */
+/**
+ * Register a lazily imported codec factory under its numcodecs id.
+ * @example
+ * registerCodecLoader("mycodec", async () => (await import("./my-codec.ts")).factory);
+ */
 export function registerCodecLoader(id: string, loader: () => Promise<CodecFactory>): void {
   loaders.set(id, loader);
 }
 
-/** The ids of every registered codec. */
+/**
+ * The ids of every registered codec.
+ * @example
+ * listCodecs();   // ["adler32", "astype", "bitround", "blosc", "bz2", ...]
+ */
 export function listCodecs(): string[] {
   return [...new Set([...factories.keys(), ...loaders.keys(), ...Object.keys(builtinLoaders)])].sort();
 }
@@ -28,6 +40,9 @@ export function listCodecs(): string[] {
 /**
  * Look up a codec by its numcodecs configuration, e.g. `getCodec({ id: "zstd", level: 1 })`.
  * Throws {@link CodecError} naming the id when it is unknown.
+ * @example
+ * const codec = await getCodec({ id: "zstd", level: 1 });   // numcodecs.get_codec({"id": "zstd", "level": 1})
+ * const bytes = await codec.encode(new Uint8Array(1000));
  */
 export async function getCodec(config: CodecConfig): Promise<Codec> {
   if (config === null || typeof config !== "object" || typeof config.id !== "string") {

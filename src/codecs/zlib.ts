@@ -21,6 +21,8 @@ export interface ZlibOptions {
  * Zlib codec. The native path uses the system zlib, as Python does, so output is byte-identical to
  * numcodecs; node's bundled zlib (the fallback) is Chromium's fork, whose output differs in bytes
  * and size but decodes everywhere.
+ * @example
+ * const z = await zeros([1000, 1000], { chunks: [100, 100], compressor: new Zlib({ level: 6 }) });  // numcodecs.Zlib(level=6)
  */
 export class Zlib implements Codec {
   /** The numcodecs id. */

@@ -54,6 +54,8 @@ function loadWasm() {
  * Zstandard codec, byte-compatible with numcodecs 0.11's `Zstd` on the native path (same libzstd,
  * same level clamping). The WASM fallback (numcodecs.js) bundles another libzstd, so its bytes may
  * differ; they decode everywhere.
+ * @example
+ * const z = await zeros([1000, 1000], { chunks: [100, 100], compressor: new Zstd({ level: 5 }) });  // numcodecs.Zstd(level=5)
  */
 export class Zstd implements Codec {
   /** The numcodecs id. */

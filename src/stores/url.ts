@@ -48,7 +48,12 @@ export function registerUrlScheme(scheme: string, factory: RemoteFactory): void 
   remoteSchemes[scheme.toLowerCase()] = factory;
 }
 
-/** Whether a string names a URL or a URL chain rather than a local path. */
+/**
+ * Whether a string names a URL or a URL chain rather than a local path.
+ * @example
+ * isUrlLike("s3://bucket/x.zarr");   // true
+ * isUrlLike("data/example.zarr");    // false
+ */
 export function isUrlLike(s: string): boolean {
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(s) || s.includes("::");
 }

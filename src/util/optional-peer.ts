@@ -26,6 +26,12 @@ function isNotFound(e: unknown, packageName: string): boolean {
 /**
  * An optional package a feature needs is not installed, or failed to load. The message names the
  * package, what needed it, and what to install.
+ * @example
+ * try {
+ *   await openGroup(new SQLiteStore("data/example.sqldb"));
+ * } catch (e) {
+ *   if (e instanceof MissingDependencyError) console.error(`npm install ${e.packageName}`);
+ * }
  */
 export class MissingDependencyError extends ZarrError {
   /** The npm package that is missing. */

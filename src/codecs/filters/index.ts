@@ -34,6 +34,9 @@ export { Base64 } from "../base64.ts";
 /**
  * Register every codec in this group eagerly, so a caller that replaced a registration can
  * restore the defaults.
+ * @example
+ * registerCodec("delta", myDeltaFactory);
+ * registerFilterCodecs();   // back to zarrflow's Delta
  */
 export function registerFilterCodecs(): void {
   registerCodec(Delta.codecId, (c) => Delta.fromConfig(c));

@@ -18,7 +18,11 @@ export { MsgPack, type MsgPackOptions } from "./msgpack.ts";
 export { ObjectCategorize, type ObjectCategorizeOptions } from "./categorize.ts";
 export { Pickle, unpickle, type PickleOptions } from "./pickle.ts";
 
-/** Register the object codecs eagerly (e.g. to restore the defaults after replacing one). */
+/**
+ * Register the object codecs eagerly (e.g. to restore the defaults after replacing one).
+ * @example
+ * registerObjectCodecs();   // restore the built-in vlen-utf8, json2, msgpack2, ... factories
+ */
 export function registerObjectCodecs(): void {
   registerCodec(VLenUTF8.codecId, (c) => VLenUTF8.fromConfig(c));
   registerCodec(VLenBytes.codecId, (c) => VLenBytes.fromConfig(c));
@@ -32,6 +36,9 @@ export function registerObjectCodecs(): void {
  * zarr-python's object-dtype shorthands (`normalize_dtype`): `"str"` → object dtype with
  * {@link VLenUTF8}, `"bytes"` → {@link VLenBytes}, `"array:<dtype>"` (e.g. `"array:i8"`) →
  * {@link VLenArray} of that dtype. Returns null for any other dtype.
+ * @example
+ * objectDtypeShorthand("str");       // { dtype: "|O", codec: VLenUTF8 }
+ * objectDtypeShorthand("array:i8");  // { dtype: "|O", codec: VLenArray("<i8") }
  */
 export function objectDtypeShorthand(dtype: unknown): { dtype: "|O"; codec: VLenUTF8 | VLenBytes | VLenArray } | null {
   if (typeof dtype !== "string") return null;
