@@ -3,7 +3,8 @@
  *
  *   node --expose-gc --import tsx bench/child.ts <impl> <workload> <op> <shared> <own> <reps> [budget-seconds]
  *
- * Prints one JSON object: { times, median, base_rss_kb, peak_rss_kb, note } or { na } or { error }.
+ * Prints one JSON object: { times, median, cpu_times, cpu_median, base_rss_kb, peak_rss_kb, note } or
+ * { na } or { error }. CPU times are the process's user + system seconds over all its threads.
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
@@ -79,9 +80,12 @@ async function main(): Promise<unknown> {
   gc();
   const base = vm("VmRSS");
   const times: number[] = [];
+  // CPU seconds of the whole process (every thread) per repetition: comparable on a loaded machine.
+  const cpu: number[] = [];
   for (let r = 0; r < reps; r++) {
     await task.before?.();
     gc();
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     let res: Getter | void;
     try {
@@ -91,11 +95,13 @@ async function main(): Promise<unknown> {
       throw e;
     }
     times.push((performance.now() - t0) / 1000);
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1e6);
     check(res);
     res = undefined;
     if (times.reduce((a, b) => a + b, 0) > budget) break;
   }
-  return { times, median: median(times), base_rss_kb: base, peak_rss_kb: vm("VmHWM"), warmup, note: task.note ?? "" };
+  return { times, median: median(times), cpu_times: cpu, cpu_median: median(cpu), base_rss_kb: base, peak_rss_kb: vm("VmHWM"), warmup, note: task.note ?? "" };
 }
 
 main().then(

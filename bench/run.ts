@@ -16,8 +16,8 @@
  * against the expected data. Every (implementation, workload, op) runs in a fresh child process, so
  * its peak RSS (VmHWM) is its own. One JSON line per measurement goes to stdout; progress to stderr.
  */
-import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -59,6 +59,8 @@ const cpuProfDir = opt("--cpu-prof");
 // --dist: run the Node children from the compiled build (`npm run build`) with plain node, as an
 // application that ships JavaScript would; without it they run the TypeScript sources through tsx.
 const useDist = argv.includes("--dist");
+/** The compiled benchmark child (bench/tsconfig.json compiles bench/ beside `npm run build`'s dist/src). */
+const DIST_CHILD = join(root, "dist", "bench", "child.js");
 const filtered = !!only || !!implFilter || opt("--reps") !== undefined || opt("--budget") !== undefined;
 const writeResults = !filtered || argv.includes("--results");
 
@@ -108,13 +110,13 @@ function runChild(cmd: string, args: string[], timeoutSec: number): Promise<Chil
 
 const nodeChild = (args: string[], t: number) => {
   const prof = cpuProfDir && args[0] === "zarrflow" ? ["--cpu-prof", "--cpu-prof-dir", cpuProfDir, "--cpu-prof-name", `${args[1]}-${args[2]}.cpuprofile`] : [];
-  const entry = useDist ? [join(root, "dist", "bench", "child.js")] : ["--import", "tsx", CHILD];
+  const entry = useDist ? [DIST_CHILD] : ["--import", "tsx", CHILD];
   return runChild(process.execPath, ["--expose-gc", ...prof, ...entry, ...args], t);
 };
 const pyChild = (args: string[], t: number) => runChild(PYTHON, [PY_MODULE, ...args], t);
 
-function failure(c: ChildOut, what: string): string {
-  if (c.timedOut) return `timed out after ${timeoutS} s`;
+function failure(c: ChildOut, what: string, timeout = timeoutS): string {
+  if (c.timedOut) return `timed out after ${timeout} s`;
   if (c.json?.error) return String(c.json.error);
   const tail = c.stderr.trim().split("\n").slice(-3).join(" | ");
   return `${what} exited ${c.code}${tail ? ": " + tail : ""}`;
@@ -127,6 +129,10 @@ interface Row {
   workload: string;
   op: string;
   seconds?: number;
+  /** Median CPU seconds (user + system, all threads): the fairer comparison on a loaded machine. */
+  cpu_seconds?: number;
+  /** 1-minute load average when the measurement ended. */
+  load1?: number;
   mb_s?: number;
   peak_rss_mb?: number;
   base_rss_mb?: number;
@@ -160,8 +166,23 @@ for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
 
 const loadStart = os.loadavg()[0];
 
+/**
+ * With --dist, compile bench/ into dist/bench when it is missing or older than a bench source (the
+ * package build, `npm run build`, compiles only src/, streams/, sync/ and cli/).
+ */
+function buildDistBench(): void {
+  if (!existsSync(join(root, "dist", "src", "index.js"))) throw new Error("--dist needs the compiled package: run `npm run build` first");
+  const newest = (dir: string): number =>
+    readdirSync(dir, { withFileTypes: true }).reduce((m, e) => Math.max(m, e.isDirectory() ? newest(join(dir, e.name)) : e.name.endsWith(".ts") ? statSync(join(dir, e.name)).mtimeMs : 0), 0);
+  if (existsSync(DIST_CHILD) && statSync(DIST_CHILD).mtimeMs >= newest(here)) return;
+  log("compiling bench/ into dist/bench (tsc -p bench/tsconfig.json)");
+  const r = spawnSync(process.execPath, [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", join(here, "tsconfig.json")], { cwd: root, stdio: "inherit" });
+  if (r.status !== 0) throw new Error("compiling bench/ failed");
+}
+
 async function main() {
   const started = Date.now();
+  if (useDist) buildDistBench();
   const rows: Row[] = [];
   const pyCheck = await pyChild(["versions"], 60);
   const havePython = existsSync(PYTHON) && pyCheck.code === 0 && pyCheck.json !== null;
@@ -185,6 +206,7 @@ async function main() {
     if (prep.code !== 0) throw new Error(`preparing ${w.id} with zarr-python failed: ${failure(prep, "prepare")}`);
     log(`[${w.id}] shared input written by zarr-python in ${((Date.now() - t0) / 1000).toFixed(1)} s${prep.json?.nbytes_stored ? ` (${(prep.json.nbytes_stored / MB).toFixed(1)} MB stored)` : ""}`);
     const pySeconds: Record<string, number> = {};
+    const childTimeout = Math.max(timeoutS, w.minTimeoutS ?? 0);
     for (const op of OPS[w.kind]) {
       for (const impl of impls) {
         const own = join(dataDir, `${impl}-${w.id}-${op}`.replace(/[^A-Za-z0-9_.-]/g, "_"));
@@ -192,16 +214,18 @@ async function main() {
         const c = na
           ? { code: 0, json: { na }, stderr: "", timedOut: false }
           : impl === "zarr-python"
-          ? await pyChild(["run", op, wjson, shared, own, String(reps), String(budget)], timeoutS)
-          : await nodeChild([impl, w.id, op, shared, own, String(reps), String(budget)], timeoutS);
+          ? await pyChild(["run", op, wjson, shared, own, String(reps), String(budget)], childTimeout)
+          : await nodeChild([impl, w.id, op, shared, own, String(reps), String(budget)], childTimeout);
         const row: Row = { impl, workload: w.id, op };
         if (c.json?.na) {
           row.na = c.json.na;
         } else if (c.code !== 0 || !c.json || c.json.median === undefined) {
-          row.error = failure(c, impl);
+          row.error = failure(c, impl, childTimeout);
         } else {
           const s: number = c.json.median;
           row.seconds = round(s);
+          if (typeof c.json.cpu_median === "number") row.cpu_seconds = round(c.json.cpu_median);
+          row.load1 = round(os.loadavg()[0], 2);
           row.mb_s = round(opBytes(w, op) / MB / s, 1);
           row.peak_rss_mb = c.json.peak_rss_kb != null ? round((c.json.peak_rss_kb * 1024) / MB, 1) : undefined;
           row.base_rss_mb = c.json.base_rss_kb != null ? round((c.json.base_rss_kb * 1024) / MB, 1) : undefined;
@@ -226,7 +250,7 @@ async function main() {
         rmSync(own, { recursive: true, force: true });
         rows.push(row);
         process.stdout.write(JSON.stringify(row) + "\n");
-        log(`  ${w.id} ${op} ${impl}: ${row.na ? "n/a — " + row.na : row.error ? "ERROR — " + row.error : `${row.seconds} s, ${row.mb_s} MB/s, peak RSS ${row.peak_rss_mb} MB, x${row.ratio_vs_zarr_python ?? "?"}`}`);
+        log(`  ${w.id} ${op} ${impl}: ${row.na ? "n/a — " + row.na : row.error ? "ERROR — " + row.error : `${row.seconds} s (cpu ${row.cpu_seconds ?? "?"} s, load ${row.load1}), ${row.mb_s} MB/s, peak RSS ${row.peak_rss_mb} MB, x${row.ratio_vs_zarr_python ?? "?"}`}`);
       }
     }
     // Shared inputs of a workload are no longer needed once every implementation has read them.

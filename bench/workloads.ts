@@ -52,7 +52,11 @@ export interface RechunkWorkload {
   budget: number;
 }
 
-export type Workload = ArrayWorkload | AppendWorkload | RechunkWorkload;
+/**
+ * Every workload may raise the per-child timeout (`--timeout`) for itself: zarr-python's plain copy
+ * of W6 decodes each tiny source chunk once per target chunk and needs minutes.
+ */
+export type Workload = (ArrayWorkload | AppendWorkload | RechunkWorkload) & { minTimeoutS?: number };
 
 export const BLOSC_LZ4: CompressorSpec = { id: "blosc", cname: "lz4", clevel: 5, shuffle: 1, blocksize: 0 };
 export const ZSTD_1: CompressorSpec = { id: "zstd", level: 1 };
@@ -81,7 +85,7 @@ export const WORKLOADS: Workload[] = [
   {
     kind: "rechunk", id: "W6", title: "tiny chunks: plain copy of int32 (1000,1000) from (1000,1) to (1,1000) chunks, Blosc(lz4,5,SHUFFLE)",
     dtype: "<i4", shape: [1000, 1000], sourceChunks: [1000, 1], targetChunks: [1, 1000], compressor: BLOSC_LZ4,
-    budget: 256 * 2 ** 20,
+    budget: 256 * 2 ** 20, minTimeoutS: 1200,
   },
   {
     kind: "append", id: "APPEND", title: "append 1M rows x 100 f4 in 1000-row slabs, chunks (10000,100), Blosc(lz4,5,SHUFFLE)",

@@ -10,7 +10,7 @@ import { dtypeName } from "./dtype/dtype.ts";
 import { ZarrError } from "./errors.ts";
 import { ZarrGroup, openGroup, type TreeView } from "./group.ts";
 import { asStore, type StoreLike } from "./stores/adapt.ts";
-import { capabilitiesOf } from "./stores/store.ts";
+import { capabilitiesOf, throwIfAborted } from "./stores/store.ts";
 import { ConsolidatedMetadataStore, buildConsolidatedMetadata } from "./stores/consolidated.ts";
 import { compareKeys, normalizeStoragePath } from "./stores/keys.ts";
 import type { Store } from "./stores/store.ts";
@@ -57,9 +57,84 @@ async function storeKeys(store: Store): Promise<string[]> {
   return listKeys(store, "");
 }
 
-async function storeHas(store: Store, key: string): Promise<boolean> {
-  if (store.has) return await store.has(key);
-  return (await store.get(key)) !== undefined;
+async function storeHas(store: Store, key: string, signal?: AbortSignal): Promise<boolean> {
+  const so = signal ? { signal } : undefined;
+  if (store.has) return await store.has(key, so);
+  return (await store.get(key, so)) !== undefined;
+}
+
+/** Default number of keys or chunks a copy moves at once. */
+const DEFAULT_COPY_CONCURRENCY = 8;
+
+function concurrencyOf(n: number | undefined): number {
+  if (n === undefined) return DEFAULT_COPY_CONCURRENCY;
+  if (!Number.isInteger(n) || n < 1) throw new ZarrError(`copy: 'concurrency' must be a positive integer, got ${String(n)}`);
+  return n;
+}
+
+/**
+ * A bounded set of in-flight transfers. Decisions and log lines stay sequential (in zarr-python's
+ * order); only the data moves concurrently. After the first failure nothing new starts, and
+ * `drain` waits for what is in flight before rethrowing, so a rejected copy has stopped writing.
+ */
+class TransferPool {
+  readonly #inflight = new Set<Promise<void>>();
+  #failed = false;
+  #error: unknown;
+
+  constructor(readonly limit: number, readonly signal: AbortSignal | undefined) {}
+
+  /** Wait until a slot is free (a caller's own request in the meantime stays within the bound). */
+  async ready(): Promise<void> {
+    this.#check();
+    while (this.#inflight.size >= this.limit) {
+      await Promise.race(this.#inflight);
+      this.#check();
+    }
+  }
+
+  /** Wait for a free slot, then start `fn` (throws the first failure or the abort reason). */
+  async submit(fn: () => Promise<void>): Promise<void> {
+    await this.ready();
+    const p: Promise<void> = fn()
+      .catch((e: unknown) => {
+        if (!this.#failed) {
+          this.#failed = true;
+          this.#error = e;
+        }
+      })
+      .finally(() => this.#inflight.delete(p));
+    this.#inflight.add(p);
+  }
+
+  /** Wait for every transfer in flight; throws the first failure or the abort reason. */
+  async drain(): Promise<void> {
+    while (this.#inflight.size) await Promise.all(this.#inflight);
+    this.#check();
+  }
+
+  /** Wait for transfers in flight without throwing (on an error path). */
+  async settle(): Promise<void> {
+    while (this.#inflight.size) await Promise.all(this.#inflight);
+  }
+
+  #check(): void {
+    if (this.#failed) throw this.#error;
+    throwIfAborted(this.signal);
+  }
+}
+
+/** Run `body` with a pool, then wait for it; on any failure the pool settles before rethrowing. */
+async function withPool<T>(limit: number, signal: AbortSignal | undefined, body: (pool: TransferPool) => Promise<T>): Promise<T> {
+  const pool = new TransferPool(limit, signal);
+  try {
+    const r = await body(pool);
+    await pool.drain();
+    return r;
+  } catch (e) {
+    await pool.settle();
+    throw e;
+  }
 }
 
 /** Options of {@link consolidateMetadata}. */
@@ -129,6 +204,13 @@ export interface CopyStoreOptions {
   dryRun?: boolean;
   /** Receives each log line (a function, or a writable such as `process.stdout`). */
   log?: CopyLog;
+  /** Keys transferred at once (default 8); log lines keep zarr-python's order. */
+  concurrency?: number;
+  /**
+   * Cancels the copy: it rejects with an AbortError once the transfers in flight have ended. Keys
+   * already copied stay (each key old or new); the summary line is not logged.
+   */
+  signal?: AbortSignal;
 }
 
 /**
@@ -151,34 +233,45 @@ export async function copyStore(source: StoreLike, dest: StoreLike, opts: CopySt
   const ifExists = opts.ifExists ?? "raise";
   if (!["raise", "replace", "skip"].includes(ifExists)) throw new ZarrError(`if_exists must be one of raise, replace, skip; found '${ifExists}'`);
   const log = logger(opts.log);
+  const limit = concurrencyOf(opts.concurrency);
+  const signal = opts.signal;
+  const so = signal ? { signal } : undefined;
+  throwIfAborted(signal);
   let copied = 0, skipped = 0, bytes = 0;
-  for (const key of (await storeKeys(src)).sort(compareKeys)) {
-    if (!key.startsWith(sp)) continue;
-    let exclude = excludes.some((r) => { r.lastIndex = 0; return r.test(key); });
-    if (exclude && includes.some((r) => { r.lastIndex = 0; return r.test(key); })) exclude = false;
-    if (exclude) continue;
-    const destKey = dp + key.slice(sp.length);
-    const descr = destKey === key ? key : `${key} -> ${destKey}`;
-    let doCopy = true;
-    if (ifExists !== "replace" && (await storeHas(dst, destKey))) {
-      if (ifExists === "raise") throw new CopyError(`key '${destKey}' exists in destination`);
-      doCopy = false;
-    }
-    if (doCopy) {
-      log(`copy ${descr}`);
-      if (!opts.dryRun) {
-        const data = await src.get(key);
-        if (data !== undefined) {
-          bytes += data.byteLength;
-          await dst.set(destKey, data);
-        }
+  await withPool(limit, signal, async (pool) => {
+    for (const key of (await storeKeys(src)).sort(compareKeys)) {
+      throwIfAborted(signal);
+      if (!key.startsWith(sp)) continue;
+      let exclude = excludes.some((r) => { r.lastIndex = 0; return r.test(key); });
+      if (exclude && includes.some((r) => { r.lastIndex = 0; return r.test(key); })) exclude = false;
+      if (exclude) continue;
+      const destKey = dp + key.slice(sp.length);
+      const descr = destKey === key ? key : `${key} -> ${destKey}`;
+      let doCopy = true;
+      if (ifExists !== "replace") await pool.ready(); // the existence check is a request too
+      if (ifExists !== "replace" && (await storeHas(dst, destKey, signal))) {
+        if (ifExists === "raise") throw new CopyError(`key '${destKey}' exists in destination`);
+        doCopy = false;
       }
-      copied++;
-    } else {
-      log(`skip ${descr}`);
-      skipped++;
+      if (doCopy) {
+        log(`copy ${descr}`);
+        if (!opts.dryRun) {
+          await pool.submit(async () => {
+            const data = await src.get(key, so);
+            throwIfAborted(signal);
+            if (data !== undefined) {
+              await dst.set(destKey, data, so);
+              bytes += data.byteLength;
+            }
+          });
+        }
+        copied++;
+      } else {
+        log(`skip ${descr}`);
+        skipped++;
+      }
     }
-  }
+  });
   summary(log, opts.dryRun ?? false, copied, skipped, bytes);
   return [copied, skipped, bytes];
 }
@@ -197,12 +290,23 @@ export interface CopyNodeOptions {
   ifExists?: "raise" | "replace" | "skip" | "skip_initialized";
   /** Only log what would be copied. */
   dryRun?: boolean;
+  /** Chunks of an array transferred at once (default 8); arrays and log lines stay in order. */
+  concurrency?: number;
+  /**
+   * Cancels the copy: it rejects with an AbortError once the chunk transfers in flight have ended.
+   * Chunks already written stay (each chunk old or new); the summary line is not logged, the
+   * interrupted array's attributes are not copied, and its missing chunks show in
+   * `nchunksInitialized` (a rerun with `ifExists: "skip_initialized"` completes it).
+   */
+  signal?: AbortSignal;
 }
 
 type Counts = [number, number, number];
 
 async function copyRec(log: (l: string) => void, source: ZarrArray | ZarrGroup, dest: ZarrGroup | null, name: string | undefined, root: boolean, o: CopyNodeOptions): Promise<Counts> {
   let copied = 0, skipped = 0, bytes = 0;
+  const signal = o.signal;
+  throwIfAborted(signal);
   const ifExists = o.ifExists ?? "raise";
   if (!["raise", "replace", "skip", "skip_initialized"].includes(ifExists)) throw new ZarrError(`if_exists must be one of raise, replace, skip, skip_initialized; found '${ifExists}'`);
   if (name === undefined) {
@@ -243,11 +347,14 @@ async function copyRec(log: (l: string) => void, source: ZarrArray | ZarrGroup, 
         };
         if (shape.every((n) => n > 0)) {
           const { slice } = await import("./indexing/slice.ts");
-          for (const off of offsets(0)) {
-            const sel = off.map((o0, i) => slice(o0, Math.min(shape[i], o0 + chunks[i])));
-            await ds.set(sel, await source.get(sel));
-          }
+          await withPool(concurrencyOf(o.concurrency), signal, async (pool) => {
+            for (const off of offsets(0)) {
+              const sel = off.map((o0, i) => slice(o0, Math.min(shape[i], o0 + chunks[i])));
+              await pool.submit(async () => ds.set(sel, await source.get(sel, { signal }), { signal }));
+            }
+          });
         }
+        throwIfAborted(signal);
         bytes += ds.size * ds.itemsize;
         if (!o.withoutAttrs) await ds.attrs.update(await source.attrs.asObject());
       }
@@ -298,6 +405,7 @@ async function copyRec(log: (l: string) => void, source: ZarrArray | ZarrGroup, 
  */
 export async function copyNode(source: ZarrArray | ZarrGroup, dest: ZarrGroup, opts: CopyNodeOptions = {}): Promise<[number, number, number]> {
   if (!(dest instanceof ZarrGroup)) throw new ZarrError(`dest must be a group, got ${String(dest)}`);
+  concurrencyOf(opts.concurrency);
   const log = logger(opts.log);
   const r = await copyRec(log, source, dest, opts.name, true, opts);
   summary(log, opts.dryRun ?? false, ...r);
@@ -313,12 +421,14 @@ export async function copyNode(source: ZarrArray | ZarrGroup, dest: ZarrGroup, o
  */
 export async function copyAll(source: ZarrGroup, dest: ZarrGroup, opts: Omit<CopyNodeOptions, "name"> = {}): Promise<[number, number, number]> {
   if (!(dest instanceof ZarrGroup)) throw new ZarrError(`dest must be a group, got ${String(dest)}`);
+  concurrencyOf(opts.concurrency);
   const log = logger(opts.log);
   let copied = 0, skipped = 0, bytes = 0;
   for (const k of await source.keys()) {
     const [c, s, b] = await copyRec(log, await source.get(k), dest, k, false, opts);
     copied += c; skipped += s; bytes += b;
   }
+  throwIfAborted(opts.signal);
   await dest.attrs.update(await source.attrs.asObject());
   summary(log, opts.dryRun ?? false, copied, skipped, bytes);
   return [copied, skipped, bytes];

@@ -36,6 +36,17 @@ export interface AppendOptions extends OperatorOptions {
   axis?: number;
   /** Chunk writes in flight during a flush (default: the I/O concurrency). */
   concurrency?: number;
+  /**
+   * Make buffered rows visible (written and the shape grown) once this many have arrived since the
+   * last time rows became visible, even mid-chunk. Default: only whole chunk rows and the tail on
+   * close. The tail chunk row is then rewritten at each such flush, trading writes for freshness.
+   */
+  flushEvery?: number;
+  /**
+   * Make buffered rows visible at most this many milliseconds after the first of them arrived, so a
+   * slow producer's rows reach readers (`z.refresh()`) within a bound. Default: no time bound.
+   */
+  maxDelayMs?: number;
 }
 
 /**
@@ -48,6 +59,12 @@ export interface AppendOptions extends OperatorOptions {
  *   unflushed tail and readers never see metadata pointing past written data.
  * A slab may have the target's rank (any length along `axis`) or one less (a single row).
  * One appender per array: concurrent appenders would race on the shape.
+ * With `flushEvery`/`maxDelayMs`, partial chunk rows are also written and published early, so
+ * readers see fresh rows within a bound. An abort (`signal`) errors the operator: rows already
+ * published stay, unpublished ones are never exposed (the shape is not grown over them).
+ * @example
+ * // Rows become visible to readers at most 200 ms after they arrive.
+ * await readableFrom(rows).pipeTo(append(z, { maxDelayMs: 200 }).sink);
  * @example
  * const series = await zeros([0, 3], { chunks: [1000, 3], dtype: "<f8" });
  * const ingest = append(series, { axis: 0 });            // buffers rows to chunk boundaries
@@ -60,6 +77,11 @@ export function append(target: ZarrArray, opts: AppendOptions = {}): ArrayOperat
   if (axis < 0) axis += nd;
   if (nd === 0 || axis < 0 || axis >= nd) throw new IndexError(`axis ${opts.axis ?? 0} is out of bounds for an array of ${nd} dimensions`);
   if (target.readOnly) throw new ReadOnlyError(`array '${target.path || "/"}' is read-only`);
+  for (const k of ["flushEvery", "maxDelayMs"] as const) {
+    const v = opts[k];
+    if (v !== undefined && !(Number.isFinite(v) && v > 0)) throw new RangeError(`append option ${k} must be a positive number, got ${String(v)}`);
+  }
+  const signal = opts.signal;
   return makeOperator<AppendInput, AppendEvent>((ctx) => {
     const c = target.chunks[axis];
     const dt = target.dt;
@@ -70,14 +92,19 @@ export function append(target: ZarrArray, opts: AppendOptions = {}): ArrayOperat
     let buffer: NDArray;
     let dirty = false; // rows arrived since the last flush (a re-read old tail alone is not rewritten)
     let rowsTotal = 0, chunksTotal = 0, bytesTotal = 0;
+    let visible = 0; // rows published along the axis (the stored shape)
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    let ctrl: TransformStreamDefaultController<AppendEvent> | null = null;
     const chunksPerRow = () => product(target.cdataShape.filter((_, d) => d !== axis));
 
     const writeRows = async (src: NDArray, start: number, count: number, final: boolean, controller: TransformStreamDefaultController<AppendEvent>) => {
       const sel: NormalizedDim[] = other.map((n, d) => (d === axis ? { kind: "slice", start, step: 1, count } : { kind: "slice", start: 0, step: 1, count: n }));
       // Rows past the stored shape: the shape grows only after they are in the store.
-      await access.writeSelection(sel, src, { concurrency: opts.concurrency, beyondShape: true });
+      await access.writeSelection(sel, src, { concurrency: opts.concurrency, beyondShape: true, signal });
       const newShape = target.shape.map((n, d) => (d === axis ? start + count : n));
-      await target.resize(newShape); // metadata after data: never points past written rows
+      // Metadata after data: never points past written rows (and keeps the rows just written).
+      await access.growWritten(newShape, { signal });
+      visible = start + count;
       const rowsOfChunks = Math.ceil((start + count) / c) - Math.floor(start / c);
       const chunks = rowsOfChunks * chunksPerRow();
       const bytes = src.size * target.itemsize;
@@ -127,6 +154,34 @@ export function append(target: ZarrArray, opts: AppendOptions = {}): ArrayOperat
       if (inFlight.length >= maxInFlight) await inFlight.shift();
       if (failure) throw failure;
     };
+    /**
+     * Publish the buffered rows of the current chunk row now (flushEvery / maxDelayMs): chained
+     * after earlier writes, from a view of the buffer's filled rows, which later rows never touch.
+     */
+    const flushPartial = () => {
+      if (timer) clearTimeout(timer);
+      timer = null;
+      if (fill === 0 || base + fill <= visible || !ctrl || signal?.aborted || failure) return;
+      const buf = buffer, start = base, count = fill, controller = ctrl;
+      const part = new NDArray(buf.data, other.map((m, d) => (d === axis ? count : m)), dt, cStrides(other), 0);
+      chain = chain.then(() => (failure ? undefined : writeRows(part, start, count, false, controller))).catch((e) => {
+        failure ??= e;
+      });
+    };
+    let sinceVisible = 0;
+    const noteRows = (n: number) => {
+      sinceVisible += n;
+      if (opts.flushEvery !== undefined && sinceVisible >= opts.flushEvery) {
+        sinceVisible = 0;
+        flushPartial();
+      } else if (opts.maxDelayMs !== undefined && !timer && fill > 0) {
+        timer = setTimeout(() => {
+          timer = null;
+          sinceVisible = 0;
+          flushPartial();
+        }, opts.maxDelayMs);
+      }
+    };
     const drain = async () => {
       await chain;
       inFlight.length = 0;
@@ -140,8 +195,10 @@ export function append(target: ZarrArray, opts: AppendOptions = {}): ArrayOperat
     };
 
     return {
-      async start() {
+      async start(controller) {
+        ctrl = controller;
         const len = target.shape[axis];
+        visible = len;
         base = Math.floor(len / c) * c;
         other = target.shape.map((n, d) => (d === axis ? c : n));
         buffer = new NDArray(allocate(dt, product(other)), other, dt);
@@ -167,6 +224,7 @@ export function append(target: ZarrArray, opts: AppendOptions = {}): ArrayOperat
             base += k;
             from += k;
             n -= k;
+            sinceVisible = 0;
             continue;
           }
           const take = Math.min(n, c - fill);
@@ -174,18 +232,26 @@ export function append(target: ZarrArray, opts: AppendOptions = {}): ArrayOperat
           from += take;
           n -= take;
           if (fill === c) {
+            if (timer) clearTimeout(timer);
+            timer = null;
+            sinceVisible = 0;
             await flushBuffered(controller);
             base += c;
             fill = 0;
-          }
+          } else noteRows(take);
         }
+        if (failure) throw failure;
       },
       async settle() {
+        if (timer) clearTimeout(timer);
+        timer = null;
         await chain;
       },
       async flush(controller) {
+        if (timer) clearTimeout(timer);
+        timer = null;
         await drain();
-        if (fill > 0 && dirty) {
+        if (fill > 0 && dirty && base + fill > visible) {
           const part = new NDArray(buffer.data, other.map((m, d) => (d === axis ? fill : m)), dt, cStrides(other), 0);
           await writeRows(part, base, fill, true, controller);
         }

@@ -12,6 +12,7 @@ import type { BlockInput, Progress, WritableOptions } from "./types.ts";
 import { NDArray, asNDArray } from "../src/ndarray/ndarray.ts";
 import { getIoConcurrency } from "../src/util/concurrency.ts";
 import { chunkRegions, normalizeRegion, regionToSelection, subView, type Region } from "./blocks.ts";
+import { abortError, asAbort, checkAborted } from "./abort.ts";
 
 /**
  * Serializes async work per key; the chain for a key is dropped once idle, so memory stays flat.
@@ -50,7 +51,8 @@ export async function withSynchronizer(z: ZarrArray, sync: WritableOptions["sync
  * Writes blocks with bounded parallelism. `write()` resolves once the block's pieces are *started*
  * (waiting only when `concurrency` pieces are already in flight), so the caller must not mutate a
  * block's data after handing it over; `flush()` resolves when everything written so far is stored
- * and rethrows the first failure.
+ * and rethrows the first failure. With a `signal`, an abort fails the writer with an `AbortError`:
+ * pieces not yet stored are cancelled (each chunk stays old or new) and `write`/`flush` reject.
  * @example
  * const writer = new BlockWriter(z, { concurrency: 4 });
  * await writer.write({ selection: [[0, 100], [0, 100]], data: fullNDArray([100, 100], 1, z.dtype) });
@@ -68,10 +70,12 @@ export class BlockWriter {
   bytesDone = 0;
   readonly #onProgress?: (p: Progress) => void;
   readonly #operation: string;
+  readonly #signal?: AbortSignal;
   /** Total blocks when known, for progress reports. */
   blocksTotal: number | null = null;
 
-  constructor(z: ZarrArray, opts: { concurrency?: number; onProgress?: (p: Progress) => void; operation?: string } = {}) {
+  constructor(z: ZarrArray, opts: { concurrency?: number; onProgress?: (p: Progress) => void; operation?: string; signal?: AbortSignal } = {}) {
+    this.#signal = opts.signal;
     this.#z = z;
     this.#limit = Math.max(1, opts.concurrency ?? getIoConcurrency());
     this.#onProgress = opts.onProgress;
@@ -84,6 +88,10 @@ export class BlockWriter {
   }
 
   #check(): void {
+    if (this.#signal?.aborted && !this.#failed) {
+      this.#failed = true;
+      this.#error = abortError(this.#signal);
+    }
     if (this.#failed) throw this.#error;
   }
 
@@ -120,11 +128,14 @@ export class BlockWriter {
       this.#check();
       const value = scalar ? data : subView(data as NDArray, piece.selection.map(([a], d) => a - region[d][0]), piece.selection.map(([a, b]) => b - a));
       const task = this.#queue
-        .run(access.chunkKey(piece.chunkCoords), () => access.writeSelection(regionToSelection(piece.selection), value, { concurrency: 1 }))
+        .run(access.chunkKey(piece.chunkCoords), () => {
+          checkAborted(this.#signal);
+          return access.writeSelection(regionToSelection(piece.selection), value, { concurrency: 1, signal: this.#signal });
+        })
         .then(finished, (e) => {
           if (!this.#failed) {
             this.#failed = true;
-            this.#error = e;
+            this.#error = asAbort(e, this.#signal);
           }
         })
         .finally(() => this.#inFlight.delete(task));

@@ -11,6 +11,7 @@ import type { ArrayBlock, BlocksOptions, Progress } from "./types.ts";
 import { normalizeBasicSelection, type BasicSelection, type NormalizedDim } from "../src/indexing/slice.ts";
 import { NDArray } from "../src/ndarray/ndarray.ts";
 import { copyStrided, product } from "../src/ndarray/strided.ts";
+import { checkAborted, raceAbort } from "./abort.ts";
 
 export type { ArrayBlock, BlockInput, BlocksOptions, Progress } from "./types.ts";
 
@@ -117,8 +118,8 @@ export function countChunks(region: readonly (readonly [number, number])[], chun
 }
 
 /** Read one region of an array as a fresh C-contiguous NDArray (one chunk, so concurrency 1). */
-export async function readRegion(z: ZarrArray, region: Region): Promise<NDArray> {
-  return chunkAccess(z).readSelection(regionToSelection(region), { concurrency: 1 });
+export async function readRegion(z: ZarrArray, region: Region, signal?: AbortSignal): Promise<NDArray> {
+  return chunkAccess(z).readSelection(regionToSelection(region), { concurrency: 1, signal });
 }
 
 /**
@@ -126,6 +127,8 @@ export async function readRegion(z: ZarrArray, region: Region): Promise<NDArray>
  * (statistics, copies, exports) run in bounded memory: `for await (const b of blocks(z))`. Up to `concurrency` chunks are fetched ahead
  * while the consumer works, in order; nothing more is read until the consumer asks, which is what
  * gives {@link readable} its backpressure. Breaking out of the loop stops further reads.
+ * An abort of `opts.signal` makes the iteration throw an `AbortError` (never a quiet end, which a
+ * consumer would take for the whole array): the pending reads are cancelled too.
  * @example
  * let total = 0;
  * for await (const { chunkCoords, selection, data } of blocks(z, { region: "0:1000, :" })) {
@@ -140,13 +143,15 @@ export async function* blocks(z: ZarrArray, opts: BlocksOptions = {}): AsyncGene
   const itemsize = z.itemsize;
   const gen = chunkRegions(region, chunks, opts.order);
   const window: Promise<ArrayBlock>[] = [];
+  const signal = opts.signal;
+  checkAborted(signal);
   const fill = () => {
     while (window.length < conc) {
-      if (opts.signal?.aborted) return;
+      if (signal?.aborted) return;
       const n = gen.next();
       if (n.done) return;
       const { chunkCoords, selection } = n.value;
-      const p = readRegion(z, selection).then((data) => ({ chunkCoords, selection, data }));
+      const p = readRegion(z, selection, signal).then((data) => ({ chunkCoords, selection, data }));
       p.catch(() => {}); // observed when awaited; avoid an unhandled rejection while queued
       window.push(p);
     }
@@ -157,13 +162,14 @@ export async function* blocks(z: ZarrArray, opts: BlocksOptions = {}): AsyncGene
   while (window.length) {
     const p = window.shift()!;
     fill();
-    const b = await p;
+    const b = await raceAbort(p, signal);
     done++;
     bytes += b.data.size * itemsize;
     opts.onProgress?.(progress());
     yield b;
-    if (opts.signal?.aborted) return;
+    checkAborted(signal);
   }
+  checkAborted(signal);
 }
 
 /**

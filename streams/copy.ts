@@ -39,7 +39,7 @@ export function copy(target: ZarrArray, opts: CopyOptions = {}): ArrayOperator<A
     const report = (p: Progress) => ctx.report({ ...p, operation: "copy" });
     return {
       async start() {
-        writer = new BlockWriter(await withSynchronizer(target, opts.synchronizer), { concurrency: opts.concurrency, onProgress: report, operation: "copy" });
+        writer = new BlockWriter(await withSynchronizer(target, opts.synchronizer), { concurrency: opts.concurrency, onProgress: report, operation: "copy", signal: opts.signal });
         writer.blocksTotal = opts.total ?? null;
       },
       async transform(block, controller) {
@@ -55,7 +55,8 @@ export function copy(target: ZarrArray, opts: CopyOptions = {}): ArrayOperator<A
 
 /**
  * Copy a whole array (or a region of it, `opts.region`) into `target` chunk by chunk in bounded
- * memory, reporting progress. Resolves when the target is fully written.
+ * memory, reporting progress. Resolves when the target is fully written; rejects with an
+ * `AbortError` when `opts.signal` fires (the target then holds a mix of old and new chunks).
  * @example
  * const dst = await zerosLike(src, { store: "data/copy.zarr" });
  * await copyArray(src, dst, { onProgress: (p) => console.log(`${p.chunksDone}/${p.chunksTotal}`) });
@@ -68,7 +69,7 @@ export async function copyArray(
   const region = normalizeRegion(opts.region, source.shape);
   if (target.ndim !== source.ndim) throw new ShapeError(`cannot copy a ${source.ndim}-d array into a ${target.ndim}-d array`);
   const op = copy(target, { ...opts, total: countChunks(region, source.chunks) });
-  await readable(source, { region, concurrency: opts.readConcurrency }).pipeTo(op.sink);
+  await readable(source, { region, concurrency: opts.readConcurrency, signal: opts.signal }).pipeTo(op.sink);
   await op.done;
 }
 

@@ -17,3 +17,5 @@ export {
   rechunk, rechunkArray, rechunkingPlan, consolidateChunks, RegionAssembler,
   type RechunkOptions, type RechunkOperatorOptions, type RechunkPlan, type RechunkResult, type RechunkStage,
 } from "./rechunk.ts";
+export { rechunkStatus, INCOMPLETE_KEY, type IncompleteMarker } from "./incomplete.ts";
+export { abortError } from "./abort.ts";

@@ -8,11 +8,19 @@
 import type { Observable, Subject } from "rxjs";
 import { rxjs } from "./rxjs-lazy.ts";
 import type { Progress } from "./types.ts";
+import { abortError, asAbort, checkAborted } from "./abort.ts";
 
 /** Options every operator accepts. */
 export interface OperatorOptions {
   /** Called with every progress event (besides the operator's `progress` Observable). */
   onProgress?: (p: Progress) => void;
+  /**
+   * Cancels the operator: both of its stream sides error with an `AbortError` (so a `pipeTo`/
+   * `pipeThrough` pipeline and `done` reject, and the RxJS face errors), its background writes are
+   * cancelled, and every chunk it touched is left either old or new. Nothing resolves as success
+   * after an abort.
+   */
+  signal?: AbortSignal;
 }
 
 /**
@@ -100,34 +108,57 @@ export function makeOperator<I, O>(
     },
   };
   let pair: TransformStream<I, O> | null = null;
+  let settled = false;
   let transformer: SettlingTransformer<I, O> | null = null;
   const get = (): TransformStream<I, O> => {
     if (pair) return pair;
     const t = make(ctx);
     transformer = t;
     const fail = (e: unknown) => {
+      if (settled) return;
+      settled = true;
       rejectDone(e);
       progress.error(e);
     };
+    const signal = opts.signal;
     pair = new TransformStream<I, O>(
       {
-        start: t.start?.bind(t),
+        async start(controller) {
+          if (signal) {
+            const onAbort = () => {
+              const e = abortError(signal);
+              fail(e);
+              controller.error(e);
+            };
+            if (signal.aborted) return onAbort();
+            signal.addEventListener("abort", onAbort, { once: true });
+          }
+          await t.start?.(controller);
+        },
         async transform(chunk, controller) {
           try {
+            checkAborted(signal);
             if (t.transform) await t.transform(chunk, controller);
             else controller.enqueue(chunk as unknown as O);
+            checkAborted(signal);
           } catch (e) {
-            fail(e);
-            throw e;
+            const err = asAbort(e, signal);
+            fail(err);
+            throw err;
           }
         },
         async flush(controller) {
           try {
+            checkAborted(signal);
             await t.flush?.(controller);
+            checkAborted(signal);
           } catch (e) {
-            fail(e);
-            throw e;
+            const err = asAbort(e, signal);
+            fail(err);
+            throw err;
           }
+          if (settled) return;
+          settled = true;
           resolveDone();
           progress.complete();
         },

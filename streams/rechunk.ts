@@ -12,8 +12,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ZarrArray } from "../src/array.ts";
-import { create, type CreateOptions } from "../src/creation.ts";
-import { allocate, type DataArray } from "../src/dtype/elements.ts";
+import { create, openArray, type CreateOptions } from "../src/creation.ts";
+import { allocate } from "../src/dtype/elements.ts";
 import { ShapeError, ZarrError } from "../src/errors.ts";
 import type { ArrayBlock, BlockInput, Progress } from "./types.ts";
 import { asNDArray, NDArray } from "../src/ndarray/ndarray.ts";
@@ -23,8 +23,13 @@ import type { Store } from "../src/stores/store.ts";
 import type { Codec, CodecConfig } from "../src/codecs/codec.ts";
 import { listKeys } from "../src/stores/list-keys.ts";
 import { chunkAccess } from "../src/array/chunk-access.ts";
-import { chunkRegions, copyBox, countChunks, regionToSelection, subView, type Region } from "./blocks.ts";
+import { chunkRegions, countChunks, regionToSelection, type Region } from "./blocks.ts";
 import { makeOperator, type ArrayOperator, type OperatorOptions } from "./operator.ts";
+import { asAbort, checkAborted } from "./abort.ts";
+import { RegionAssembler } from "./region-assembler.ts";
+
+export { RegionAssembler };
+import { clearIncomplete, markIncomplete, rechunkStatus } from "./incomplete.ts";
 
 /**
  * Bytes held per chunk task in flight, in units of the chunk's decoded size: the stored bytes, the
@@ -158,6 +163,14 @@ export interface RechunkOptions extends OperatorOptions {
   tempStore?: Store;
   /** Compressor of the intermediate array (default: the source's). */
   tempCompressor?: Codec | CodecConfig | null;
+  /**
+   * Finish an interrupted rechunk (see {@link rechunkStatus}): regions whose target chunks are all
+   * stored already are skipped; the others are rewritten whole (chunk writes are idempotent, so a
+   * region cut mid-way is simply redone). When an intermediate array is needed, its pass is redone
+   * in full (it lived in a temporary store). Assumes the target held no chunks of its own before
+   * the interrupted run, as a target created for the rechunk does.
+   */
+  resume?: boolean;
 }
 
 /** What {@link rechunkArray} did. */
@@ -170,6 +183,15 @@ export interface RechunkResult {
 
 type TargetSpec = ZarrArray | CreateOptions;
 
+/** For a resume given creation options: the target if it exists already, else a new one. */
+async function openOrCreate(source: ZarrArray, target: CreateOptions): Promise<ZarrArray> {
+  if (target.store) {
+    const existing = await openArray(target.store, { path: target.path, mode: "r+" }).catch(() => null);
+    if (existing) return resolveTarget(source, existing);
+  }
+  return resolveTarget(source, target);
+}
+
 async function resolveTarget(source: ZarrArray, target: TargetSpec): Promise<ZarrArray> {
   if (target instanceof ZarrArray) {
     if (target.shape.length !== source.shape.length || target.shape.some((x, d) => x !== source.shape[d])) {
@@ -180,29 +202,64 @@ async function resolveTarget(source: ZarrArray, target: TargetSpec): Promise<Zar
   return create({ shape: source.shape, dtype: source.dtype, fillValue: source.fillValue, compressor: source.compressor, filters: source.filters, order: source.order, ...target });
 }
 
-/** Copy `src` to `dst` one region at a time through a single reused buffer. */
-async function copyByRegions(src: ZarrArray, dst: ZarrArray, st: RechunkStage, emit: (regionBytes: number) => void): Promise<void> {
+/**
+ * Copy `src` to `dst` one region at a time through a single reused buffer. `skip` (a resume) names
+ * regions already done: every target chunk they cover is stored.
+ */
+async function copyByRegions(
+  src: ZarrArray, dst: ZarrArray, st: RechunkStage, emit: (regionBytes: number) => void, signal?: AbortSignal, skip?: (region: Region) => boolean,
+): Promise<void> {
   const shape = src.shape;
   if (shape.some((x) => x === 0)) return;
   const buf = allocate(src.dt, product(st.regionShape.map((x, d) => Math.min(x, shape[d]))));
   for (const { selection } of chunkRegions(shape.map((x) => [0, x] as [number, number]), st.regionShape)) {
-    const sel = regionToSelection(selection);
+    checkAborted(signal);
     const view = new NDArray(buf, selection.map(([a, b]) => b - a), src.dt);
-    await chunkAccess(src).readSelection(sel, { out: view, concurrency: st.concurrency });
-    await chunkAccess(dst).writeSelection(sel, view, { concurrency: st.concurrency });
+    if (skip?.(selection)) {
+      emit(view.size * src.itemsize);
+      continue;
+    }
+    const sel = regionToSelection(selection);
+    await chunkAccess(src).readSelection(sel, { out: view, concurrency: st.concurrency, signal });
+    await chunkAccess(dst).writeSelection(sel, view, { concurrency: st.concurrency, signal });
     emit(view.size * src.itemsize);
   }
+}
+
+/** For a resume: a test of whether every chunk of `dst` inside a region is already stored. */
+async function storedRegions(dst: ZarrArray): Promise<(region: Region) => boolean> {
+  const prefix = dst.path ? dst.path + "/" : "";
+  const have = new Set(await listKeys(dst.store, prefix));
+  const access = chunkAccess(dst);
+  return (region) => {
+    for (const { chunkCoords } of chunkRegions(region, dst.chunks)) if (!have.has(access.chunkKey(chunkCoords))) return false;
+    return true;
+  };
 }
 
 /**
  * Rechunk `source` into `target` (an existing array of the same shape, or creation options for
  * one, e.g. `{ store, path, chunks }`) within `maxMemory`. Progress counts regions over all stages.
+ * The target carries an incomplete marker from before its first chunk until after its last (see
+ * `rechunkStatus`), so an interrupted run — a crash, or an abort of `opts.signal`, which rejects
+ * with an `AbortError` — is visible as such and can be finished with `{ resume: true }`.
  * @example
  * const { target, plan } = await rechunkArray(src, { store: "data/rechunked.zarr", chunks: [100, 10000] }, { maxMemory: 256 << 20 });
  * console.log(plan.stages.length, target.chunks);
  */
 export async function rechunkArray(source: ZarrArray, target: TargetSpec, opts: RechunkOptions = {}): Promise<RechunkResult> {
-  const dst = await resolveTarget(source, target);
+  const signal = opts.signal;
+  checkAborted(signal);
+  try {
+    return await rechunkArrayInner(source, target, opts);
+  } catch (e) {
+    throw asAbort(e, signal);
+  }
+}
+
+async function rechunkArrayInner(source: ZarrArray, target: TargetSpec, opts: RechunkOptions): Promise<RechunkResult> {
+  const signal = opts.signal;
+  const dst = opts.resume && !(target instanceof ZarrArray) ? await openOrCreate(source, target) : await resolveTarget(source, target);
   const maxMemory = opts.maxMemory ?? 256 * 2 ** 20;
   const plan = rechunkingPlan(source.shape, source.chunks, dst.chunks, source.itemsize, maxMemory);
   const chunksTotal = plan.stages.reduce((a, s) => a + s.regions, 0);
@@ -213,116 +270,25 @@ export async function rechunkArray(source: ZarrArray, target: TargetSpec, opts: 
     bytesDone += b;
     opts.onProgress?.({ operation: "rechunk", stage, chunksDone, chunksTotal, bytesDone, bytesTotal });
   };
+  const skip = opts.resume ? await storedRegions(dst) : undefined;
+  if (opts.resume && !(await rechunkStatus(dst)) && skip!(dst.shape.map((n) => [0, n] as [number, number]))) {
+    return { target: dst, plan, chunksDone, bytesDone }; // finished already
+  }
+  await markIncomplete(dst, { shape: source.shape, dtype: source.dtype, sourceChunks: source.chunks, targetChunks: dst.chunks });
   if (!plan.intermediateChunks) {
-    await copyByRegions(source, dst, plan.stages[0], emit("copy"));
-    return { target: dst, plan, chunksDone, bytesDone };
+    await copyByRegions(source, dst, plan.stages[0], emit("copy"), signal, skip);
+  } else {
+    const { mid, cleanup } = await makeIntermediate(source, plan, opts);
+    try {
+      await copyByRegions(source, mid, plan.stages[0], emit("read"), signal);
+      await copyByRegions(mid, dst, plan.stages[1], emit("write"), signal, skip);
+    } finally {
+      await cleanup();
+    }
   }
-  const { mid, cleanup } = await makeIntermediate(source, plan, opts);
-  try {
-    await copyByRegions(source, mid, plan.stages[0], emit("read"));
-    await copyByRegions(mid, dst, plan.stages[1], emit("write"));
-  } finally {
-    await cleanup();
-  }
+  checkAborted(signal);
+  await clearIncomplete(dst);
   return { target: dst, plan, chunksDone, bytesDone };
-}
-
-/**
- * Assembles incoming blocks (any shapes, not overlapping) into regions of `regionShape` and writes
- * each region to `dst` once it is complete, so a stream of small source chunks becomes one write per
- * target-aligned region. Open regions live in memory up to `budget` bytes; past that the oldest open
- * region is written as it stands (its covered boxes, partial chunks read-modified-written), which
- * keeps memory bounded whatever order blocks arrive in, at the cost of rewriting some chunks.
- * @example
- * let written = 0;
- * const asm = new RegionAssembler(dst, [1000, 1000], 64 << 20, 4, (bytes) => (written += bytes));
- * for await (const b of blocks(src)) await asm.add(b.selection, b.data);
- * await asm.finish();
- */
-export class RegionAssembler {
-  readonly #dst: ZarrArray;
-  readonly #shape: number[];
-  readonly #region: number[];
-  readonly #budget: number;
-  readonly #concurrency: number;
-  readonly #open = new Map<string, { sel: Region; buf: NDArray; bytes: number; covered: number; size: number; boxes: Region[] }>();
-  readonly #pool: DataArray[] = [];
-  readonly #emit: (bytes: number) => void;
-  readonly #itemsize: number;
-  #used = 0;
-  /** Regions written out before they were complete (a measure of how well the arrival order fit). */
-  evictions = 0;
-  /** Largest number of bytes of region buffers held at once. */
-  peakBytes = 0;
-
-  constructor(dst: ZarrArray, regionShape: readonly number[], budget: number, concurrency: number, emit: (bytes: number) => void) {
-    this.#dst = dst;
-    this.#shape = dst.shape;
-    this.#region = [...regionShape];
-    this.#budget = budget;
-    this.#concurrency = concurrency;
-    this.#emit = emit;
-    this.#itemsize = dst.itemsize;
-  }
-
-  #alloc(n: number): DataArray {
-    const full = product(this.#region.map((x, d) => Math.min(x, this.#shape[d])));
-    return this.#pool.pop() ?? allocate(this.#dst.dt, Math.max(n, full));
-  }
-
-  /** Add one block; resolves once it is buffered (and any region it completed is written). */
-  async add(selection: readonly (readonly [number, number])[], data: NDArray): Promise<void> {
-    for (const piece of chunkRegions(selection, this.#region)) {
-      const key = piece.chunkCoords.join(",");
-      let r = this.#open.get(key);
-      if (!r) {
-        const sel = piece.chunkCoords.map((c, d): [number, number] => [c * this.#region[d], Math.min((c + 1) * this.#region[d], this.#shape[d])]);
-        const shape = sel.map(([a, b]) => b - a);
-        const size = product(shape);
-        const bytes = size * this.#itemsize;
-        while (this.#open.size && this.#used + bytes > this.#budget) await this.#evictOldest();
-        r = { sel, buf: new NDArray(this.#alloc(size), shape, this.#dst.dt), bytes, covered: 0, size, boxes: [] };
-        this.#open.set(key, r);
-        this.#used += bytes;
-        this.peakBytes = Math.max(this.peakBytes, this.#used);
-      }
-      const shape = piece.selection.map(([a, b]) => b - a);
-      copyBox(r.buf, piece.selection.map(([a], d) => a - r!.sel[d][0]), data, piece.selection.map(([a], d) => a - selection[d][0]), shape);
-      r.covered += product(shape);
-      r.boxes.push(piece.selection);
-      if (r.covered >= r.size) {
-        this.#open.delete(key);
-        await chunkAccess(this.#dst).writeSelection(regionToSelection(r.sel), r.buf, { concurrency: this.#concurrency });
-        this.#release(r);
-      }
-    }
-  }
-
-  #release(r: { buf: NDArray; bytes: number; sel: Region }): void {
-    this.#used -= r.bytes;
-    this.#pool.push(r.buf.data);
-    this.#emit(r.bytes);
-  }
-
-  async #evictOldest(): Promise<void> {
-    const [key, r] = this.#open.entries().next().value!;
-    this.#open.delete(key);
-    this.evictions++;
-    await this.#writeBoxes(r);
-  }
-
-  async #writeBoxes(r: { sel: Region; buf: NDArray; bytes: number; boxes: Region[] }): Promise<void> {
-    for (const box of r.boxes) {
-      const view = subView(r.buf, box.map(([a], d) => a - r.sel[d][0]), box.map(([a, b]) => b - a));
-      await chunkAccess(this.#dst).writeSelection(regionToSelection(box), view, { concurrency: this.#concurrency });
-    }
-    this.#release(r);
-  }
-
-  /** Write whatever is still open (the stream ended with incomplete regions). */
-  async finish(): Promise<void> {
-    while (this.#open.size) await this.#evictOldest();
-  }
 }
 
 /** Source chunk shape as seen from a block: its size along axes where it is the first chunk, else start / index. */
@@ -348,7 +314,9 @@ export interface RechunkOperatorOptions extends RechunkOptions {
  * `readable(src)`, or any block stream of the target's shape), which are assembled into read
  * regions in memory (bounded by `maxMemory`, see {@link RegionAssembler}) and go through the
  * intermediate array when the plan needs one. Progress events flow out either way, so
- * `fromArray(src).pipe(rechunk(dst, opts))` drives a progress bar directly.
+ * `fromArray(src).pipe(rechunk(dst, opts))` drives a progress bar directly. The target carries an
+ * incomplete marker until the operator has flushed (see `rechunkStatus`); an abort of `opts.signal`
+ * errors the operator with an `AbortError` and leaves the marker.
  * @example
  * const dst = await zeros(src.shape, { chunks: [100, 10000], dtype: src.dtype, store: "data/rechunked.zarr" });
  * await readableFrom([src]).pipeThrough(rechunk(dst, { maxMemory: 256 << 20 })).pipeTo(new WritableStream({
@@ -382,11 +350,12 @@ export function rechunk(target: TargetSpec, opts: RechunkOperatorOptions = {}): 
         const st = plan.stages[0];
         // Memory for open regions: what the stage's chunk tasks leave of the budget.
         const budget = maxMemory - (st.peakBytes - st.regionBytes);
+        await markIncomplete(dst, { shape: dst.shape, dtype: dst.dtype, sourceChunks: src, targetChunks: dst.chunks });
         if (!plan.intermediateChunks) {
-          return { dst, plan, mid: null, assembler: new RegionAssembler(dst, st.regionShape, budget, st.concurrency, emit("copy")), cleanup: async () => {}, emit };
+          return { dst, plan, mid: null, assembler: new RegionAssembler(dst, st.regionShape, budget, st.concurrency, emit("copy"), opts.signal), cleanup: async () => {}, emit };
         }
         const t = await makeIntermediate(dst, plan, opts);
-        return { dst, plan, mid: t.mid, assembler: new RegionAssembler(t.mid, st.regionShape, budget, st.concurrency, emit("read")), cleanup: t.cleanup, emit };
+        return { dst, plan, mid: t.mid, assembler: new RegionAssembler(t.mid, st.regionShape, budget, st.concurrency, emit("read"), opts.signal), cleanup: t.cleanup, emit };
       };
       return {
         async transform(input, controller) {
@@ -407,10 +376,12 @@ export function rechunk(target: TargetSpec, opts: RechunkOperatorOptions = {}): 
           if (!state) return;
           try {
             await state.assembler.finish();
-            if (state.mid) await copyByRegions(state.mid, state.dst, state.plan.stages[1], state.emit("write"));
+            if (state.mid) await copyByRegions(state.mid, state.dst, state.plan.stages[1], state.emit("write"), opts.signal);
           } finally {
             await state.cleanup();
           }
+          checkAborted(opts.signal);
+          await clearIncomplete(state.dst);
         },
       };
     },

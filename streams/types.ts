@@ -56,7 +56,10 @@ export interface BlocksOptions {
   order?: "C" | "F" | readonly number[];
   /** Chunks read ahead concurrently; memory holds at most this many blocks besides the consumer's. */
   concurrency?: number;
-  /** Stops the iteration (the pending reads finish but nothing more is read). */
+  /**
+   * Cancels the pass: the iteration throws (the stream errors) with an `AbortError`, pending chunk
+   * reads are cancelled and nothing more is read.
+   */
   signal?: AbortSignal;
   onProgress?: (p: Progress) => void;
 }
@@ -79,4 +82,10 @@ export interface WritableOptions {
   /** Blocks queued before `write()` applies backpressure; default 1. */
   highWaterMark?: number;
   onProgress?: (p: Progress) => void;
+  /**
+   * Cancels the writes: the stream errors with an `AbortError` (so `write`, `close` and a `pipeTo`
+   * into it reject), chunk writes not yet stored are cancelled, and each chunk is left either as it
+   * was or fully written.
+   */
+  signal?: AbortSignal;
 }

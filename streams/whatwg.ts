@@ -8,13 +8,16 @@ import type { ZarrArray } from "../src/array.ts";
 import type { ArrayBlock, BlockInput, ReadableOptions, WritableOptions } from "./types.ts";
 import { blocks } from "./blocks.ts";
 import { BlockWriter, withSynchronizer } from "./block-writer.ts";
+import { abortError, checkAborted } from "./abort.ts";
 
 export type { ReadableOptions, WritableOptions } from "./types.ts";
 
 /**
  * The array's blocks as a ReadableStream (`readable(z)`). A chunk is read only when the
  * stream's queue has room (`highWaterMark` blocks, default 1) plus the `concurrency` read-ahead, so
- * a slow consumer holds memory to a few chunks whatever the array size. Cancelling stops reading.
+ * a slow consumer holds memory to a few chunks whatever the array size. Cancelling stops reading;
+ * aborting `opts.signal` errors the stream with an `AbortError` at once, so a reader or a `pipeTo`
+ * fails rather than seeing a normal (short) end.
  * @example
  * const reader = readable(z, { highWaterMark: 2 });
  * await reader.pipeTo(new WritableStream({ write: (block) => console.log(block.chunkCoords) }));
@@ -23,8 +26,10 @@ export function readable(z: ZarrArray, opts: ReadableOptions = {}): ReadableStre
   let it: AsyncGenerator<ArrayBlock, void, undefined> | null = null;
   return new ReadableStream<ArrayBlock>(
     {
-      start() {
+      start(controller) {
+        checkAborted(opts.signal);
         it = blocks(z, { ...opts, concurrency: opts.concurrency ?? 2 });
+        opts.signal?.addEventListener("abort", () => controller.error(abortError(opts.signal!)), { once: true });
       },
       async pull(controller) {
         const r = await it!.next();
@@ -44,7 +49,9 @@ export function readable(z: ZarrArray, opts: ReadableOptions = {}): ReadableStre
  * aligned to chunks or not; each is split on the chunk grid, pieces of one chunk are applied in
  * order and the array's synchronizer (or `opts.synchronizer`) guards each partial-chunk
  * read-modify-write against other writers. `close()` resolves when every write is in the store;
- * a failed write errors the stream.
+ * a failed write errors the stream. Aborting `opts.signal` errors it with an `AbortError`: `write`,
+ * `close` and a `pipeTo` into it reject, and unstored chunk writes are cancelled (each chunk stays
+ * old or new).
  * @example
  * const w = writable(z).getWriter();
  * await w.write({ selection: [[0, 10], [0, 10]], data: fullNDArray([10, 10], 1, z.dtype) });
@@ -57,7 +64,10 @@ export function writable(z: ZarrArray, opts: WritableOptions = {}): WritableStre
     {
       async start(controller) {
         ctrl = controller;
-        writer = new BlockWriter(await withSynchronizer(z, opts.synchronizer), { concurrency: opts.concurrency, onProgress: opts.onProgress, operation: "write" });
+        const signal = opts.signal;
+        checkAborted(signal);
+        signal?.addEventListener("abort", () => controller.error(abortError(signal)), { once: true });
+        writer = new BlockWriter(await withSynchronizer(z, opts.synchronizer), { concurrency: opts.concurrency, onProgress: opts.onProgress, operation: "write", signal });
       },
       async write(block) {
         try {
@@ -69,6 +79,7 @@ export function writable(z: ZarrArray, opts: WritableOptions = {}): WritableStre
       },
       async close() {
         await writer!.flush();
+        checkAborted(opts.signal);
       },
       async abort() {
         // Let started pieces settle so nothing writes after the caller sees the abort complete.

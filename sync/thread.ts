@@ -3,7 +3,7 @@
  * `worker_threads` sharing the synchronizer's SharedArrayBuffer.
  * @module
  */
-import { threadId } from "node:worker_threads";
+import { threadId, type Worker } from "node:worker_threads";
 import { ZarrError } from "../src/errors.ts";
 import type { Release, Synchronizer } from "../src/synchronizer.ts";
 import { KeyedMutex } from "./keyed-mutex.ts";
@@ -41,6 +41,8 @@ const waitAsync = (Atomics as unknown as {
 }).waitAsync;
 
 const instances = new WeakMap<SharedArrayBuffer, ThreadSynchronizer>();
+/** Every table this thread knows (made or joined here), for releasing a dead thread's locks. */
+const tables = new Set<WeakRef<ThreadSynchronizer>>();
 
 /**
  * Per-chunk locks as zarr-python's `ThreadSynchronizer`, extended across `worker_threads`.
@@ -52,8 +54,15 @@ const instances = new WeakMap<SharedArrayBuffer, ThreadSynchronizer>();
  * are different chunks), which also makes nested locks (metadata, then a chunk) deadlock-free.
  *
  * Send it to a worker with the array (`toDescriptor(z)`), or alone via {@link toDescriptor}; the
- * buffer is shared, not copied. It does not reach other processes: use `ProcessSynchronizer`. A
- * thread that dies holding a lock leaves its slot taken.
+ * buffer is shared, not copied. It does not reach other processes: use `ProcessSynchronizer`.
+ *
+ * Owner liveness: a slot records its owner's thread id, so the locks of a worker that exits or is
+ * terminated while holding them are released when its `exit` event fires — for every table the
+ * parent thread knows — if the worker was started with `startWorker` (or passed to
+ * {@link ThreadSynchronizer.watch}). Exit events are exact (the thread has stopped), unlike a
+ * heartbeat, which would also take locks from a live thread busy in a long synchronous step and
+ * let two writers into one chunk. A worker started with a bare `new Worker` and never watched
+ * leaves its slots taken when it dies.
  * @example
  * const sync = new ThreadSynchronizer();
  * const z = await zeros([60], { chunks: [20], dtype: "<i4", synchronizer: sync });
@@ -80,6 +89,50 @@ export class ThreadSynchronizer implements Synchronizer {
       this.buffer = new SharedArrayBuffer(n * 4);
     }
     this.#slots = new Int32Array(this.buffer);
+    tables.add(new WeakRef(this));
+  }
+
+  /**
+   * Release every lock the thread `deadThreadId` holds in this table; returns how many. Only for
+   * a thread that has stopped (its `exit` event fired): a live one would lose locks it relies on.
+   */
+  releaseOwner(deadThreadId: number): number {
+    const owner = deadThreadId + 1;
+    if (owner === this.#me) return 0;
+    let n = 0;
+    for (let i = 0; i < this.#slots.length; i++) {
+      if (Atomics.compareExchange(this.#slots, i, owner, 0) === owner) {
+        Atomics.notify(this.#slots, i);
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /**
+   * Release the locks of a thread that has stopped, in every table this thread knows; returns how
+   * many. `startWorker` calls it on each worker's `exit`.
+   */
+  static releaseDeadThread(deadThreadId: number): number {
+    let n = 0;
+    for (const ref of tables) {
+      const t = ref.deref();
+      if (t) n += t.releaseOwner(deadThreadId);
+      else tables.delete(ref);
+    }
+    return n;
+  }
+
+  /**
+   * Watch a worker started without `startWorker`: when it exits, whatever locks it still holds
+   * (in any table this thread knows) are released.
+   * @example
+   * const w = new Worker(url, { workerData: toDescriptor(z) });
+   * ThreadSynchronizer.watch(w);
+   */
+  static watch(worker: Worker): void {
+    const id = worker.threadId; // -1 once it has exited, so take it now
+    worker.once("exit", () => ThreadSynchronizer.releaseDeadThread(id));
   }
 
   /**

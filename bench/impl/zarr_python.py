@@ -151,20 +151,23 @@ def run(op, w, shared, own, reps, budget):
     gc.collect()
     base = vm("VmRSS")
     times = []
+    cpu = []
     for _ in range(reps):
         if before:
             before()
         gc.collect()
+        c0 = time.process_time()
         t0 = time.perf_counter()
         res = fn()
         t1 = time.perf_counter()
         times.append(t1 - t0)
+        cpu.append(time.process_time() - c0)  # every thread of the process (blosc's too)
         if w["kind"] == "array" and op != "write":
             check_read(w, op, res, shared)
         del res
         if sum(times) > budget:
             break  # slow ops get fewer repetitions (bench/run.ts --budget)
-    return {"times": times, "median": statistics.median(times), "base_rss_kb": base, "peak_rss_kb": vm("VmHWM"),
+    return {"times": times, "median": statistics.median(times), "cpu_times": cpu, "cpu_median": statistics.median(cpu), "base_rss_kb": base, "peak_rss_kb": vm("VmHWM"),
             "warmup": warmup, "note": note(op, w)}
 
 

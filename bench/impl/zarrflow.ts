@@ -65,7 +65,8 @@ async function drive(op: any, source: () => ReadableStream<unknown> | AsyncItera
 export const impl: Impl = {
   name: "zarrflow",
   async version() {
-    const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
+    // dist/bench/impl (--dist) has no package.json beside dist/: take the project's.
+    const pkg = JSON.parse(readFileSync(join(root, existsSync(join(root, "package.json")) ? "" : "..", "package.json"), "utf8"));
     return `${pkg.version} (native codecs: ${zf.hasNativeCodecs() ? "yes" : "no — " + String((zf as any).nativeUnavailableReason ?? "unavailable")}, codec threads ${zf.getCodecThreads()})`;
   },
 

@@ -18,7 +18,8 @@ const openV2 = (dir: string) => zarr.open.v2(new FileSystemStore(dir), { kind: "
 export const impl: Impl = {
   name: "zarrita",
   async version() {
-    const pkg = JSON.parse(await readFile(fileURLToPath(new URL("../../node_modules/zarrita/package.json", import.meta.url)), "utf8"));
+    // From bench/impl, or from dist/bench/impl under --dist.
+    const pkg = JSON.parse(await readFile(fileURLToPath(new URL("../../node_modules/zarrita/package.json", import.meta.url)), "utf8").catch(() => readFile(fileURLToPath(new URL("../../../node_modules/zarrita/package.json", import.meta.url)), "utf8")));
     return pkg.version;
   },
 

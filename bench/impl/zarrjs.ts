@@ -65,7 +65,8 @@ const open = (dir: string) => openArray({ store: new FsStore(dir) as any, mode: 
 export const impl: Impl = {
   name: "zarr.js",
   async version() {
-    const pkg = JSON.parse(await readFile(fileURLToPath(new URL("../../node_modules/zarr/package.json", import.meta.url)), "utf8"));
+    // From bench/impl, or from dist/bench/impl under --dist.
+    const pkg = JSON.parse(await readFile(fileURLToPath(new URL("../../node_modules/zarr/package.json", import.meta.url)), "utf8").catch(() => readFile(fileURLToPath(new URL("../../../node_modules/zarr/package.json", import.meta.url)), "utf8")));
     return pkg.version;
   },
 

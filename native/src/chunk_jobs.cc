@@ -64,6 +64,11 @@ struct ScatterJob {
     uint8_t* dst = in.array;
     const size_t dstLen = in.arrayLen;
     const int64_t partialStart = in.partialStart, partialCount = in.partialCount;
+    if (!in.path.empty() && !hasCodec) {
+      // Uncompressed local chunk: read only the bytes the region needs, straight into place.
+      ReadRawRegion(in.path, spec, dst, dstLen, &missing, &error);
+      return;
+    }
     if (!in.path.empty()) {
       if (!ReadFile()) return;
     } else {

@@ -1,5 +1,6 @@
 // populateAsync: faulting in a fresh buffer's pages on the libuv pool.
 #include <cstdint>
+#include <cstdlib>
 #ifdef __linux__
 #include <sys/mman.h>
 #endif
@@ -37,6 +38,16 @@ void ExecutePopulate(napi_env, void* data) {
   if (b > a) {
 #ifndef MADV_POPULATE_WRITE
 #define MADV_POPULATE_WRITE 23
+#endif
+#ifdef MADV_HUGEPAGE
+    // Transparent huge pages where the kernel offers them on request ("madvise" mode): a 400 MB
+    // result then costs ~200 faults instead of ~100k, and its unmapping is as cheap. Only whole
+    // 2 MiB pages inside the buffer are advised; a no-op where THP is off. ZARRFLOW_NO_HUGEPAGES
+    // (any value) turns it off, e.g. where compaction for huge pages stalls a fragmented machine.
+    const uintptr_t huge = 2u << 20;
+    uintptr_t ha = (a + huge - 1) & ~(huge - 1), hb = b & ~(huge - 1);
+    static const bool noHuge = std::getenv("ZARRFLOW_NO_HUGEPAGES") != nullptr;
+    if (hb > ha && !noHuge) madvise(reinterpret_cast<void*>(ha), hb - ha, MADV_HUGEPAGE);
 #endif
     if (madvise(reinterpret_cast<void*>(a), b - a, MADV_POPULATE_WRITE) != 0) {
       // Older kernels: touch one byte a page (the memory is zero, so writing zero is harmless).

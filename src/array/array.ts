@@ -305,18 +305,21 @@ export class ZarrArray<D extends string = string, N extends number = number> {
   /**
    * Append data along an axis, growing the array; resolves to the new shape. The shape grown is the
    * one in the store (re-read under the metadata lock), so concurrent appenders never overwrite
-   * each other's rows.
+   * each other's rows. Rows are written before the shape grows, so a crash or an abort (`signal`:
+   * rejects with an AbortError) never leaves metadata pointing past written data.
    * @example
    * const z = await array(arange(10000).reshape(1000, 10), { chunks: [100, 10] });
    * await z.append(arange(10000).reshape(1000, 10));     // z.append(a): shape now [2000, 10]
    */
-  async append(data: ArrayValue, axisOrOptions: number | { axis?: number } = 0): Promise<number[]> {
+  async append(data: ArrayValue, axisOrOptions: number | { axis?: number; signal?: AbortSignal } = 0): Promise<number[]> {
     // `append(a, 1)` as zarr-python's positional axis, or `append(a, { axis: 1 })` as its keyword.
     let axis = typeof axisOrOptions === "number" ? axisOrOptions : (axisOrOptions?.axis ?? 0);
+    const signal = typeof axisOrOptions === "number" ? undefined : axisOrOptions?.signal;
+    throwIfAborted(signal);
     if (!Number.isInteger(axis)) throw new IndexError(`axis must be an integer, got ${String(axis)}`);
     const io = this.#io;
     io.assertWritable();
-    const value = data instanceof ZarrArray ? await data.get() : asNDArray(data, io.meta.dtype.str);
+    const value = data instanceof ZarrArray ? ((await data.get(null, { signal })) as NDArray) : asNDArray(data, io.meta.dtype.str);
     const nd = io.meta.shape.length;
     if (axis < 0) axis += nd;
     if (axis < 0 || axis >= nd) throw new IndexError(`axis ${axis} is out of bounds for an array of ${nd} dimensions`);
@@ -327,9 +330,9 @@ export class ZarrArray<D extends string = string, N extends number = number> {
       }
       const oldLen = shape[axis];
       const newShape = shape.map((n, i) => (i === axis ? n + value.shape[axis] : n));
-      await io.writeMeta({ ...io.meta, shape: newShape });
       const sel: NormalizedDim[] = newShape.map((n, i) => (i === axis ? { kind: "slice", start: oldLen, step: 1, count: value.shape[axis] } : { kind: "slice", start: 0, step: 1, count: n }));
-      await writeSelection(io, sel, value);
+      await writeSelection(io, sel, value, { signal, beyondShape: true }); // rejects if aborted
+      await io.writeMeta({ ...io.meta, shape: newShape });
       return newShape;
     });
   }

@@ -12,6 +12,7 @@ import type { NDArray } from "../ndarray/ndarray.ts";
 import type { ChunkCallOptions, ChunkIO } from "./chunk-io.ts";
 import { readSelection, type ReadOptions } from "./read.ts";
 import { writeSelection, type WriteOptions } from "./write.ts";
+import { resizeArray } from "./resize.ts";
 
 export type { ReadOptions, WriteOptions, ChunkCallOptions };
 
@@ -31,6 +32,11 @@ export interface ChunkAccess {
   decodeChunkBytes(raw: Uint8Array, key: string): Promise<DataArray>;
   /** Encode one full chunk's element storage into stored bytes. */
   encodeChunkData(data: DataArray): Promise<Uint8Array>;
+  /**
+   * Publish a larger shape whose newly exposed region the caller has just written (an appender):
+   * unlike `resize`, what lies past the old shape is kept, not cleared. Resolves to the shape set.
+   */
+  growWritten(newShape: readonly number[], opts?: { signal?: AbortSignal }): Promise<number[]>;
 }
 
 // Per-handle private state, keyed by the array object: not an extension registry (nothing is
@@ -50,6 +56,7 @@ export function attachChunkAccess(array: object, io: ChunkIO): void {
     storeChunk: (key, data, opts) => io.storeChunk(key, data, opts),
     decodeChunkBytes: (raw, key) => io.decodeChunkBytes(raw, key),
     encodeChunkData: (data) => io.encodeChunkData(data),
+    growWritten: (newShape, opts) => resizeArray(io, newShape, { written: true, signal: opts?.signal }),
   });
 }
 

@@ -148,11 +148,11 @@ export class ChunkIO {
     const raw = await this.store.get(key, opts.signal ? { signal: opts.signal } : undefined);
     throwIfAborted(opts.signal);
     if (raw === undefined) return null;
-    return this.decodeChunkBytes(raw, key);
+    return this.decodeChunkBytes(raw, key, opts);
   }
 
   /** Decode stored bytes of one chunk into element storage (machine byte order). */
-  async decodeChunkBytes(stored: Uint8Array, key: string): Promise<DataArray> {
+  async decodeChunkBytes(stored: Uint8Array, key: string, opts: ChunkCallOptions = {}): Promise<DataArray> {
     const dt = this.meta.dtype;
     const raw = this.format.unwrap(stored, key);
     // Object dtype: the first filter (an object codec) yields the element values themselves.
@@ -161,7 +161,7 @@ export class ChunkIO {
       return (await withCodecSlot(() => this.pipeline.decodeObjects(raw, key, product(this.meta.chunks), layout))) as unknown as DataArray;
     }
     const expected = product(this.meta.chunks) * dt.itemsize;
-    let bytes = await withCodecSlot(() => this.pipeline.decode(raw, key));
+    let bytes = await withCodecSlot(() => this.pipeline.decode(raw, key, undefined, { expectedSize: expected, signal: opts.signal }));
     // A codec may hand back a Node Buffer; chunk storage must be a plain typed array (`new
     // Buffer(n)` through `.constructor` is deprecated, and Buffer's `slice` shares memory).
     if (Buffer.isBuffer(bytes)) bytes = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -181,7 +181,7 @@ export class ChunkIO {
   }
 
   /** Encode element storage of one full chunk (machine byte order) into stored bytes. */
-  async encodeChunkData(data: DataArray): Promise<Uint8Array> {
+  async encodeChunkData(data: DataArray, opts: ChunkCallOptions = {}): Promise<Uint8Array> {
     const dt = this.meta.dtype;
     // Object dtype: element values go through the object codec (first filter), then bytes as usual.
     if (dt.kind === "O") {
@@ -194,7 +194,7 @@ export class ChunkIO {
       bytes = bytes.slice();
       byteswapInPlace(bytes, sw);
     }
-    return this.format.wrap(await withCodecSlot(() => this.pipeline.encode(bytes)));
+    return this.format.wrap(await withCodecSlot(() => this.pipeline.encode(bytes, { signal: opts.signal })));
   }
 
   /** Encode and store one full chunk (or delete it when it is all fill and empty chunks are skipped). */
@@ -205,7 +205,7 @@ export class ChunkIO {
       await this.store.delete(key, so);
       return;
     }
-    const encoded = await this.encodeChunkData(chunk);
+    const encoded = await this.encodeChunkData(chunk, opts);
     throwIfAborted(opts.signal);
     await this.store.set(key, encoded, so);
   }

@@ -13,6 +13,7 @@ import type { NormalizedDim } from "../indexing/slice.ts";
 import { NDArray } from "../ndarray/ndarray.ts";
 import { copyStrided, fillStrided, product } from "../ndarray/strided.ts";
 import { throwIfAborted } from "../stores/store.ts";
+import { partialReader } from "../chunk/partial-read.ts";
 import { forEachConcurrent, getCodecConcurrency, getIoConcurrency, withCodecSlot } from "../util/concurrency.ts";
 import type { ChunkIO } from "./chunk-io.ts";
 import { checkOut, checkSignal, chunkView, outView } from "./values.ts";
@@ -54,10 +55,14 @@ export async function readSelection(io: ChunkIO, sel: readonly NormalizedDim[], 
   const itemsize = dt.itemsize;
   const chunkBytes = product(meta.chunks) * itemsize;
   const sw = swapWidth(dt);
+  // Small parts of chunks come through the store's range reads, except where the native backend reads local files itself.
+  const partial = files ? null : partialReader(io);
   await forEachConcurrent(projectSelection(sel, meta.shape, meta.chunks), opts.concurrency ?? getIoConcurrency(), async (p) => {
     throwIfAborted(signal);
     const dst = outView(out, p, fullOutStrides, lanes);
     const shape = [...p.dims.map((d) => d.count), lanes];
+    const part = partial ? await partial.read(p, signal) : undefined;
+    if (part !== undefined) return part === null ? fillStrided(dst, shape, fill) : copyStrided(dst, chunkView(part, p, cst, lanes), shape);
     if (direct) {
       // Decode on a pool thread straight into the output; a local file is read there too.
       const key = io.chunkKey(p.chunkCoords);

@@ -1,15 +1,22 @@
 /**
  * Shape changes. Both take the metadata lock and (with a synchronizer) re-read `.zarray` under it, so two handles growing
- * the same array never compute from a stale shape. Shrinking clears the cut-off data first and
- * writes the metadata last: a crash in between leaves the old (larger) shape over fill values,
- * never a shape that later regrows over stale data.
+ * the same array never compute from a stale shape. The metadata is always written last:
+ * - shrinking clears the cut-off data first, so a crash in between leaves the old (larger) shape
+ *   over fill values, never a shape that later regrows over stale data;
+ * - growing clears whatever lies beyond the old shape in stored chunks (rows of an append that
+ *   crashed before its metadata write, say) before the new shape exposes it;
+ * - appending writes the new rows first (past the stored shape) and the shape after, so metadata
+ *   never points past written data; the rows it exposes are exactly the ones just written.
+ * Data beyond the stored shape is therefore never trusted, only ever overwritten or cleared.
  * @module
  */
 import { ArrayNotFoundError, ShapeError } from "../errors.ts";
 import { chunkGridShape, gridCoords } from "../indexing/chunk-projection.ts";
 import { parseArrayMetadata, type ArrayMetadata } from "../metadata/array-metadata.ts";
 import { fillStrided, type StridedView } from "../ndarray/strided.ts";
+import { asBytes, type TypedArray } from "../dtype/elements.ts";
 import { listKeys } from "../stores/list-keys.ts";
+import { throwIfAborted } from "../stores/store.ts";
 import { forEachConcurrent, getIoConcurrency } from "../util/concurrency.ts";
 import type { ChunkIO } from "./chunk-io.ts";
 
@@ -40,33 +47,43 @@ export function checkShape(newShape: readonly number[], ndim: number): void {
  * Change the shape to `newShape`, or to what `compute(currentShape)` gives from the shape read
  * under the lock. Resolves to the shape set.
  */
-export async function resizeArray(io: ChunkIO, target: readonly number[] | ((current: readonly number[]) => number[])): Promise<number[]> {
+export async function resizeArray(
+  io: ChunkIO,
+  target: readonly number[] | ((current: readonly number[]) => number[]),
+  opts: { written?: boolean; signal?: AbortSignal } = {},
+): Promise<number[]> {
   io.assertWritable();
   return io.locked(io.metaKey, async () => {
     const meta = await metaForUpdate(io);
     const old = meta.shape;
     const newShape = typeof target === "function" ? target(old) : [...target];
     checkShape(newShape, old.length);
-    if (newShape.some((n, i) => n < old[i])) await clearCutOff(io, old, newShape);
+    if (newShape.some((n, i) => n < old[i])) await clearBeyond(io, newShape.map((n, i) => Math.min(n, old[i])), old);
+    // Growing exposes what lies past the old shape: clear it, unless the caller (an appender) has
+    // just written exactly that region.
+    else if (!opts.written && newShape.some((n, i) => n > old[i])) await clearBeyond(io, old, newShape);
+    throwIfAborted(opts.signal);
     await io.writeMeta({ ...io.meta, shape: [...newShape] });
     return [...newShape];
   });
 }
 
 /**
- * Delete the stored chunks wholly outside `newShape` and reset the cut-off part of chunks the new
- * boundary crosses to the fill value (zarr-python 2.x leaves that stale data, which reappears when
- * the array grows again). Only chunks that exist are touched: listed first when the store can list.
+ * Make every stored chunk hold the fill value outside `keep`: chunks wholly outside it are deleted,
+ * chunks it cuts have the outside part reset (zarr-python 2.x leaves that stale data, which
+ * reappears when the array grows again). Only chunks that exist are touched: listed when the store
+ * can list, else enumerated over the grid of `extent`. A chunk already clean is not rewritten, so
+ * growing a clean array costs a listing and a read of its boundary chunks.
  */
-async function clearCutOff(io: ChunkIO, old: readonly number[], newShape: readonly number[]): Promise<void> {
+async function clearBeyond(io: ChunkIO, keep: readonly number[], extent: readonly number[]): Promise<void> {
   const chunks = io.meta.chunks;
-  const newGrid = chunkGridShape(newShape, chunks);
-  const affected = (c: readonly number[]) => c.some((ci, i) => newShape[i] < old[i] && (ci + 1) * chunks[i] > newShape[i]);
+  const keepGrid = chunkGridShape(keep, chunks);
+  const affected = (c: readonly number[]) => c.some((ci, i) => (ci + 1) * chunks[i] > keep[i]);
   let coords: Iterable<number[]>;
   const canList = typeof io.store.list === "function" || typeof io.store.keys === "function";
   if (canList) {
     const enc = io.keyEncoding;
-    const nd = old.length;
+    const nd = keep.length;
     const stored: number[][] = [];
     for (const k of await listKeys(io.store, io.keyPrefix)) {
       const c = enc.decode(k.slice(io.keyPrefix.length), nd);
@@ -75,7 +92,7 @@ async function clearCutOff(io: ChunkIO, old: readonly number[], newShape: readon
     coords = stored;
   } else {
     coords = (function* () {
-      for (const c of gridCoords(chunkGridShape(old, chunks))) if (affected(c)) yield c;
+      for (const c of gridCoords(chunkGridShape(extent, chunks))) if (affected(c)) yield c;
     })();
   }
   const { lanes, strides: cst } = io.layout();
@@ -83,20 +100,22 @@ async function clearCutOff(io: ChunkIO, old: readonly number[], newShape: readon
   await forEachConcurrent(coords, getIoConcurrency(), async (c) => {
     const key = io.chunkKey(c);
     await io.locked(key, async () => {
-      if (c.some((ci, i) => ci >= newGrid[i])) {
+      if (c.some((ci, i) => ci >= keepGrid[i])) {
         await io.store.delete(key);
         return;
       }
-      // A chunk cut by the new boundary: reset the part beyond it.
+      // A chunk cut by `keep`: reset the part beyond it.
       const data = await io.readChunk(c);
       if (data === null) return;
+      const before = Array.isArray(data) ? null : asBytes(data as TypedArray).slice();
       for (let d = 0; d < c.length; d++) {
-        const keep = newShape[d] - c[d] * chunks[d];
-        if (keep >= chunks[d]) continue;
-        const region = chunks.map((n, i) => (i === d ? n - keep : n));
-        const view: StridedView = { data, offset: keep * cst[d] * lanes, strides: [...cst.map((s) => s * lanes), 1] };
+        const kept = keep[d] - c[d] * chunks[d];
+        if (kept >= chunks[d]) continue;
+        const region = chunks.map((n, i) => (i === d ? n - kept : n));
+        const view: StridedView = { data, offset: kept * cst[d] * lanes, strides: [...cst.map((s) => s * lanes), 1] };
         fillStrided(view, [...region, lanes], fill);
       }
+      if (before && Buffer.compare(before, asBytes(data as TypedArray)) === 0) return;
       await io.storeChunk(key, data);
     });
   });

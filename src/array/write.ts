@@ -8,6 +8,7 @@
 import { allocate, asBytes, elementLanes, getElement, setElement, swapWidth, type DataArray, type TypedArray } from "../dtype/elements.ts";
 import type { RegionCopy } from "../codecs/pipeline.ts";
 import { ShapeError } from "../errors.ts";
+import { copyBlocks } from "../indexing/copy-blocks.ts";
 import { projectSelection, selectionShape, type ChunkProjection } from "../indexing/chunk-projection.ts";
 import type { NormalizedDim } from "../indexing/slice.ts";
 import { asNDArray, NDArray } from "../ndarray/ndarray.ts";
@@ -174,31 +175,29 @@ export async function writeFields(io: ChunkIO, sel: readonly NormalizedDim[], va
 }
 
 /**
- * Copy another array into a selection, one target chunk at a time, so memory stays bounded.
- * `readSource` reads a step-1 selection of the source.
+ * Bytes of the source read at once by {@link copyFrom}: a block of whole target chunks up to this
+ * size is read in one selection read (each source chunk decoded once per block it overlaps, not
+ * once per target chunk) and written from memory.
+ */
+export const COPY_BLOCK_BYTES = 32 * 2 ** 20;
+
+/**
+ * Copy another array into a selection block by block (see {@link copyBlocks}), so memory stays
+ * bounded: about {@link COPY_BLOCK_BYTES}, or one target chunk when that is larger. `readSource`
+ * reads a step-1 selection of the source.
  */
 export async function copyFrom(io: ChunkIO, sel: readonly NormalizedDim[], srcShape: readonly number[], readSource: (sel: NormalizedDim[], signal?: AbortSignal) => Promise<NDArray>, opts: WriteOptions = {}): Promise<void> {
   const outShape = selectionShape(sel);
   if (srcShape.length !== outShape.length || srcShape.some((n, i) => n !== outShape[i])) {
     throw new ShapeError(`cannot copy array of shape (${srcShape.join(", ")}) into selection of shape (${outShape.join(", ")})`);
   }
-  const conc = opts.concurrency ?? Math.max(2, Math.floor(getIoConcurrency() / 4));
-  await forEachConcurrent(projectSelection(sel, io.meta.shape, io.meta.chunks), conc, async (p) => {
-    throwIfAborted(opts.signal);
-    // The part of the selection inside this chunk, in output coordinates.
-    const subTarget: NormalizedDim[] = [];
-    const subSource: NormalizedDim[] = [];
-    sel.forEach((d, i) => {
-      const pd = p.dims[i];
-      if (d.kind === "int") {
-        subTarget.push(d);
-        return;
-      }
-      subTarget.push({ kind: "slice", start: d.start + pd.outStart * d.step, step: d.step, count: pd.count });
-      subSource.push({ kind: "slice", start: pd.outStart, step: 1, count: pd.count });
-    });
-    const block = await readSource(subSource, opts.signal);
-    await writeSelection(io, subTarget, block, { concurrency: 1, signal: opts.signal });
-  });
-  checkSignal(opts.signal);
+  const signal = opts.signal;
+  throwIfAborted(signal);
+  const { shape, chunks, dtype } = io.meta;
+  for (const b of copyBlocks(sel, shape, chunks, dtype.itemsize, COPY_BLOCK_BYTES, signal)) {
+    throwIfAborted(signal);
+    const block = await readSource(b.source, signal);
+    await writeSelection(io, b.target, block, { concurrency: opts.concurrency, signal });
+  }
+  checkSignal(signal);
 }

@@ -18,8 +18,8 @@ export interface BZ2Options {
 
 /**
  * BZ2 codec, byte-identical to numcodecs on the native path (same libbz2). Without the addon it
- * uses pure JS (compressjs to encode, seek-bzip to decode): valid bzip2 that Python reads, but slow
- * to encode.
+ * encodes with libbzip2 compiled to WebAssembly (`libbzip2-wasm`: the same bytes as Python's
+ * `bz2.compress`) and decodes with pure-JS seek-bzip, bounded by the chunk size.
  * @example
  * const z = await zeros([1000, 1000], { chunks: [100, 100], compressor: new BZ2({ level: 9 }) });  // numcodecs.BZ2(level=9)
  */

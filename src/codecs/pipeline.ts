@@ -10,7 +10,9 @@ import type { ChunkContext, Codec, CodecConfig } from "./codec.ts";
 import { getCodec } from "./registry.ts";
 import { isObjectCodec, type ObjectLayout } from "./object/object-codec.ts";
 import { nativeDecoder, nativeEncoder, type DirectDecoder, type DirectEncoder } from "./native-backend.ts";
-import { nativePartialDecoders, type NativeCodecName } from "./native.ts";
+import { nativeCodecs, nativePartialDecoders, type NativeCodecName } from "./native.ts";
+import { useFallback } from "./native-status.ts";
+import { runChainInPool, type ChainSpec } from "./worker-pool.ts";
 
 export type { DirectDecoder, DirectEncoder, NativeSource, RegionCopy } from "./native-backend.ts";
 
@@ -23,6 +25,45 @@ export interface ElementInfo {
   str: string;
 }
 
+/** Options of {@link CodecPipeline.encode} and {@link CodecPipeline.decode}. */
+export interface PipelineCallOptions {
+  /**
+   * For decode: the chunk's exact decoded size. A chain decoded in the worker pool is bounded by it
+   * (the worker allocates this much and fails rather than produce more).
+   */
+  expectedSize?: number;
+  /** Cancels a job waiting for or running in the worker pool; it then rejects with the signal's reason. */
+  signal?: AbortSignal;
+  /** Run the chain in this thread even without the native addon (the pool workers themselves do). */
+  inline?: boolean;
+}
+
+/** Codec ids that have a native implementation, so running them in JS is "the fallback". */
+const nativeIds: ReadonlySet<string> = new Set<NativeCodecName>(["blosc", "zstd", "lz4", "zlib", "gzip", "bz2", "lzma"]);
+
+/**
+ * Chunks smaller than this run their (fallback) chain in the calling thread: for them a round trip
+ * to a worker costs more than the codec work it moves.
+ */
+let poolMinBytes = envInt("ZARRFLOW_POOL_MIN_BYTES", 64 * 1024);
+
+function envInt(name: string, dflt: number): number {
+  const v = Number(process.env[name]);
+  return Number.isSafeInteger(v) && v >= 0 ? v : dflt;
+}
+
+/**
+ * Sets the chunk size (bytes, decoded) from which the fallback codecs run in the worker pool
+ * instead of the calling thread; 0 sends every chunk to the pool. Only matters without the native
+ * addon. Returns the previous value.
+ */
+export function setPoolMinBytes(n: number): number {
+  if (!Number.isSafeInteger(n) || n < 0) throw new CodecError(`pool minimum chunk size must be a non-negative integer, got ${String(n)}`);
+  const prev = poolMinBytes;
+  poolMinBytes = n;
+  return prev;
+}
+
 /**
  * Filters + compressor, with the dtype seen by each stage.
  * @example
@@ -31,8 +72,12 @@ export interface ElementInfo {
  */
 export class CodecPipeline {
   private readonly contexts: ChunkContext[];
+  private readonly dtype: string;
+  /** The chain as the worker pool rebuilds it, or null when it must stay in this thread. */
+  #pool: Promise<ChainSpec | null> | undefined;
 
   constructor(readonly filters: Codec[], readonly compressor: Codec | null, dtype: string) {
+    this.dtype = dtype;
     const ctxs: ChunkContext[] = [];
     let cur = dtype;
     for (const f of filters) {
@@ -50,8 +95,40 @@ export class CodecPipeline {
     return new CodecPipeline(fs, comp, dtype);
   }
 
-  /** Encode chunk bytes (array order, stored byte order) into what goes into the store. */
-  async encode(bytes: Uint8Array): Promise<Uint8Array> {
+  /**
+   * The chain for the worker pool, or null: with the native addon (its codecs already run off the
+   * main thread), for an empty chain, or when a codec is not one a worker can rebuild.
+   */
+  private poolChain(): Promise<ChainSpec | null> {
+    this.#pool ??= (async () => {
+      const codecs = [...this.filters, ...(this.compressor ? [this.compressor] : [])];
+      if (nativeCodecs || codecs.length === 0) return null;
+      const { isPoolCodec } = await import("./worker-pool-codecs.ts");
+      if (!codecs.every(isPoolCodec)) return null;
+      return { filters: this.filters.map((f) => f.getConfig()), compressor: this.compressor?.getConfig() ?? null, dtype: this.dtype };
+    })();
+    return this.#pool;
+  }
+
+  /** The pool chain when this job goes to the pool; warns (or fails) as a fallback codec would. */
+  private async offload(size: number, opts: PipelineCallOptions): Promise<ChainSpec | null> {
+    if (opts.inline || nativeCodecs || size < poolMinBytes) return null;
+    const chain = await this.poolChain();
+    if (!chain) return null;
+    // The codecs' own fallback paths warn (or, with ZARRFLOW_REQUIRE_NATIVE=1, throw); they now
+    // run in a worker, so do it here.
+    for (const c of [...this.filters, this.compressor]) if (c && nativeIds.has(c.codecId)) useFallback(c.codecId);
+    return chain;
+  }
+
+  /**
+   * Encode chunk bytes (array order, stored byte order) into what goes into the store. Without the
+   * native addon, chunks from {@link setPoolMinBytes} up are encoded by the whole chain in one
+   * worker-pool job.
+   */
+  async encode(bytes: Uint8Array, opts: PipelineCallOptions = {}): Promise<Uint8Array> {
+    const chain = await this.offload(bytes.byteLength, opts);
+    if (chain) return runChainInPool(chain, "encode", bytes, { signal: opts.signal });
     let b = bytes;
     for (let i = 0; i < this.filters.length; i++) b = await this.filters[i].encode(b, this.contexts[i]);
     if (this.compressor) b = await this.compressor.encode(b, this.contexts[this.filters.length]);
@@ -60,9 +137,27 @@ export class CodecPipeline {
 
   /**
    * Decode stored bytes. `out` (the chunk's full size) lets the compressor decode straight into
-   * caller memory when no filters follow; callers must use the returned bytes.
+   * caller memory when no filters follow; callers must use the returned bytes. Without the native
+   * addon, chunks from {@link setPoolMinBytes} up (by `opts.expectedSize`, else the stored size)
+   * are decoded by the whole chain in one worker-pool job, bounded by `opts.expectedSize`.
    */
-  async decode(bytes: Uint8Array, key: string, out?: Uint8Array): Promise<Uint8Array> {
+  async decode(bytes: Uint8Array, key: string, out?: Uint8Array, opts: PipelineCallOptions = {}): Promise<Uint8Array> {
+    const chain = await this.offload(opts.expectedSize ?? out?.byteLength ?? bytes.byteLength, opts);
+    if (chain) {
+      const expectedSize = opts.expectedSize ?? out?.byteLength;
+      let result: Uint8Array;
+      try {
+        result = await runChainInPool(chain, "decode", bytes, { expectedSize, signal: opts.signal, key });
+      } catch (e) {
+        if (opts.signal?.aborted && e === opts.signal.reason) throw e;
+        if (e instanceof CodecError && e.message.startsWith(`chunk '${key}'`)) throw e;
+        throw new CodecError(`chunk '${key}' could not be decoded: ${(e as Error).message ?? e}`);
+      }
+      if (!out) return result;
+      if (result.byteLength > out.byteLength) throw new CodecError(`chunk '${key}': decoded ${result.byteLength} bytes, more than the ${out.byteLength} expected`);
+      out.set(result);
+      return out.subarray(0, result.byteLength);
+    }
     let b = bytes;
     try {
       const nf = this.filters.length;

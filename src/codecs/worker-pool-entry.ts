@@ -1,26 +1,46 @@
 /**
- * Worker side of {@link runInPool}: builds codecs from their configs (cached), runs one encode or
- * decode per message and posts the result back, transferring its buffer.
+ * Worker side of {@link runInPool} and {@link runChainInPool}: builds codecs (or whole pipelines)
+ * from their configs (cached), runs one encode or decode per message and posts the result back,
+ * transferring its buffer.
  * @module
  */
 import { parentPort } from "node:worker_threads";
-import type { Codec, CodecConfig } from "./codec.ts";
-import "./compressors.ts";
-import "./filters/index.ts";
+import type { ChunkContext, Codec, CodecConfig } from "./codec.ts";
+import { CodecPipeline } from "./pipeline.ts";
 import { getCodec } from "./registry.ts";
-import type { PoolRequest, PoolResponse } from "./worker-pool-protocol.ts";
+import type { ChainSpec, PoolRequest, PoolResponse } from "./worker-pool-protocol.ts";
 
-const codecs = new Map<string, Promise<Codec>>();
+/** What one job runs: a single codec, or a pipeline (its key only names chunks in errors). */
+interface Runner {
+  encode(bytes: Uint8Array, ctx?: ChunkContext): Promise<Uint8Array>;
+  decode(bytes: Uint8Array, out?: Uint8Array, ctx?: ChunkContext, key?: string): Promise<Uint8Array>;
+}
 
-function codecFor(config: CodecConfig): Promise<Codec> {
-  const key = JSON.stringify(config);
-  let c = codecs.get(key);
-  if (!c) {
-    c = getCodec(config);
-    codecs.set(key, c);
-    c.catch(() => codecs.delete(key));
+const runners = new Map<string, Promise<Runner>>();
+
+function cached(key: string, make: () => Promise<Runner>): Promise<Runner> {
+  let r = runners.get(key);
+  if (!r) {
+    r = make();
+    runners.set(key, r);
+    r.catch(() => runners.delete(key));
   }
-  return c;
+  return r;
+}
+
+function codecFor(config: CodecConfig): Promise<Runner> {
+  return cached("c" + JSON.stringify(config), () => getCodec(config) as Promise<Codec>);
+}
+
+function chainFor(chain: ChainSpec): Promise<Runner> {
+  return cached("p" + JSON.stringify(chain), async () => {
+    const p = await CodecPipeline.fromConfig(chain.filters, chain.compressor, chain.dtype);
+    return {
+      // inline: this worker runs the chain itself (never hands it on to another pool).
+      encode: (bytes) => p.encode(bytes, { inline: true }),
+      decode: (bytes, out, _ctx, key) => p.decode(bytes, key ?? "?", out, { inline: true }),
+    };
+  });
 }
 
 /** A result that owns its whole (non-shared) buffer, so it can be transferred without a copy. */
@@ -30,10 +50,10 @@ function owned(bytes: Uint8Array): Uint8Array {
 }
 
 async function run(req: PoolRequest): Promise<Uint8Array> {
-  const codec = await codecFor(req.config);
-  if (req.op === "encode") return codec.encode(req.bytes, req.ctx);
+  const runner = req.chain ? await chainFor(req.chain) : await codecFor(req.config!);
+  if (req.op === "encode") return runner.encode(req.bytes, req.ctx);
   const out = req.expectedSize !== undefined ? new Uint8Array(req.expectedSize) : undefined;
-  const result = await codec.decode(req.bytes, out, req.ctx);
+  const result = await runner.decode(req.bytes, out, req.ctx, req.key);
   if (req.expectedSize !== undefined && result.byteLength > req.expectedSize) {
     throw new Error(`decoded ${result.byteLength} bytes, more than the expected ${req.expectedSize}`);
   }

@@ -1,6 +1,7 @@
 /**
- * A small `worker_threads` pool that runs the JS/WASM codecs off the main thread. The pipeline
- * calls {@link runInPool} with a codec config and chunk bytes; workers start on first use, are
+ * A small `worker_threads` pool that runs the JS/WASM codecs off the main thread. Without the
+ * native addon the pipeline sends each chunk's whole codec chain here ({@link runChainInPool});
+ * {@link runInPool} runs a single codec. Workers start on first use, are
  * unreferenced while idle (they never keep the process alive) and are sized by core count.
  *
  * Works from the TypeScript sources (workers register tsx before loading their entry) and from the
@@ -11,7 +12,9 @@ import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { CodecError } from "../errors.ts";
 import type { ChunkContext, CodecConfig } from "./codec.ts";
-import type { PoolRequest, PoolResponse } from "./worker-pool-protocol.ts";
+import type { ChainSpec, PoolRequest, PoolResponse } from "./worker-pool-protocol.ts";
+
+export type { ChainSpec } from "./worker-pool-protocol.ts";
 
 /** Options of one {@link runInPool} job. */
 export interface PoolJobOptions {
@@ -29,10 +32,14 @@ export interface PoolJobOptions {
   transfer?: boolean;
   /** Rejects the job (with the signal's reason) if aborted before its result arrives. */
   signal?: AbortSignal;
+  /** For {@link runChainInPool}: the chunk's key, named by errors as the pipeline names it. */
+  key?: string;
 }
 
 interface Job {
   req: PoolRequest;
+  /** Names the codec (or chain) in errors. */
+  label: string;
   transfer: ArrayBuffer[];
   resolve(bytes: Uint8Array): void;
   reject(e: unknown): void;
@@ -94,20 +101,46 @@ export async function shutdownPool(): Promise<void> {
  * more bytes than that.
  */
 export function runInPool(config: CodecConfig, op: "encode" | "decode", bytes: Uint8Array, options: PoolJobOptions = {}): Promise<Uint8Array> {
-  if (op !== "encode" && op !== "decode") return Promise.reject(new CodecError(`runInPool: op must be "encode" or "decode", got ${String(op)}`));
   if (config === null || typeof config !== "object" || typeof config.id !== "string") {
     return Promise.reject(new CodecError(`runInPool: codec config must be an object with a string "id", got ${JSON.stringify(config)}`));
   }
+  return submit("runInPool", { config }, config.id, op, bytes, options);
+}
+
+/**
+ * Runs a whole codec chain (filters, then the compressor; the reverse on decode) on one chunk in a
+ * worker, as {@link CodecPipeline} would in this thread: one job per chunk, so a chunk crosses
+ * threads once each way. Every codec of the chain must be one zarrflow registers itself (the
+ * worker knows no codec registered at run time). `expectedSize` bounds the decoded chunk.
+ */
+export function runChainInPool(chain: ChainSpec, op: "encode" | "decode", bytes: Uint8Array, options: PoolJobOptions = {}): Promise<Uint8Array> {
+  if (chain === null || typeof chain !== "object" || !Array.isArray(chain.filters) || typeof chain.dtype !== "string") {
+    return Promise.reject(new CodecError(`runChainInPool: chain must be { filters, compressor, dtype }, got ${JSON.stringify(chain)}`));
+  }
+  const ids = [...chain.filters.map((f) => f.id), ...(chain.compressor ? [chain.compressor.id] : [])];
+  const label = ids.length ? ids.join("+") : "codec chain";
+  return submit("runChainInPool", { chain, key: options.key }, label, op, bytes, options);
+}
+
+function submit(
+  fn: string,
+  what: Pick<PoolRequest, "config" | "chain" | "key">,
+  label: string,
+  op: "encode" | "decode",
+  bytes: Uint8Array,
+  options: PoolJobOptions,
+): Promise<Uint8Array> {
+  if (op !== "encode" && op !== "decode") return Promise.reject(new CodecError(`${fn}: op must be "encode" or "decode", got ${String(op)}`));
   const { expectedSize, signal } = options;
   if (expectedSize !== undefined && (!Number.isSafeInteger(expectedSize) || expectedSize < 0 || expectedSize > 2 ** 31 - 1)) {
-    return Promise.reject(new CodecError(`runInPool: expectedSize must be an integer between 0 and 2^31-1, got ${String(expectedSize)}`));
+    return Promise.reject(new CodecError(`${fn}: expectedSize must be an integer between 0 and 2^31-1, got ${String(expectedSize)}`));
   }
   if (signal?.aborted) return Promise.reject(signal.reason);
   const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer;
   const send = options.transfer && whole ? bytes : bytes.slice();
-  const req: PoolRequest = { id: nextId++, config, op, bytes: send, expectedSize, ctx: options.ctx };
+  const req: PoolRequest = { id: nextId++, ...what, op, bytes: send, expectedSize, ctx: options.ctx };
   return new Promise<Uint8Array>((resolve, reject) => {
-    const job: Job = { req, transfer: [send.buffer as ArrayBuffer], resolve, reject, signal };
+    const job: Job = { req, label, transfer: [send.buffer as ArrayBuffer], resolve, reject, signal };
     if (signal) {
       job.onAbort = () => {
         const i = queue.indexOf(job);
@@ -170,7 +203,7 @@ function startWorker(): Slot {
     if (job) {
       const { reject } = job;
       settle(job);
-      reject(new CodecError(`${job.req.config.id} ${job.req.op} failed: codec worker ${why}`));
+      reject(new CodecError(`${job.label} ${job.req.op} failed: codec worker ${why}`));
     }
     pump();
   };
@@ -182,7 +215,8 @@ function startWorker(): Slot {
       const { resolve, reject } = job;
       settle(job);
       if (msg.error) {
-        const text = msg.error.message.startsWith(job.req.config.id) ? msg.error.message : `${job.req.config.id} ${job.req.op} failed: ${msg.error.message}`;
+        // Chain jobs report as the pipeline does in this thread (`chunk 'key': ...`): pass through.
+        const text = job.req.chain || msg.error.message.startsWith(job.label) ? msg.error.message : `${job.label} ${job.req.op} failed: ${msg.error.message}`;
         reject(new CodecError(text));
       } else {
         resolve(msg.bytes!);

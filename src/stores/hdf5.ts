@@ -8,7 +8,6 @@
  * zarr's default compressor, as zarr-python does when copying from h5py.
  * @module
  */
-import { createRequire } from "node:module";
 import { guessChunks } from "../creation.ts";
 import { ReadOnlyError, ZarrError } from "../errors.ts";
 import { padToChunk } from "../util/pad.ts";
@@ -16,6 +15,7 @@ import { encodeJson } from "../metadata/json.ts";
 import { normalizeKey } from "./keys.ts";
 import type { AbortOptions, Store, StoreCapabilities } from "./store.ts";
 import { throwIfAborted } from "./store.ts";
+import { loadOptional } from "../util/optional-peer.ts";
 
 /** The parts of h5wasm's API used here. */
 interface H5Meta {
@@ -74,27 +74,15 @@ export class HDF5Store implements Store {
 
   /**
    * Open an HDF5 file read-only. h5wasm is loaded on first use.
-   * @throws {ZarrError} when h5wasm is not installed or the file cannot be opened
+   * @throws {MissingDependencyError} when h5wasm is not installed; {ZarrError} when the file cannot be opened
    * @example
    * const source = await openGroup(await HDF5Store.open("data/example.h5"), { mode: "r" });
    * await copyAll(source, dest, { log: console.log });
    */
   static async open(path: string): Promise<HDF5Store> {
-    let h5: { ready: Promise<unknown>; File: new (path: string, mode: string) => H5File };
-    try {
-      const mod = await import("h5wasm/node" as string);
-      h5 = (mod.default ?? mod) as typeof h5;
-    } catch (e) {
-      const installed = (() => {
-        try {
-          createRequire(import.meta.url).resolve("h5wasm/package.json");
-          return true;
-        } catch {
-          return false;
-        }
-      })();
-      throw new ZarrError(installed ? `h5wasm failed to load: ${(e as Error).message}` : "reading HDF5 needs the optional dependency h5wasm: npm install h5wasm");
-    }
+    type H5 = { ready: Promise<unknown>; File: new (path: string, mode: string) => H5File };
+    const mod = await loadOptional<H5 & { default?: H5 }>("h5wasm/node", "HDF5Store");
+    const h5 = (mod.default ?? mod) as H5;
     await h5.ready;
     let file: H5File;
     try {

@@ -1,6 +1,6 @@
 /**
  * Helpers shared by the database and object-store backends (SQLite, LMDB, Redis, LevelDB, HTTP,
- * S3, Azure Blob): loading an optional SDK on first use, and deriving `listDir`/`getSize`/prefix
+ * S3, Azure Blob): the optional-SDK loader (re-exported from `util/optional-peer.ts`), and deriving `listDir`/`getSize`/prefix
  * matches from a flat list of keys.
  * @module
  */
@@ -8,46 +8,7 @@
 import { ZarrError } from "../errors.ts";
 import { compareKeys } from "./keys.ts";
 
-/**
- * An optional dependency of a store (an npm package) is not installed.
- * @example
- * try {
- *   await openGroup(new SQLiteStore("data/example.sqldb"));
- * } catch (e) {
- *   if (e instanceof MissingDependencyError) console.error(`npm install ${e.packageName}`);
- * }
- */
-export class MissingDependencyError extends ZarrError {
-  /** The npm package that is missing. */
-  readonly packageName: string;
-  constructor(packageName: string, storeName: string, cause?: unknown) {
-    super(
-      `${storeName} needs the optional npm package "${packageName}", which could not be loaded ` +
-        `(install it with \`npm install ${packageName}\`)` +
-        (cause instanceof Error ? `: ${cause.message}` : ""),
-    );
-    this.packageName = packageName;
-    if (cause !== undefined) (this as { cause?: unknown }).cause = cause;
-  }
-}
-
-const loaded = new Map<string, Promise<unknown>>();
-
-/**
- * Import an optional package once, on first use; a missing package becomes a
- * {@link MissingDependencyError} naming the package and the store that needs it.
- */
-export function loadOptional<T>(packageName: string, storeName: string): Promise<T> {
-  let p = loaded.get(packageName);
-  if (!p) {
-    p = import(packageName).catch((e: unknown) => {
-      loaded.delete(packageName);
-      throw new MissingDependencyError(packageName, storeName, e);
-    });
-    loaded.set(packageName, p);
-  }
-  return p as Promise<T>;
-}
+export { MissingDependencyError, loadOptional } from "../util/optional-peer.ts";
 
 /** Whether `key` is the path `dir` itself or lies below it (`dir === ""` matches everything). */
 export function isUnder(key: string, dir: string): boolean {

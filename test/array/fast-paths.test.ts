@@ -5,17 +5,23 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { zeros, ndarray, slice, Blosc, Zstd } from "../../src/internal.ts";
+import { mkdtempSync, rmSync, truncateSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { full, zeros, ndarray, slice, Blosc, CodecError, DirectoryStore, Zstd } from "../../src/internal.ts";
 
 const N = 300, M = 200;
 const value = (i: number, j: number) => i * M + j;
 
-for (const [name, compressor] of [["blosc lz4", new Blosc({ cname: "lz4", clevel: 5, shuffle: Blosc.SHUFFLE })], ["zstd", new Zstd({ level: 1 })], ["none", null]] as const) {
-  for (const order of ["C", "F"] as const) {
-    test(`reads and writes through the fast paths agree with the index (${name}, order ${order})`, async () => {
-      const z = await zeros([N, M], { chunks: [64, 48], dtype: ">i4", compressor, order });
+for (const [name, compressor, onDisk] of [["blosc lz4", new Blosc({ cname: "lz4", clevel: 5, shuffle: Blosc.SHUFFLE }), false], ["zstd", new Zstd({ level: 1 }), false], ["none", null, false], ["none, DirectoryStore", null, true], ["blosc lz4, DirectoryStore", new Blosc({ cname: "lz4", clevel: 5, shuffle: Blosc.SHUFFLE }), true]] as const) {
+  for (const [order, dtype] of [["C", ">i4"], ["F", ">i4"], ["C", "<i4"]] as const) {
+    test(`reads and writes through the fast paths agree with the index (${name}, order ${order}, ${dtype})`, async (t) => {
+      // On disk, uncompressed chunks are read by the pool thread straight from the file (only the bytes needed).
+      const dir = onDisk ? mkdtempSync(join(tmpdir(), "zarrflow-fast-")) : null;
+      if (dir) t.after(() => rmSync(dir, { recursive: true, force: true }));
+      const z = await zeros([N, M], { chunks: [64, 48], dtype, compressor, order, ...(dir ? { store: new DirectoryStore(dir) } : {}) });
       const data = new Int32Array(N * M).map((_, k) => value(Math.floor(k / M), k % M));
-      await z.set(null, ndarray(data, [N, M]));
+      await z.set(null, ndarray(data, [N, M], { dtype }));
       const all = await z.get();
       assert.deepEqual(Array.from(all.data as Int32Array), Array.from(data));
       const row = await z.get("150, :");
@@ -34,6 +40,18 @@ for (const [name, compressor] of [["blosc lz4", new Blosc({ cname: "lz4", clevel
     });
   }
 }
+
+test("uncompressed chunk files: a missing chunk reads the fill value, a wrongly sized one is a CodecError naming the key", async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), "zarrflow-raw-"));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const z = await full([20, 20], 9, { chunks: [10, 10], dtype: "<i4", compressor: null, store: new DirectoryStore(dir) });
+  await z.set("0:10, 0:10", 1);
+  assert.deepEqual((await z.get("5, 8:12")).toList(), [1, 1, 9, 9]);
+  assert.deepEqual((await z.get("8:12, 5")).toList(), [1, 1, 9, 9]);
+  truncateSync(join(dir, "0.0"), 399);
+  await assert.rejects(z.get("5, :"), (e: Error) => e instanceof CodecError && /'0\.0'/.test(e.message) && /399 bytes/.test(e.message));
+  await assert.rejects(z.get(":, 5"), CodecError);
+});
 
 test("chunks that land contiguously in the result (1-d, whole rows) decode straight into place", async () => {
   const n = 100_003; // an edge chunk too

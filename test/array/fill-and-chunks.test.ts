@@ -157,6 +157,26 @@ test("copying from another ZarrArray into a selection", async () => {
   assert.ok(src instanceof ZarrArray);
 });
 
+test("a copy between mismatched chunkings reads each source chunk once", async () => {
+  // (100, 1) → (1, 100) chunks: read per target chunk, every source chunk would be fetched 100 times.
+  const reads = new Map<string, number>();
+  class CountingStore extends MemoryStore {
+    override get(key: string, opts?: Parameters<MemoryStore["get"]>[1]) {
+      reads.set(key, (reads.get(key) ?? 0) + 1);
+      return super.get(key, opts);
+    }
+  }
+  const data = Int32Array.from({ length: 100 * 100 }, (_, i) => i);
+  const src = await array(new NDArray(data, [100, 100], "i4"), { chunks: [100, 1], store: new CountingStore() });
+  const dst = await zeros([100, 100], { chunks: [1, 100], dtype: "i4" });
+  reads.clear();
+  await dst.set(null, src);
+  const chunkReads = [...reads].filter(([k]) => !k.startsWith("."));
+  assert.equal(chunkReads.length, 100);
+  assert.ok(chunkReads.every(([, n]) => n === 1), `reads per source chunk: ${[...new Set(chunkReads.map(([, n]) => n))].join(", ")}`);
+  assert.deepEqual(Array.from((await dst.get()).data as Int32Array), Array.from(data));
+});
+
 test("uncompressed partial writes do not modify bytes the store handed out", async () => {
   const s = new MemoryStore();
   const z = await zeros([4], { chunks: [4], dtype: "i4", store: s, compressor: null });

@@ -164,7 +164,7 @@ export interface HttpFault {
 /** The test HTTP file server: serves `root` with Range support, records requests, injects faults. */
 export interface FileServer extends RunningServer {
   /** Requests seen: method, path, Range header. */
-  log: { method: string; path: string; range?: string; status: number }[];
+  log: { method: string; path: string; range?: string; status: number; bytes?: number }[];
   /** Faults to inject, by URL path (e.g. `/data/.zgroup`). */
   faults: Map<string, HttpFault>;
   /** When false, Range headers are ignored (a server without range support). */
@@ -188,7 +188,7 @@ export async function startFileServer(root: string): Promise<FileServer> {
     const path = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname);
     const range = req.headers.range;
     const done = (status: number, headers: Record<string, string | number> = {}, body?: Uint8Array) => {
-      log.push({ method: req.method ?? "", path, range, status });
+      log.push({ method: req.method ?? "", path, range, status, bytes: req.method === "HEAD" ? 0 : body?.byteLength ?? 0 });
       res.writeHead(status, headers);
       res.end(req.method === "HEAD" ? undefined : body);
     };

@@ -3,59 +3,31 @@
  * a free loopback port): the conformance suite, a hierarchy through the public API under a prefix,
  * ranged downloads, and deletePrefix.
  */
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { ABSStore } from "../../src/stores/abs.ts";
 import { storeFromUrl } from "../../src/stores/index.ts";
-import { runStoreConformance } from "./conformance.ts";
+import { prefixLocations, runBackendConformance, sharedServer, skipUnlessInstalled } from "./_harness.ts";
 import { assertSummary, readHierarchy, writeHierarchy } from "../helpers/store-checks.ts";
-import { hasPackage, startAzurite } from "../helpers/servers.ts";
+import { startAzurite } from "../helpers/servers.ts";
 
-const skip = !hasPackage("@azure/storage-blob")
-  ? "the optional package @azure/storage-blob is not installed"
-  : !hasPackage("azurite")
-    ? "azurite (the test Azure Blob server) is not installed"
-    : false;
+const skip = skipUnlessInstalled(["@azure/storage-blob", "azurite"], { azurite: "azurite (the test Azure Blob server)" });
 
-let server: Awaited<ReturnType<typeof startAzurite>> | undefined;
-before(async () => {
-  if (skip) return;
-  server = await startAzurite();
+const azurite = sharedServer(skip, async () => {
+  const server = await startAzurite();
   const { BlobServiceClient } = await import("@azure/storage-blob");
   const svc = BlobServiceClient.fromConnectionString(server.connectionString);
   await svc.getContainerClient("zarr").createIfNotExists();
   await svc.getContainerClient("other").createIfNotExists();
-});
-after(async () => {
-  await server?.stop();
+  return server;
 });
 
 let n = 0;
 function fresh(prefix = `t${++n}`, container = "zarr"): ABSStore {
-  return new ABSStore({ container, prefix, connectionString: server!.connectionString });
+  return new ABSStore({ container, prefix, connectionString: azurite().connectionString });
 }
 
-runStoreConformance(
-  "ABSStore",
-  async () => {
-    const prefix = `conf${++n}/data.zarr`;
-    const store = fresh(prefix);
-    let again: ABSStore | undefined;
-    return {
-      store,
-      reopen: async () => {
-        await store.close();
-        again = fresh(prefix);
-        return again;
-      },
-      cleanup: async () => {
-        await store.close();
-        await again?.close();
-      },
-    };
-  },
-  { skip },
-);
+runBackendConformance("ABSStore", { location: prefixLocations((i) => `conf${i}/data.zarr`), open: (prefix) => fresh(prefix) }, { skip });
 
 test("ABSStore: a hierarchy through the public API, under a prefix, reads back through a new client", { skip }, async (t) => {
   const store = fresh("data/group.zarr");
@@ -78,11 +50,11 @@ test("ABSStore: a hierarchy through the public API, under a prefix, reads back t
   assert.deepEqual(await other.list(), []);
   // A container client can be passed instead of a connection string.
   const { BlobServiceClient } = await import("@azure/storage-blob");
-  const viaClient = new ABSStore({ client: BlobServiceClient.fromConnectionString(server!.connectionString).getContainerClient("zarr"), prefix: "data/group.zarr" });
+  const viaClient = new ABSStore({ client: BlobServiceClient.fromConnectionString(azurite().connectionString).getContainerClient("zarr"), prefix: "data/group.zarr" });
   t.after(() => viaClient.close());
   assertSummary(await readHierarchy(viaClient), "through a ContainerClient");
   assert.throws(() => new ABSStore({ container: "x" }), /connectionString/);
-  const viaUrl = storeFromUrl("abfs://zarr/data/group.zarr", { storageOptions: { connection_string: server!.connectionString } });
+  const viaUrl = storeFromUrl("abfs://zarr/data/group.zarr", { storageOptions: { connection_string: azurite().connectionString } });
   t.after(() => viaUrl.close?.());
   assertSummary(await readHierarchy(viaUrl), "through abfs:// and storeFromUrl");
 });

@@ -5,47 +5,17 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DBMStore } from "../../src/stores/dbm.ts";
-import { runStoreConformance } from "./conformance.ts";
+import { runBackendConformance, skipUnlessInstalled, tempDir, tempLocation } from "./_harness.ts";
 import { assertSummary, readHierarchy, writeHierarchy } from "../helpers/store-checks.ts";
-import { hasPackage } from "../helpers/servers.ts";
 
-const skip = hasPackage("classic-level") ? false : "the optional package classic-level is not installed";
+const skip = skipUnlessInstalled(["classic-level"]);
 
-function tempDir(): { dir: string; cleanup: () => void } {
-  const dir = mkdtempSync(join(tmpdir(), "zarrflow-dbm-"));
-  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
-}
-
-runStoreConformance(
-  "DBMStore",
-  async () => {
-    const { dir, cleanup } = tempDir();
-    const path = join(dir, "c.ldb");
-    const store = new DBMStore(path);
-    let again: DBMStore | undefined;
-    return {
-      store,
-      reopen: async () => {
-        await store.close();
-        again = new DBMStore(path);
-        return again;
-      },
-      cleanup: async () => {
-        await store.close();
-        await again?.close();
-        cleanup();
-      },
-    };
-  },
-  { skip },
-);
+runBackendConformance("DBMStore", { location: tempLocation("dbm", "c.ldb"), open: (path) => new DBMStore(path) }, { skip });
 
 test("DBMStore: a hierarchy through the public API reads back after reopening; one open handle at a time", { skip }, async (t) => {
-  const { dir, cleanup } = tempDir();
+  const { dir, cleanup } = tempDir("dbm");
   t.after(cleanup);
   const path = join(dir, "group.ldb");
   const store = new DBMStore(path);

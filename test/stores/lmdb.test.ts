@@ -8,11 +8,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { LMDBFormatError, LMDBStore } from "../../src/stores/lmdb.ts";
-import { runStoreConformance } from "./conformance.ts";
+import { runBackendConformance, skipUnlessInstalled, tempDir, tempLocation } from "./_harness.ts";
 import { assertSummary, pythonSummary, pythonWrite, readHierarchy, writeHierarchy } from "../helpers/store-checks.ts";
 import { PYTHON, runPython, skipWithoutZarrPython } from "../interop/python.ts";
 import { hasPackage } from "../helpers/servers.ts";
@@ -20,7 +19,7 @@ import { hasPackage } from "../helpers/servers.ts";
 const installed = hasPackage("lmdb");
 const version = installed ? ((await import("lmdb" as string)) as { version?: { patch: number; versionString: string } }).version : undefined;
 const format1 = !!version && version.patch < 90;
-const skip = !installed ? "the optional package lmdb is not installed" : false;
+const skip = skipUnlessInstalled(["lmdb"]);
 // With a data-format-2 build, run the suites on environments only zarrflow uses.
 const allowDataFormat2 = !format1;
 const skipInterop =
@@ -29,37 +28,10 @@ const skipInterop =
   (format1 ? false : `lmdb-js is built on ${version?.versionString} (data format 2); rebuild with --use_data_v1=true for interop`) ||
   (spawnSync(PYTHON, ["-c", "import lmdb"], { stdio: "ignore" }).status === 0 ? false : "python3-lmdb is not installed");
 
-function tempDir(): { dir: string; cleanup: () => void } {
-  const dir = mkdtempSync(join(tmpdir(), "zarrflow-lmdb-"));
-  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
-}
-
-runStoreConformance(
-  "LMDBStore",
-  async () => {
-    const { dir, cleanup } = tempDir();
-    const path = join(dir, "c.mdb");
-    const store = new LMDBStore(path, { allowDataFormat2 });
-    let again: LMDBStore | undefined;
-    return {
-      store,
-      reopen: async () => {
-        await store.close();
-        again = new LMDBStore(path, { allowDataFormat2 });
-        return again;
-      },
-      cleanup: async () => {
-        await store.close();
-        await again?.close();
-        cleanup();
-      },
-    };
-  },
-  { skip },
-);
+runBackendConformance("LMDBStore", { location: tempLocation("lmdb", "c.mdb"), open: (path) => new LMDBStore(path, { allowDataFormat2 }) }, { skip });
 
 test("LMDBStore: a hierarchy written with the public API reads back after reopening; the layout is a directory", { skip }, async (t) => {
-  const { dir, cleanup } = tempDir();
+  const { dir, cleanup } = tempDir("lmdb");
   t.after(cleanup);
   const path = join(dir, "group.mdb");
   const store = new LMDBStore(path, { allowDataFormat2 });
@@ -76,7 +48,7 @@ test("LMDBStore: a hierarchy written with the public API reads back after reopen
 });
 
 test("LMDBStore: a data-format-2 lmdb-js is refused unless allowed", { skip: skip || (format1 ? "lmdb-js is built on data format 1" : false) }, async (t) => {
-  const { dir, cleanup } = tempDir();
+  const { dir, cleanup } = tempDir("lmdb");
   t.after(cleanup);
   const store = new LMDBStore(join(dir, "x.mdb"));
   await assert.rejects(store.get("a"), (e: unknown) => e instanceof LMDBFormatError && /use_data_v1/.test((e as Error).message));
@@ -84,7 +56,7 @@ test("LMDBStore: a data-format-2 lmdb-js is refused unless allowed", { skip: ski
 });
 
 test("LMDBStore interop: zarr-python reads what zarrflow wrote, and the reverse", { skip: skipInterop }, async (t) => {
-  const { dir, cleanup } = tempDir();
+  const { dir, cleanup } = tempDir("lmdb");
   t.after(cleanup);
   const ours = join(dir, "ours.mdb");
   const store = new LMDBStore(ours);
@@ -102,7 +74,7 @@ test("LMDBStore interop: zarr-python reads what zarrflow wrote, and the reverse"
 });
 
 test("LMDBStore: zarr-python writes while zarrflow holds the environment open", { skip: skipInterop }, async (t) => {
-  const { dir, cleanup } = tempDir();
+  const { dir, cleanup } = tempDir("lmdb");
   t.after(cleanup);
   const path = join(dir, "shared.mdb");
   const store = new LMDBStore(path);

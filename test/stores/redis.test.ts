@@ -3,55 +3,29 @@
  * a hierarchy through the public API, and interop both ways with zarr-python's RedisStore
  * (python3-redis) on the same server.
  */
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { RedisStore } from "../../src/stores/redis.ts";
-import { runStoreConformance } from "./conformance.ts";
+import { prefixLocations, runBackendConformance, sharedServer } from "./_harness.ts";
 import { assertSummary, pythonSummary, pythonWrite, readHierarchy, writeHierarchy } from "../helpers/store-checks.ts";
 import { PYTHON, runPython, skipWithoutZarrPython } from "../interop/python.ts";
-import { REDIS_SERVER, startRedis, type RunningServer } from "../helpers/servers.ts";
+import { REDIS_SERVER, startRedis } from "../helpers/servers.ts";
 
 const skip = existsSync(REDIS_SERVER) ? false : `${REDIS_SERVER} is not installed`;
 const skipInterop =
   skip || skipWithoutZarrPython || (spawnSync(PYTHON, ["-c", "import redis"], { stdio: "ignore" }).status === 0 ? false : "python3-redis is not installed");
 
-let server: RunningServer | undefined;
-before(async () => {
-  if (!skip) server = await startRedis();
-});
-after(async () => {
-  await server?.stop();
-});
+const redis = sharedServer(skip, startRedis);
 
 let n = 0;
 /** A store on a fresh prefix of the shared server. */
 function fresh(prefix = `t${++n}`): RedisStore {
-  return new RedisStore({ url: server!.url, prefix });
+  return new RedisStore({ url: redis().url, prefix });
 }
 
-runStoreConformance(
-  "RedisStore",
-  async () => {
-    const prefix = `conf${++n}`;
-    const store = fresh(prefix);
-    let again: RedisStore | undefined;
-    return {
-      store,
-      reopen: async () => {
-        await store.close();
-        again = fresh(prefix);
-        return again;
-      },
-      cleanup: async () => {
-        await store.close();
-        await again?.close();
-      },
-    };
-  },
-  { skip },
-);
+runBackendConformance("RedisStore", { location: prefixLocations((i) => `conf${i}`), open: (prefix) => fresh(prefix) }, { skip });
 
 test("RedisStore: a hierarchy through the public API; keys are <prefix>:<key>; prefixes do not mix", { skip }, async (t) => {
   const store = fresh("hier");
@@ -62,7 +36,7 @@ test("RedisStore: a hierarchy through the public API; keys are <prefix>:<key>; p
   await writeHierarchy(store);
   assertSummary(await readHierarchy(store), "same store");
   const { Redis } = await import("ioredis");
-  const raw = new Redis(server!.url);
+  const raw = new Redis(redis().url);
   t.after(() => raw.quit());
   const keys = (await raw.keys("hier:*")).sort();
   assert.ok(keys.includes("hier:.zgroup") && keys.includes("hier:foo/bar/0.0"), keys.join(","));
@@ -82,7 +56,7 @@ test("RedisStore interop: zarr-python reads what zarrflow wrote, and the reverse
   const ours = fresh("ours");
   t.after(() => ours.close());
   await writeHierarchy(ours);
-  const port = server!.port;
+  const port = redis().port;
   assertSummary(pythonSummary("zarr.RedisStore(prefix='ours', host='127.0.0.1', port=inp['port'])", { port }, "store.client.close()"), "zarr-python reading zarrflow's keys");
 
   pythonWrite("zarr.RedisStore(prefix='theirs', host='127.0.0.1', port=inp['port'])", { port }, "store.client.close()");

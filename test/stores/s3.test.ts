@@ -3,57 +3,27 @@
  * conformance suite, a hierarchy through the public API, pagination of listings past 1000 keys,
  * ranged reads on the wire, and deletePrefix in batches.
  */
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { S3Store } from "../../src/stores/s3.ts";
 import { storeFromUrl } from "../../src/stores/index.ts";
-import { runStoreConformance } from "./conformance.ts";
+import { prefixLocations, runBackendConformance, sharedServer, skipUnlessInstalled } from "./_harness.ts";
 import { assertSummary, readHierarchy, writeHierarchy } from "../helpers/store-checks.ts";
-import { hasPackage, startS3rver } from "../helpers/servers.ts";
+import { startS3rver } from "../helpers/servers.ts";
 
-const skip = !hasPackage("@aws-sdk/client-s3")
-  ? "the optional package @aws-sdk/client-s3 is not installed"
-  : !hasPackage("s3rver")
-    ? "s3rver (the test S3 server) is not installed"
-    : false;
+const skip = skipUnlessInstalled(["@aws-sdk/client-s3", "s3rver"], { s3rver: "s3rver (the test S3 server)" });
 
-let server: Awaited<ReturnType<typeof startS3rver>> | undefined;
-before(async () => {
-  if (!skip) server = await startS3rver(["zarr", "other"]);
-});
-after(async () => {
-  await server?.stop();
-});
+const s3rver = sharedServer(skip, () => startS3rver(["zarr", "other"]));
 
 let n = 0;
 function fresh(prefix = `t${++n}`, bucket = "zarr"): S3Store {
   // The SDK's default retries stay on: s3rver occasionally fails a DeleteObjects with a 500 (a race
   // in its file layout) and drops the connection on a ranged read of an empty object (real S3
   // answers 416; the store falls back to HeadObject after the SDK gives up).
-  return new S3Store({ bucket, prefix, endpoint: server!.url, region: "us-east-1", credentials: server!.credentials, forcePathStyle: true });
+  return new S3Store({ bucket, prefix, endpoint: s3rver().url, region: "us-east-1", credentials: s3rver().credentials, forcePathStyle: true });
 }
 
-runStoreConformance(
-  "S3Store",
-  async () => {
-    const prefix = `conf${++n}/data.zarr`;
-    const store = fresh(prefix);
-    let again: S3Store | undefined;
-    return {
-      store,
-      reopen: async () => {
-        await store.close();
-        again = fresh(prefix);
-        return again;
-      },
-      cleanup: async () => {
-        await store.close();
-        await again?.close();
-      },
-    };
-  },
-  { skip },
-);
+runBackendConformance("S3Store", { location: prefixLocations((i) => `conf${i}/data.zarr`), open: (prefix) => fresh(prefix) }, { skip });
 
 test("S3Store: a hierarchy through the public API, under a prefix, reads back through a new client", { skip }, async (t) => {
   const store = fresh("data/group.zarr");
@@ -77,14 +47,14 @@ test("S3Store: a hierarchy through the public API, under a prefix, reads back th
   assert.deepEqual(await other.list(), []);
   // The same hierarchy through an s3:// URL with fsspec-style storage options.
   const viaUrl = storeFromUrl("s3://zarr/data/group.zarr", {
-    storageOptions: { key: "S3RVER", secret: "S3RVER", client_kwargs: { endpoint_url: server!.url, region_name: "us-east-1" } },
+    storageOptions: { key: "S3RVER", secret: "S3RVER", client_kwargs: { endpoint_url: s3rver().url, region_name: "us-east-1" } },
   });
   t.after(() => viaUrl.close?.());
   assertSummary(await readHierarchy(viaUrl), "through s3:// and storeFromUrl");
 });
 
 test("S3Store: listings paginate (ListObjectsV2 continuation); deletePrefix removes in batches", { skip }, async (t) => {
-  const store = new S3Store({ bucket: "zarr", prefix: "many", endpoint: server!.url, credentials: server!.credentials, forcePathStyle: true, listPageSize: 7 });
+  const store = new S3Store({ bucket: "zarr", prefix: "many", endpoint: s3rver().url, credentials: s3rver().credentials, forcePathStyle: true, listPageSize: 7 });
   t.after(() => store.close());
   const keys = Array.from({ length: 40 }, (_, i) => `a/${String(i).padStart(5, "0")}`);
   for (let i = 0; i < keys.length; i += 8) await Promise.all(keys.slice(i, i + 8).map((k) => store.set(k, new Uint8Array([1, 2]))));

@@ -5,48 +5,18 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SQLiteStore } from "../../src/stores/sqlite.ts";
-import { runStoreConformance } from "./conformance.ts";
+import { runBackendConformance, skipUnlessInstalled, tempDir, tempLocation } from "./_harness.ts";
 import { assertSummary, pythonSummary, pythonWrite, readHierarchy, writeHierarchy } from "../helpers/store-checks.ts";
 import { runPython, skipWithoutZarrPython } from "../interop/python.ts";
-import { hasPackage } from "../helpers/servers.ts";
 
-const skip = hasPackage("better-sqlite3") ? false : "the optional package better-sqlite3 is not installed";
+const skip = skipUnlessInstalled(["better-sqlite3"]);
 
-function tempDir(): { dir: string; cleanup: () => void } {
-  const dir = mkdtempSync(join(tmpdir(), "zarrflow-sqlite-"));
-  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
-}
-
-runStoreConformance(
-  "SQLiteStore",
-  async () => {
-    const { dir, cleanup } = tempDir();
-    const file = join(dir, "c.sqldb");
-    let store = new SQLiteStore(file);
-    let again: SQLiteStore | undefined;
-    return {
-      store,
-      reopen: async () => {
-        await store.close();
-        again = new SQLiteStore(file);
-        return again;
-      },
-      cleanup: async () => {
-        await store.close();
-        await again?.close();
-        cleanup();
-      },
-    };
-  },
-  { skip },
-);
+runBackendConformance("SQLiteStore", { location: tempLocation("sqlite", "c.sqldb"), open: (file) => new SQLiteStore(file) }, { skip });
 
 test("SQLiteStore: a hierarchy written with the public API reads back, also after reopening", { skip }, async (t) => {
-  const { dir, cleanup } = tempDir();
+  const { dir, cleanup } = tempDir("sqlite");
   t.after(cleanup);
   const file = join(dir, "h.sqldb");
   const store = new SQLiteStore(file);
@@ -62,7 +32,7 @@ test("SQLiteStore: a hierarchy written with the public API reads back, also afte
 });
 
 test("SQLiteStore: a custom table leaves zarr-python's table alone; bad table names are refused", { skip }, async (t) => {
-  const { dir, cleanup } = tempDir();
+  const { dir, cleanup } = tempDir("sqlite");
   t.after(cleanup);
   const file = join(dir, "t.sqldb");
   const a = new SQLiteStore(file, { table: "other" });
@@ -75,7 +45,7 @@ test("SQLiteStore: a custom table leaves zarr-python's table alone; bad table na
 });
 
 test("SQLiteStore interop: zarr-python reads what zarrflow wrote, and the reverse", { skip: skip || skipWithoutZarrPython }, async (t) => {
-  const { dir, cleanup } = tempDir();
+  const { dir, cleanup } = tempDir("sqlite");
   t.after(cleanup);
   const ours = join(dir, "ours.sqldb");
   const store = new SQLiteStore(ours);
@@ -107,7 +77,7 @@ store.close()
 });
 
 test("SQLiteStore: zarr-python and zarrflow share one database file", { skip: skip || skipWithoutZarrPython }, async (t) => {
-  const { dir, cleanup } = tempDir();
+  const { dir, cleanup } = tempDir("sqlite");
   t.after(cleanup);
   const file = join(dir, "shared.sqldb");
   const store = new SQLiteStore(file);

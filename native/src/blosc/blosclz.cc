@@ -218,6 +218,27 @@ int BloscLZCompress(int clevel, const uint8_t* in, int length, uint8_t* out, int
   return int(op);
 }
 
+// Copies 16 bytes at a time; may write up to 15 bytes past `len` (callers check the room).
+inline void WildCopy16(uint8_t* d, const uint8_t* s, size_t len) {
+  uint8_t* const e = d + len;
+  do {
+    std::memcpy(d, s, 16);
+    d += 16;
+    s += 16;
+  } while (d < e);
+}
+
+// Copies 8 bytes at a time from `back` >= 8 bytes behind: each step reads only bytes already
+// written. May write up to 7 bytes past `len`.
+inline void WildCopy8(uint8_t* d, const uint8_t* s, size_t len) {
+  uint8_t* const e = d + len;
+  do {
+    std::memcpy(d, s, 8);
+    d += 8;
+    s += 8;
+  } while (d < e);
+}
+
 int BloscLZDecompress(const uint8_t* in, int length, uint8_t* out, int maxout) {
   if (length <= 0) return 0;
   const size_t iend = size_t(length);
@@ -250,8 +271,25 @@ int BloscLZDecompress(const uint8_t* in, int length, uint8_t* out, int maxout) {
       back += 1;
       if (back > op || len > oend - op) return 0;
       const size_t ref = op - back;
+      // Fast paths over-copy into the room left in `out` (bytes later overwritten or never
+      // reported); near the end of the output they fall back to exact copies.
+      const bool room = oend - op - len >= 16;
       if (back == 1) {
         std::memset(out + op, out[ref], len);
+      } else if (back >= 16 && room) {
+        WildCopy16(out + op, out + ref, len);
+      } else if (back >= 8 && room) {
+        WildCopy8(out + op, out + ref, len);
+      } else if (room) {
+        // A short period (2..7, common in shuffled streams): 8 bytes one by one, then 8-byte
+        // copies from a whole number of periods (>= 8 bytes) back, which repeat the same pattern.
+        uint8_t* d = out + op;
+        const uint8_t* s = out + ref;
+        for (int i = 0; i < 8; i++) d[i] = s[i];
+        if (len > 8) {
+          const size_t dist = back * ((8 + back - 1) / back);
+          WildCopy8(d + 8, d + 8 - dist, len - 8);
+        }
       } else if (back >= len) {
         std::memcpy(out + op, out + ref, len);
       } else if (back >= 8) {
@@ -268,7 +306,13 @@ int BloscLZDecompress(const uint8_t* in, int length, uint8_t* out, int maxout) {
     } else {
       const size_t n = size_t(ctrl) + 1;
       if (n > oend - op || n > iend - ip) return 0;
-      std::memcpy(out + op, in + ip, n);
+      if (n <= 32 && oend - op >= 32 && iend - ip >= 32) {
+        // A literal run is at most 32 bytes: two fixed-size copies, no length-dependent call.
+        std::memcpy(out + op, in + ip, 16);
+        if (n > 16) std::memcpy(out + op + 16, in + ip + 16, 16);
+      } else {
+        std::memcpy(out + op, in + ip, n);
+      }
       op += n;
       ip += n;
       if (ip >= iend) break;

@@ -1,8 +1,9 @@
 // Byte shuffle and bit shuffle for the Blosc container.
 //
 // Byte shuffle groups byte j of every item together: SSE2 transposes for the common item sizes 2,
-// 4 and 8, plain loops for the rest and the tails. Bit shuffle transposes 8x8 bit tiles with three
-// delta swaps on a 64-bit word.
+// 4 and 8, plain loops for the rest and the tails. Bit shuffle collects bit rows with SSE2
+// movemask; bit unshuffle interleaves 8 rows and transposes 8x8 bit tiles with three delta swaps
+// on both 64-bit lanes of an SSE2 register (scalar 64-bit words for the tails).
 #include "shuffle.h"
 
 #include <cstring>
@@ -220,10 +221,44 @@ void PlaneToBits(const uint8_t* plane, size_t n, uint8_t* rows) {
   }
 }
 
+#if defined(__SSE2__)
+// Transpose8x8 on both 64-bit lanes.
+inline __m128i Transpose8x8x2(__m128i x) {
+  __m128i t = _mm_and_si128(_mm_xor_si128(x, _mm_srli_epi64(x, 7)), _mm_set1_epi64x(0x00AA00AA00AA00AALL));
+  x = _mm_xor_si128(_mm_xor_si128(x, t), _mm_slli_epi64(t, 7));
+  t = _mm_and_si128(_mm_xor_si128(x, _mm_srli_epi64(x, 14)), _mm_set1_epi64x(0x0000CCCC0000CCCCLL));
+  x = _mm_xor_si128(_mm_xor_si128(x, t), _mm_slli_epi64(t, 14));
+  t = _mm_and_si128(_mm_xor_si128(x, _mm_srli_epi64(x, 28)), _mm_set1_epi64x(0x00000000F0F0F0F0LL));
+  return _mm_xor_si128(_mm_xor_si128(x, t), _mm_slli_epi64(t, 28));
+}
+#endif
+
 // Inverse of PlaneToBits.
 void BitsToPlane(const uint8_t* rows, size_t n, uint8_t* plane) {
   const size_t rowBytes = n / 8;
-  for (size_t r = 0; r < rowBytes; r++) {
+  size_t r = 0;
+#if defined(__SSE2__)
+  // 16 row bytes at a time: interleave the 8 rows so each 64-bit lane holds byte r of every row
+  // (the 8-byte unshuffle), then transpose the bits of each lane.
+  for (; r + 16 <= rowBytes; r += 16) {
+    __m128i p[8];
+    for (int k = 0; k < 8; k++) p[k] = _mm_loadu_si128(reinterpret_cast<const __m128i*>(rows + size_t(k) * rowBytes + r));
+    __m128i* d = reinterpret_cast<__m128i*>(plane + 8 * r);
+    for (int half = 0; half < 2; half++) {
+      const __m128i a0 = half ? _mm_unpackhi_epi8(p[0], p[1]) : _mm_unpacklo_epi8(p[0], p[1]);
+      const __m128i a1 = half ? _mm_unpackhi_epi8(p[2], p[3]) : _mm_unpacklo_epi8(p[2], p[3]);
+      const __m128i a2 = half ? _mm_unpackhi_epi8(p[4], p[5]) : _mm_unpacklo_epi8(p[4], p[5]);
+      const __m128i a3 = half ? _mm_unpackhi_epi8(p[6], p[7]) : _mm_unpacklo_epi8(p[6], p[7]);
+      const __m128i b0 = _mm_unpacklo_epi16(a0, a1), b1 = _mm_unpackhi_epi16(a0, a1);
+      const __m128i b2 = _mm_unpacklo_epi16(a2, a3), b3 = _mm_unpackhi_epi16(a2, a3);
+      _mm_storeu_si128(d + 4 * half + 0, Transpose8x8x2(_mm_unpacklo_epi32(b0, b2)));
+      _mm_storeu_si128(d + 4 * half + 1, Transpose8x8x2(_mm_unpackhi_epi32(b0, b2)));
+      _mm_storeu_si128(d + 4 * half + 2, Transpose8x8x2(_mm_unpacklo_epi32(b1, b3)));
+      _mm_storeu_si128(d + 4 * half + 3, Transpose8x8x2(_mm_unpackhi_epi32(b1, b3)));
+    }
+  }
+#endif
+  for (; r < rowBytes; r++) {
     uint64_t x = 0;
     for (int k = 0; k < 8; k++) x |= uint64_t(rows[size_t(k) * rowBytes + r]) << (8 * k);
     x = Transpose8x8(x);

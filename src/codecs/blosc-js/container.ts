@@ -207,28 +207,66 @@ export async function bloscDecompressJs(data: Uint8Array, out?: Uint8Array): Pro
   }
   const code = flags >> 5;
   const nblocks = Math.ceil(nbytes / blocksize);
-  const leftover = nbytes % blocksize;
-  const split = !(flags & FLAG_DONT_SPLIT);
+  const info: BloscBlockInfo = { flags, typesize, nbytes, blocksize, code };
   for (let b = 0; b < nblocks; b++) {
-    const last = b === nblocks - 1 && leftover > 0;
-    const bsize = last ? leftover : blocksize;
-    let pos = dv.getUint32(HEADER + 4 * b, true);
-    const nsplits = split && !last ? typesize : 1;
-    const neblock = Math.floor(bsize / nsplits);
-    const block = new Uint8Array(bsize);
-    for (let j = 0; j < nsplits; j++) {
-      if (pos + 4 > cbytes) fail("decode", "corrupt block (truncated)");
-      const csize = dv.getUint32(pos, true);
-      pos += 4;
-      if (pos + csize > cbytes) fail("decode", "corrupt block (split past the end of the buffer)");
-      const src = data.subarray(pos, pos + csize);
-      block.set(csize === neblock ? src : await decompressSplit(code, src, neblock), j * neblock);
-      pos += csize;
-    }
-    let plain: Uint8Array = block;
-    if (flags & FLAG_SHUFFLE && typesize > 1) plain = unshuffle(block, typesize);
-    else if (flags & FLAG_BITSHUFFLE) plain = bitunshuffle(block, typesize);
-    dest.set(plain, b * blocksize);
+    const pos = dv.getUint32(HEADER + 4 * b, true);
+    dest.set(await decodeBlock(data.subarray(0, cbytes), pos, info, b), b * blocksize);
   }
   return dest;
+}
+
+/** What decoding one block needs from a Blosc 1.x header. */
+export interface BloscBlockInfo {
+  flags: number;
+  typesize: number;
+  nbytes: number;
+  blocksize: number;
+  /** Inner compressor code (flags >> 5). */
+  code: number;
+}
+
+/**
+ * Decodes block `b` whose compressed splits start at `pos` of `data` (which must hold at least
+ * the whole block; `data.length` bounds every read). Returns the block's plain bytes (unshuffled).
+ */
+async function decodeBlock(data: Uint8Array, pos: number, info: BloscBlockInfo, b: number): Promise<Uint8Array> {
+  const dv = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  const { flags, typesize, nbytes, blocksize, code } = info;
+  const nblocks = Math.ceil(nbytes / blocksize);
+  const leftover = nbytes % blocksize;
+  const last = b === nblocks - 1 && leftover > 0;
+  const bsize = last ? leftover : blocksize;
+  const split = !(flags & FLAG_DONT_SPLIT);
+  const nsplits = split && !last ? typesize : 1;
+  const neblock = Math.floor(bsize / nsplits);
+  const block = new Uint8Array(bsize);
+  for (let j = 0; j < nsplits; j++) {
+    if (pos + 4 > data.length) fail("decode", "corrupt block (truncated)");
+    const csize = dv.getUint32(pos, true);
+    pos += 4;
+    if (pos + csize > data.length) fail("decode", "corrupt block (split past the end of the buffer)");
+    const src = data.subarray(pos, pos + csize);
+    block.set(csize === neblock ? src : await decompressSplit(code, src, neblock), j * neblock);
+    pos += csize;
+  }
+  if (flags & FLAG_SHUFFLE && typesize > 1) return unshuffle(block, typesize);
+  if (flags & FLAG_BITSHUFFLE) return bitunshuffle(block, typesize);
+  return block;
+}
+
+/**
+ * Decodes a single block of a Blosc 1.x buffer from just its compressed bytes, so that a reader
+ * that fetched only the header, the block-offset table and the blocks a small selection touches
+ * (a byte-range read) need not fetch or decode the rest. `compressed` holds the bytes of the
+ * buffer from the block's start offset on, at least up to the block's end. Memcpyed buffers and
+ * snappy blocks are not handled here (callers read those another way).
+ * @example
+ * const plain = await bloscDecompressBlockJs(info, 3, bytesFromStartOf3);
+ */
+export async function bloscDecompressBlockJs(info: BloscBlockInfo, b: number, compressed: Uint8Array): Promise<Uint8Array> {
+  if (info.flags & FLAG_MEMCPYED) fail("decode", "a memcpyed buffer has no blocks");
+  const nblocks = Math.ceil(info.nbytes / info.blocksize);
+  if (!(b >= 0 && b < nblocks)) fail("decode", `block ${b} out of range (${nblocks} blocks)`);
+  if (info.code === 2) fail("decode", "blocks compressed with 'snappy' need the native codec addon");
+  return decodeBlock(compressed, 0, info, b);
 }
