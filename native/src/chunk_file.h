@@ -1,4 +1,9 @@
 // Chunk file I/O on pool threads: reading a stored chunk, writing one atomically.
+//
+// Failures carry a code for the JS side: the errno name (e.g. "EACCES", "ENOSPC"), or
+// "ERR_NOT_REGULAR_FILE" for a FIFO, device or socket standing where a chunk file should be. Such
+// files are never read: opening is non-blocking and the type is checked before any read, so a FIFO
+// cannot park a pool thread and /dev/zero cannot grow memory.
 #pragma once
 
 #include <cstddef>
@@ -9,11 +14,23 @@
 namespace zf {
 namespace addon {
 
+// A failed file operation: a message naming the file, and its code (see above).
+struct IoError {
+  std::string message;
+  std::string code;
+  bool failed() const { return !message.empty(); }
+};
+
+// The errno name of `e` ("EACCES"), or "EIO" style fallbacks as "E<number>".
+std::string ErrnoName(int e);
+
 // Reads the whole file at `path` into `buf` (grown as needed, never shrunk), its length in *len.
-// False on failure, with *missing set (no such file: the caller fills with the fill value) or *error.
-bool ReadChunkFile(const std::string& path, std::vector<uint8_t>& buf, size_t* len, bool* missing, std::string* error);
+// False on failure, with *missing set (no such file, or a directory: the chunk is not stored and the
+// caller fills with the fill value) or *error.
+bool ReadChunkFile(const std::string& path, std::vector<uint8_t>& buf, size_t* len, bool* missing, IoError* error);
 // Writes `data` to `tmp` and renames it over `file`, so an interrupted write leaves the old file.
-std::string WriteAtomic(const std::string& file, const std::string& tmp, const uint8_t* data, size_t n);
+// Every failure (ENOSPC, EACCES, EROFS, ...) is reported; the temporary file is removed.
+IoError WriteAtomic(const std::string& file, const std::string& tmp, const uint8_t* data, size_t n);
 
 }  // namespace addon
 }  // namespace zf

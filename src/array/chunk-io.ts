@@ -161,7 +161,8 @@ export class ChunkIO {
       return (await withCodecSlot(() => this.pipeline.decodeObjects(raw, key, product(this.meta.chunks), layout))) as unknown as DataArray;
     }
     const expected = product(this.meta.chunks) * dt.itemsize;
-    let bytes = await withCodecSlot(() => this.pipeline.decode(raw, key));
+    // Bounded by the chunk's size: a decompression bomb fails here instead of being decoded whole.
+    let bytes = await withCodecSlot(() => this.pipeline.decode(raw, key, undefined, expected));
     // A codec may hand back a Node Buffer; chunk storage must be a plain typed array (`new
     // Buffer(n)` through `.constructor` is deprecated, and Buffer's `slice` shares memory).
     if (Buffer.isBuffer(bytes)) bytes = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);

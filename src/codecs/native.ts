@@ -12,6 +12,8 @@ import { existsSync } from "node:fs";
 import { constants } from "node:os";
 import { fileURLToPath } from "node:url";
 import { CodecError } from "../errors.ts";
+import { getLimits } from "../limits.ts";
+import type { ChunkContext } from "./codec.ts";
 import type { NativeJob } from "./native-job.ts";
 
 /** Codec ids the addon implements. */
@@ -30,13 +32,17 @@ export type NativeOptions = Record<string, unknown>;
 export interface NativeCodecs {
   compress(codec: NativeCodecName, data: Uint8Array, opts: NativeOptions): Uint8Array;
   compressAsync(codec: NativeCodecName, data: Uint8Array, opts: NativeOptions): Promise<Uint8Array>;
-  /** With `out`, decodes straight into it and returns a view of the decoded prefix. */
-  decompress(codec: NativeCodecName, data: Uint8Array, opts: NativeOptions, out?: Uint8Array | null): Uint8Array;
+  /**
+   * With `out`, decodes straight into it and returns a view of the decoded prefix. Without it, the
+   * result never grows past `maxBytes` (decoding stops with an error instead).
+   */
+  decompress(codec: NativeCodecName, data: Uint8Array, opts: NativeOptions, out?: Uint8Array | null, maxBytes?: number): Uint8Array;
   decompressAsync(
     codec: NativeCodecName,
     data: Uint8Array,
     opts: NativeOptions,
     out?: Uint8Array | null,
+    maxBytes?: number,
   ): Promise<Uint8Array>;
   /**
    * Decode one chunk on a pool thread (reading `job.path` there too when given) and copy the
@@ -134,6 +140,28 @@ export async function guard<T>(codecId: string, op: "encode" | "decode", fn: () 
     const msg = e instanceof Error ? e.message : String(e);
     throw new CodecError(`${codecId} ${op} failed: ${msg}`);
   }
+}
+
+/**
+ * The most bytes a decode may produce: the size of the caller's `out`, else the bound the pipeline
+ * set in the context, else `maxChunkBytes`. Every decoder honours it while decoding, not after, so
+ * a small hostile stream cannot allocate more than a legitimate chunk would.
+ */
+export function decodeLimit(out?: Uint8Array, ctx?: ChunkContext): number {
+  if (out) return out.byteLength;
+  const max = ctx?.maxBytes;
+  return typeof max === "number" && max >= 0 ? max : getLimits().maxChunkBytes;
+}
+
+/** Decode without `out`, natively, bounded by {@link decodeLimit}. */
+export function nativeDecompress(codec: NativeCodecName, data: Uint8Array, opts: NativeOptions, out: Uint8Array | undefined, ctx: ChunkContext | undefined): Promise<Uint8Array> {
+  return nativeCodecs!.decompressAsync(codec, data, opts, out, out ? undefined : decodeLimit(out, ctx));
+}
+
+/** The error of a decoded size (known from a header, or not) beyond {@link decodeLimit}. */
+export function tooLarge(codecId: string, limit: number, size?: number): CodecError {
+  const what = size === undefined ? "decoded data exceeds" : `decoded size ${size} exceeds`;
+  return new CodecError(`${codecId} decode failed: ${what} the limit of ${limit} bytes (the chunk's size, or maxChunkBytes)`);
 }
 
 /**
