@@ -64,8 +64,15 @@ export interface NativeCodecs {
   versions(): Record<"blosc" | "zstd" | "lz4" | "zlib" | "bz2" | "lzma", string>;
 }
 
+/**
+ * `ZARRFLOW_NATIVE_ADDON` names another build of the addon, e.g. the sanitizer build of
+ * native/build-sanitize.sh that CI runs the codec tests and fuzz corpus on. It is loaded without
+ * RTLD_DEEPBIND, which AddressSanitizer cannot work with.
+ */
+const addonOverride = process.env.ZARRFLOW_NATIVE_ADDON || null;
+
 // From src/codecs/ in the sources, or from dist/src/codecs/ in a compiled build.
-const addonPath = [
+const addonPath = addonOverride ?? [
   fileURLToPath(new URL("../../native/build/Release/zarrflow_codecs.node", import.meta.url)),
   fileURLToPath(new URL("../../../native/build/Release/zarrflow_codecs.node", import.meta.url)),
 ].find((p) => existsSync(p)) ?? fileURLToPath(new URL("../../native/build/Release/zarrflow_codecs.node", import.meta.url));
@@ -88,7 +95,7 @@ function loadAddon(): NativeCodecs | null {
     // a newer node could export (as node does for its Chromium zlib, whose output differs from the
     // system zlib that Python uses). Deep binding makes the addon prefer the libraries it linked.
     const mod = { exports: {} as unknown };
-    const deep = (constants.dlopen as Record<string, number>).RTLD_DEEPBIND ?? 0;
+    const deep = addonOverride ? 0 : ((constants.dlopen as Record<string, number>).RTLD_DEEPBIND ?? 0);
     process.dlopen(mod, addonPath, (constants.dlopen as Record<string, number>).RTLD_NOW | deep);
     const addon = mod.exports as NativeCodecs;
     if (typeof addon.decompressAsync !== "function") throw new Error("addon is missing decompressAsync");

@@ -288,7 +288,7 @@ export class DirectoryStore implements Store {
       if (code === "EEXIST" || code === "ENOTDIR") {
         throw new KeyError(`cannot store key ${JSON.stringify(key)}: a parent path is a file, not a directory`);
       }
-      throw e;
+      throw ioError(e, key, "cannot create its directory");
     }
     if (this.#sweep && !this.#swept.has(dir)) {
       // Bounded memory for huge nested trees: forgetting only means a directory is swept again.
@@ -304,6 +304,7 @@ export class DirectoryStore implements Store {
    * zarr-python, a directory standing where the key's file must go is removed, but only once the new
    * bytes are safely written. An abort before the rename leaves the old value in place.
    * @throws {KeyError} when a parent "directory" of the key is an existing file.
+   * @throws {StoreIOError} when the file system refuses the write (ENOSPC, EACCES, …), naming the key.
    */
   async set(key: string, value: Uint8Array, opts?: AbortOptions): Promise<void> {
     const signal = opts?.signal;
@@ -325,7 +326,7 @@ export class DirectoryStore implements Store {
       }
     } catch (e) {
       await fsp.rm(temp, { force: true }).catch(() => {});
-      throw e;
+      throw ioError(e, key, "cannot write");
     }
   }
 

@@ -4,6 +4,8 @@
  * (a) metadata: valid `.zarray`/`.zgroup`/`.zattrs` mutated (types, huge and negative numbers, NaN,
  *     deep nesting, `__proto__`, unicode, bigint-sized integers, weird dtypes, 100k-field structs,
  *     broken text), then open/get/set on a MemoryStore;
+ * (z) zip: ZipStore archives damaged (bit flips, truncation, header/directory fields at extremes),
+ *     then opened, listed and read;
  * (b) chunks: valid compressed chunks of every codec damaged (bit flips, truncation, garbage,
  *     header fields such as sizes set to extremes) or replaced by decompression bombs, then read,
  *     on the native path and on the fallback path (ZARRFLOW_NO_NATIVE=1).
@@ -31,6 +33,13 @@ test("metadata fuzz: every outcome is a success or a typed ZarrError, no crash, 
   assertClean(s);
   assert.equal(s.hugeAllocations, 0, describeFailures(s));
   assert.ok(s.typed > 100 && s.ok > 100, `both outcomes are exercised: ${s.line}`);
+});
+
+test("zip reader fuzz: damaged archives open, list and read as values or typed ZarrErrors, no crash, hang or huge allocation", { timeout: 600_000 }, async () => {
+  const s = await runFuzz({ label: "zip", kind: "zip", seed: SEED, cases: 150, opTimeoutMs: 10_000, growLimitMB: CHUNK_GROW_LIMIT_MB });
+  assertClean(s);
+  assert.equal(s.hugeAllocations, 0, describeFailures(s));
+  assert.ok(s.typed > 20 && s.ok > 20, `both outcomes are exercised: ${s.line}`);
 });
 
 let chunkRuns: Promise<{ native: FuzzSummary; fallback: FuzzSummary }> | undefined;

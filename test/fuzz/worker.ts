@@ -4,12 +4,14 @@
  *   worker.ts prepare <basesFile> <bombMB>
  *   worker.ts metadata <seed> <start> <end> <timeoutMs>
  *   worker.ts chunks <seed> <start> <end> <timeoutMs> <basesFile>
+ *   worker.ts zip <seed> <start> <end> <timeoutMs>
  *   worker.ts bombs <seed> <start> <end> <timeoutMs> <basesFile>   (case i: the bomb of the i-th codec)
  * Prints `S <i>` before, `I <i> <input>` once the input is built, and `R <i> <json>` after each case (synchronously, so the runner knows
  * which case was running when the process died). Not a test file itself.
  */
 import { readFileSync, writeFileSync, writeSync } from "node:fs";
 import { setLimits } from "../../src/limits.ts";
+import { runZipCase, zipBases } from "./zip-cases.ts";
 import { loadChunkBases, metadataBases, prepareChunkBases, runBombCase, runChunkCase, runMetadataCase, type OpOutcome } from "./cases.ts";
 
 /**
@@ -43,8 +45,8 @@ async function main(): Promise<void> {
   }
   const [seed, start, end, timeoutMs] = args.slice(0, 4).map(Number);
   if (kind !== "metadata") setLimits({ maxChunkBytes: FUZZ_MAX_CHUNK_BYTES });
-  const bases = kind === "metadata" ? await metadataBases() : loadChunkBases(args[4]);
-  const run = kind === "metadata" ? runMetadataCase : kind === "bombs" ? runBombCase : runChunkCase;
+  const bases = kind === "metadata" ? await metadataBases() : kind === "zip" ? await zipBases() : loadChunkBases(args[4]);
+  const run = kind === "metadata" ? runMetadataCase : kind === "zip" ? runZipCase : kind === "bombs" ? runBombCase : runChunkCase;
   line(`READY ${peakMB().toFixed(0)}`);
   for (let i = start; i < end; i++) {
     line(`S ${i}`);
