@@ -16,7 +16,7 @@ node_inc="$(dirname "$(dirname "$(command -v node)")")/include/node"
 gyp() { node build.mjs --gyp "$1"; }
 incs="-Isrc -I$node_inc"
 for d in $(gyp include_dirs); do incs="$incs -I$d"; done
-defs="-DNAPI_VERSION=8 -DZSTDLIB_VISIBLE= -DZSTDLIB_VISIBILITY= -DLZ4LIB_VISIBILITY="
+defs="-DZF_SANITIZE=1 -DNAPI_VERSION=8 -DZSTDLIB_VISIBLE= -DZSTDLIB_VISIBILITY= -DLZ4LIB_VISIBILITY="
 for d in $(gyp defines); do defs="$defs -D$d"; done
 san="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
 common="-O1 -g -fPIC $san $incs $defs"
