@@ -238,6 +238,11 @@ async function main() {
     const file = join(here, "RESULTS.md");
     writeFileSync(file, resultsMarkdown(rows, { pyVersions, jsVersions, elapsed, load: [loadStart, os.loadavg()[0]] }));
     log(`wrote ${file}`);
+    // The same rows as JSON, for bench/plots.ts (docs/performance.md's charts), which runs next.
+    const results = { date: new Date().toISOString().slice(0, 10), meta: { pyVersions, jsVersions, elapsed, load: [loadStart, os.loadavg()[0]], reps }, rows };
+    writeFileSync(join(here, "results.json"), JSON.stringify(results, null, 1) + "\n");
+    const { renderPlots } = await import("./plots.ts");
+    for (const f of await renderPlots({ results })) log(`wrote ${f}`);
   }
 }
 

@@ -3,7 +3,7 @@
  * signal Ctrl-C fires, progress sinks, and store opening that remembers what to close.
  * @module
  */
-import { NDArray, ZarrArray, ZarrGroup, open, type Store } from "../src/index.ts";
+import { NDArray, ZarrArray, ZarrGroup, open, type Store } from "../src/internal.ts";
 import { UsageError } from "./errors.ts";
 import { guardStore, newMeter, type IoMeter } from "./guard.ts";
 import { makeProgress, type ProgressSink } from "./progress.ts";

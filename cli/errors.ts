@@ -4,7 +4,7 @@
  */
 import {
   ArrayNotFoundError, BoundsCheckError, GroupNotFoundError, IndexError, InvalidKeyError, ZarrError,
-} from "../src/index.ts";
+} from "../src/errors.ts";
 
 /** Exit codes of `zarrflow`: 0 ok, 1 damage found or an operation failed, 2 usage error, 130 interrupted. */
 export const EXIT = { OK: 0, FAILED: 1, USAGE: 2, INTERRUPTED: 130 } as const;

@@ -4,7 +4,7 @@
  * at the next chunk), passes the signal on to the store, and counts keys and bytes moved.
  * @module
  */
-import type { Store } from "../src/index.ts";
+import type { Store } from "../src/internal.ts";
 
 /** Counters of what went through a {@link guardStore}. */
 export interface IoMeter {

@@ -2,7 +2,7 @@
  * Listing a store's keys through the public store contract, whatever listing it offers.
  * @module
  */
-import type { Store } from "../src/index.ts";
+import type { Store } from "../src/internal.ts";
 import { UsageError } from "./errors.ts";
 
 /**

@@ -4,7 +4,7 @@
  * naming the option.
  * @module
  */
-import type { CodecConfig } from "../src/index.ts";
+import type { CodecConfig } from "../src/internal.ts";
 import { UsageError } from "./errors.ts";
 
 /**

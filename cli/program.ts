@@ -5,12 +5,9 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { Command, CommanderError, Option } from "commander";
-import { attrsCommand, catCommand, infoCommand, lsCommand, treeCommand } from "./commands/inspect.ts";
-import { consolidateCommand, createCommand } from "./commands/create.ts";
-import { copyCommand, copyStoreCommand } from "./commands/copy.ts";
-import { rechunkCommand } from "./commands/rechunk.ts";
-import { verifyCommand } from "./commands/verify.ts";
-import { CliContext, type GlobalOptions } from "./context.ts";
+// Only the program's shape is loaded up front: `--help`, `--version` and usage errors need no
+// zarrflow module. Each command's module (and with it the library) is imported when it runs.
+import type { CliContext, GlobalOptions } from "./context.ts";
 import { describeError, EXIT, exitCodeFor, isAbortError } from "./errors.ts";
 
 /** Where the program writes, and how it learns of Ctrl-C (replaceable for tests). */
@@ -49,7 +46,7 @@ function packageVersion(): string {
  * @internal exported for tests and for embedding
  */
 export function buildProgram(
-  getCtx: (cmd: Command) => CliContext,
+  getCtx: (cmd: Command) => Promise<CliContext>,
   setCode: (code: number | Promise<number>) => void,
   io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream } = process,
 ): Command {
@@ -67,21 +64,24 @@ export function buildProgram(
   const pathOpt = () => new Option("--path <node>", "path of the node inside the store (PATH is then the store root)");
   const act = (fn: (ctx: CliContext, ...args: any[]) => Promise<number>) => function (this: Command, ...args: unknown[]) {
     const cmd = args[args.length - 1] as Command;
-    setCode(fn(getCtx(cmd), ...args.slice(0, -2), args[args.length - 2]));
+    setCode(getCtx(cmd).then((ctx) => fn(ctx, ...args.slice(0, -2), args[args.length - 2])));
   };
+  const inspect = () => import("./commands/inspect.ts");
+  const creation = () => import("./commands/create.ts");
+  const copying = () => import("./commands/copy.ts");
 
   program.command("info").description("zarr-python's info table of an array or group").argument("<PATH>").addOption(pathOpt())
-    .action(act((ctx, p, o) => infoCommand(ctx, p, o)));
+    .action(act(async (ctx, p, o) => (await inspect()).infoCommand(ctx, p, o)));
   program.command("tree").description("the hierarchy below a group").argument("<PATH>").addOption(pathOpt())
     .option("--level <n>", "depth to draw", (v) => Number(v))
-    .action(act((ctx, p, o) => treeCommand(ctx, p, o)));
+    .action(act(async (ctx, p, o) => (await inspect()).treeCommand(ctx, p, o)));
   program.command("ls").description("members of a group: name, kind, shape, dtype, chunks, compressor").argument("<PATH>").addOption(pathOpt())
-    .action(act((ctx, p, o) => lsCommand(ctx, p, o)));
+    .action(act(async (ctx, p, o) => (await inspect()).lsCommand(ctx, p, o)));
   program.command("cat").description("values of an array, or of a numpy-style selection such as \"0:5, ::100\"")
     .argument("<PATH>").argument("[SELECTION]").addOption(pathOpt())
-    .action(act((ctx, p, sel, o) => catCommand(ctx, p, sel, o)));
+    .action(act(async (ctx, p, sel, o) => (await inspect()).catCommand(ctx, p, sel, o)));
   program.command("attrs").description("user attributes (.zattrs) as JSON").argument("<PATH>").addOption(pathOpt())
-    .action(act((ctx, p, o) => attrsCommand(ctx, p, o)));
+    .action(act(async (ctx, p, o) => (await inspect()).attrsCommand(ctx, p, o)));
   program.command("create").description("create an empty array").argument("<PATH>").addOption(pathOpt())
     .requiredOption("--shape <n,n,...>", "array shape, e.g. 100,100")
     .option("--chunks <n,n,...>", "chunk shape, e.g. 10,10 (-1: whole axis; default: guessed)")
@@ -91,33 +91,33 @@ export function buildProgram(
     .option("--order <C|F>", "memory layout of chunks")
     .option("--dimension-separator <sep>", "chunk key separator, '.' or '/'")
     .option("--overwrite", "replace an existing array or group at PATH")
-    .action(act((ctx, p, o) => createCommand(ctx, p, o)));
+    .action(act(async (ctx, p, o) => (await creation()).createCommand(ctx, p, o)));
   program.command("copy").description("copy an array or group, re-encoding chunks (zarr.copy)").argument("<SRC>").argument("<DEST>")
     .option("--name <name>", "name of the copy inside DEST when DEST is a group")
     .option("--if-exists <what>", "raise, replace, skip or skip_initialized", "raise")
     .option("--dry-run", "only log what would be copied")
     .option("--shallow", "copy only the immediate members of a group")
     .option("--without-attrs", "do not copy user attributes")
-    .action(act((ctx, s, d, o) => copyCommand(ctx, s, d, o)));
+    .action(act(async (ctx, s, d, o) => (await copying()).copyCommand(ctx, s, d, o)));
   program.command("copy-store").description("copy stored keys as they are (zarr.copy_store)").argument("<SRC>").argument("<DEST>")
     .option("--if-exists <what>", "raise, replace or skip", "raise")
     .option("--dry-run", "only log what would be copied")
     .option("--exclude <regex...>", "skip keys matching these regular expressions")
     .option("--include <regex...>", "...unless they also match one of these")
-    .action(act((ctx, s, d, o) => copyStoreCommand(ctx, s, d, o)));
+    .action(act(async (ctx, s, d, o) => (await copying()).copyStoreCommand(ctx, s, d, o)));
   program.command("rechunk").description("copy an array with new chunks within a memory budget").argument("<SRC>").argument("<DEST>")
     .requiredOption("--chunks <n,n,...>", "target chunk shape (-1: whole axis)")
     .option("--max-memory <size>", "memory budget for data, e.g. 256MB, 1GiB", "256MiB")
     .option("--compressor <spec>", "compressor of the result (default: the source's)")
     .option("--overwrite", "replace an existing array at DEST")
     .option("--temp-dir <dir>", "where the intermediate array goes (default: the system temp directory)")
-    .action(act((ctx, s, d, o) => rechunkCommand(ctx, s, d, o)));
+    .action(act(async (ctx, s, d, o) => (await import("./commands/rechunk.ts")).rechunkCommand(ctx, s, d, o)));
   program.command("consolidate").description("write consolidated metadata (.zmetadata) for a store").argument("<PATH>").addOption(pathOpt())
     .option("--metadata-key <key>", "key to write", ".zmetadata")
-    .action(act((ctx, p, o) => consolidateCommand(ctx, p, o)));
+    .action(act(async (ctx, p, o) => (await creation()).consolidateCommand(ctx, p, o)));
   program.command("verify").description("decode every stored chunk and report damaged keys (exit 1 on damage)").argument("<PATH>").addOption(pathOpt())
     .option("--concurrency <n>", "chunks checked at once", "8")
-    .action(act((ctx, p, o) => verifyCommand(ctx, p, o)));
+    .action(act(async (ctx, p, o) => (await import("./commands/verify.ts")).verifyCommand(ctx, p, o)));
   for (const c of program.commands) {
     c.exitOverride().showHelpAfterError(`(run 'zarrflow ${c.name()} --help' for usage)`)
       .configureOutput({ writeOut: (t) => void io.stdout.write(t), writeErr: (t) => void io.stderr.write(t) });
@@ -137,8 +137,9 @@ export async function run(argv: string[], env: RunEnv = { stdout: process.stdout
   let pending: Promise<number> | null = null;
   let globals: GlobalOptions = {};
   const program = buildProgram(
-    (cmd) => {
+    async (cmd) => {
       globals = cmd.optsWithGlobals() as GlobalOptions;
+      const { CliContext } = await import("./context.ts");
       ctx = new CliContext(globals, ac.signal, env);
       return ctx;
     },

@@ -7,7 +7,7 @@
 import { closeSync, openSync, readSync, statSync } from "node:fs";
 import * as nodePath from "node:path";
 import { fileURLToPath } from "node:url";
-import { DirectoryStore, N5Store, ZarrError, ZipStore, normalizeStoragePath, storeFromUrl, type Store } from "../src/index.ts";
+import { DirectoryStore, N5Store, ZarrError, ZipStore, normalizeStoragePath, storeFromUrl, type Store } from "../src/internal.ts";
 import { UsageError } from "./errors.ts";
 
 /** A store opened for the CLI, and where in it the node the user named lives. */

@@ -13,11 +13,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { isMainThread, parentPort, workerData } from "node:worker_threads";
-import {
-  create, DirectoryStore, openFromDescriptor, ProcessSynchronizer, slice, startWorker, ThreadSynchronizer,
-  type ArrayDescriptor, type Synchronizer,
-} from "../src/index.ts";
-import { toDescriptor } from "../sync/index.ts";
+import { create, DirectoryStore, ProcessSynchronizer, slice, startWorker, ThreadSynchronizer } from "../src/index.ts";
+import { openFromDescriptor, toDescriptor, type ArrayDescriptor, type Synchronizer } from "../sync/index.ts";
 
 type Region = [number, number, number, number, number]; // rows r0..r1, columns c0..c1, value
 

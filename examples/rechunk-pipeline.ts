@@ -10,8 +10,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { create, DirectoryStore, ndarray, rechunk, rechunkingPlan, type Progress } from "../src/index.ts";
-import { readable, writable } from "../streams/index.ts";
+import { create, DirectoryStore, ndarray, rechunk } from "../src/index.ts";
+import { readable, rechunkingPlan, writable, type Progress } from "../streams/index.ts";
 
 const { values: args } = parseArgs({
   options: {

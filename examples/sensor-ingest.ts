@@ -11,7 +11,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { append, create, DirectoryStore, ndarray, ZarrArray, type AppendEvent } from "../src/index.ts";
+import { create, DirectoryStore, ndarray, ZarrArray } from "../src/index.ts";
+import { append, type AppendEvent } from "../streams/index.ts";
 
 const { values: args } = parseArgs({
   options: {

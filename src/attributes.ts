@@ -7,7 +7,13 @@ import { encodeJson, parseJson } from "./metadata/json.ts";
 import type { Store } from "./stores/store.ts";
 import { withLock, type Synchronizer } from "./synchronizer.ts";
 
-/** Async map-like access to `.zattrs`. Every call reads the store, so other writers' changes are seen. */
+/**
+ * Async map-like access to `.zattrs`. Every call reads the store, so other writers' changes are seen.
+ * @example
+ * await z.attrs.put({ units: "m", scale: 0.5 });   // z.attrs.put({...})
+ * await z.attrs.set("units", "km");                 // z.attrs["units"] = "km"
+ * console.log(await z.attrs.asObject());           // dict(z.attrs)
+ */
 export class Attributes {
   constructor(
     readonly store: Store,

@@ -15,7 +15,15 @@ import { ConsolidatedMetadataStore, buildConsolidatedMetadata } from "./stores/c
 import { compareKeys, normalizeStoragePath } from "./stores/keys.ts";
 import type { Store } from "./stores/store.ts";
 
-/** Raised when a copy would overwrite something and `ifExists` is `raise` (zarr-python's CopyError). */
+/**
+ * Raised when a copy would overwrite something and `ifExists` is `raise` (zarr-python's CopyError).
+ * @example
+ * try {
+ *   await copyAll(source, dest);              // ifExists defaults to "raise"
+ * } catch (e) {
+ *   if (e instanceof CopyError) await copyAll(source, dest, { ifExists: "replace" });
+ * }
+ */
 export class CopyError extends ZarrError {}
 
 /** Where copy functions send their log lines: a function given each line, or a writable like `process.stdout`. */
@@ -66,6 +74,9 @@ export interface ConsolidateMetadataOptions {
  * Gather every `.zarray`, `.zgroup` and `.zattrs` of `store` into one key (`.zmetadata`), written
  * byte for byte as zarr-python 2.13's `consolidate_metadata`, and return the group at `path`
  * opened through it (mode `r+`, see {@link openConsolidated}).
+ * @example
+ * await consolidateMetadata("data/group.zarr");                 // zarr.consolidate_metadata(store)
+ * const root = await openConsolidated("data/group.zarr");       // one read for every .zarray/.zgroup/.zattrs
  */
 export async function consolidateMetadata(store: StoreLike, opts: ConsolidateMetadataOptions = {}): Promise<ZarrGroup> {
   const s = asStore(store);
@@ -87,7 +98,11 @@ export interface OpenConsolidatedOptions {
 /**
  * Open the group at `path` using only the consolidated metadata for `.zarray`/`.zgroup`/`.zattrs`
  * (zarr-python's `open_consolidated`). Metadata is read-only in both modes: creating members,
- * resizing or changing attributes throws {@link ReadOnlyError}; in mode `r+` chunk data can be written.
+ * resizing or changing attributes throws `ReadOnlyError` (from `zarrflow/errors`); in mode `r+` chunk data can be written.
+ * @example
+ * const root = await openConsolidated("data/group.zarr");                 // zarr.open_consolidated(store)
+ * const rw = await openConsolidated("data/group.zarr", { mode: "r+" });   // chunks writable, metadata not
+ * const z = await root.get("foo/bar/baz");
  */
 export async function openConsolidated(store: StoreLike, opts: OpenConsolidatedOptions = {}): Promise<ZarrGroup> {
   const mode = opts.mode ?? "r+";
@@ -119,6 +134,9 @@ export interface CopyStoreOptions {
 /**
  * Copy keys directly from one store to another without decoding (zarr-python's `copy_store`).
  * Resolves to `[copied, skipped, bytesCopied]`.
+ * @example
+ * const [copied, skipped, bytes] = await copyStore("data/example.zarr", new MemoryStore());  // zarr.copy_store(src, dest)
+ * await copyStore("data/group.zarr", "data/copy.zarr", { sourcePath: "foo", destPath: "bar", excludes: ["^foo/tmp"], log: console.log });
  */
 export async function copyStore(source: StoreLike, dest: StoreLike, opts: CopyStoreOptions = {}): Promise<[number, number, number]> {
   const src = asStore(source), dst = asStore(dest);
@@ -274,6 +292,9 @@ async function copyRec(log: (l: string) => void, source: ZarrArray | ZarrGroup, 
  * chunk with the source's chunks, compressor, filters, order and fill value (zarr-python's
  * `zarr.copy`). Resolves to `[copied, skipped, bytesCopied]`. Exported from the package root as
  * `copy(source, dest, opts)`.
+ * @example
+ * const dest = await group();
+ * await copyNode(await source.get("foo/bar/baz") as ZarrArray, dest, { name: "baz", log: console.log });
  */
 export async function copyNode(source: ZarrArray | ZarrGroup, dest: ZarrGroup, opts: CopyNodeOptions = {}): Promise<[number, number, number]> {
   if (!(dest instanceof ZarrGroup)) throw new ZarrError(`dest must be a group, got ${String(dest)}`);
@@ -286,6 +307,9 @@ export async function copyNode(source: ZarrArray | ZarrGroup, dest: ZarrGroup, o
 /**
  * Copy every member of the group `source` into the group `dest`, then its attributes
  * (zarr-python's `copy_all`). Resolves to `[copied, skipped, bytesCopied]`.
+ * @example
+ * const dest = await group("data/copy.zarr");
+ * const [copied, skipped, bytes] = await copyAll(source, dest, { log: console.log });  // zarr.copy_all(source, dest, log=sys.stdout)
  */
 export async function copyAll(source: ZarrGroup, dest: ZarrGroup, opts: Omit<CopyNodeOptions, "name"> = {}): Promise<[number, number, number]> {
   if (!(dest instanceof ZarrGroup)) throw new ZarrError(`dest must be a group, got ${String(dest)}`);
@@ -300,7 +324,13 @@ export async function copyAll(source: ZarrGroup, dest: ZarrGroup, opts: Omit<Cop
   return [copied, skipped, bytes];
 }
 
-/** The hierarchy below `group` drawn as zarr-python's `zarr.tree(grp)` (same as `group.tree()`). */
+/**
+ * The hierarchy below `group` drawn as zarr-python's `zarr.tree(grp)` (same as `group.tree()`).
+ * @example
+ * const root = await group();
+ * await (await root.createGroup("foo")).zeros("bar", { shape: [10, 10] });
+ * console.log(String(await tree(root)));       // zarr.tree(root)
+ */
 export async function tree(group: ZarrGroup, opts: { level?: number } = {}): Promise<TreeView> {
   return group.tree(opts);
 }

@@ -63,7 +63,11 @@ function normalizeShape(shape: number | readonly number[] | undefined): number[]
   return s;
 }
 
-/** zarr-python's guess_chunks: halve axes in turn until a chunk is near a size that grows with the array. */
+/**
+ * zarr-python's guess_chunks: halve axes in turn until a chunk is near a size that grows with the array.
+ * @example
+ * guessChunks([10000, 10000], 4);   // what zarr.util.guess_chunks((10000, 10000), 4) picks
+ */
 export function guessChunks(shape: readonly number[], typesize: number): number[] {
   const CHUNK_BASE = 256 * 1024, CHUNK_MIN = 128 * 1024, CHUNK_MAX = 64 * 1024 * 1024;
   const nd = shape.length;
@@ -83,7 +87,12 @@ export function guessChunks(shape: readonly number[], typesize: number): number[
   return chunks;
 }
 
-/** zarr-python's normalize_chunks. */
+/**
+ * zarr-python's normalize_chunks.
+ * @example
+ * normalizeChunks([1000, -1], [10000, 500], 4);   // [1000, 500]
+ * normalizeChunks(true, [10000, 500], 4);         // guessed
+ */
 export function normalizeChunks(chunks: ChunksLike, shape: readonly number[], typesize: number): number[] {
   if (chunks === null || chunks === undefined || chunks === true) return shape.length ? guessChunks(shape, typesize) : [];
   if (chunks === false) return [...shape];
@@ -142,7 +151,12 @@ export async function buildArrayMetadata(opts: CreateOptions): Promise<ArrayMeta
   };
 }
 
-/** Create an array (zarr-python's `zarr.create`). */
+/**
+ * Create an array (zarr-python's `zarr.create`).
+ * @example
+ * const z = await create({ shape: [10000, 10000], chunks: [1000, 1000], dtype: "<i4" });  // zarr.create(...)
+ * await z.set(null, 42);
+ */
 export async function create(opts: CreateOptions): Promise<ZarrArray> {
   const { store, path } = resolveStore(opts);
   // As zarr-python's init_array: the store's separator (NestedDirectoryStore, DirectoryStore with
@@ -175,27 +189,52 @@ function shapeArgs(shape: number | readonly number[] | CreateOptions, opts: Crea
   return { ...opts, shape: shape as number | number[] };
 }
 
-/** An array whose every element starts as the fill value 0. */
+/**
+ * An array whose every element starts as the fill value 0.
+ * @example
+ * const z = await zeros([10000, 10000], { chunks: [1000, 1000], dtype: "<i4" });  // zarr.zeros((10000, 10000), chunks=(1000, 1000), dtype='i4')
+ * await z.get("0, 0");  // 0
+ */
 export async function zeros(shape: number | readonly number[] | CreateOptions, opts: CreateOptions = {}): Promise<ZarrArray> {
   return create({ ...shapeArgs(shape, opts), fillValue: 0 });
 }
 
-/** An array of ones. */
+/**
+ * An array of ones.
+ * @example
+ * const z = await ones([100, 100], { chunks: [10, 10], dtype: "<f8" });  // zarr.ones((100, 100), chunks=(10, 10))
+ * await z.get("5, 5");  // 1
+ */
 export async function ones(shape: number | readonly number[] | CreateOptions, opts: CreateOptions = {}): Promise<ZarrArray> {
   return create({ ...shapeArgs(shape, opts), fillValue: 1 });
 }
 
-/** An array whose every element starts as `fillValue`. */
+/**
+ * An array whose every element starts as `fillValue`.
+ * @example
+ * const z = await full([100, 100], 42, { chunks: [10, 10], dtype: "<i4" });  // zarr.full((100, 100), fill_value=42, chunks=(10, 10), dtype='i4')
+ * await z.get("0, 0");  // 42
+ */
 export async function full(shape: number | readonly number[] | CreateOptions, fillValue: unknown, opts: CreateOptions = {}): Promise<ZarrArray> {
   return create({ ...shapeArgs(shape, opts), fillValue });
 }
 
-/** An array with no fill value (zarr-python's `empty`: fill_value None). Unwritten chunks read as zeros. */
+/**
+ * An array with no fill value (zarr-python's `empty`: fill_value None). Unwritten chunks read as zeros.
+ * @example
+ * const z = await empty([100, 100], { chunks: [10, 10], dtype: "<f8" });  // zarr.empty(...): fill_value None
+ * await z.set("0:10, :", 1.5);  // write before reading: unwritten chunks have no defined value
+ */
 export async function empty(shape: number | readonly number[] | CreateOptions, opts: CreateOptions = {}): Promise<ZarrArray> {
   return create({ ...shapeArgs(shape, opts), fillValue: null });
 }
 
-/** Create an array holding `data` (an NDArray, typed array, nested arrays, or another ZarrArray). */
+/**
+ * Create an array holding `data` (an NDArray, typed array, nested arrays, or another ZarrArray).
+ * @example
+ * const z = await array(arange(100).reshape(10, 10), { chunks: [5, 5] });  // zarr.array(np.arange(100).reshape(10, 10), chunks=(5, 5))
+ * const z2 = await array([[1, 2], [3, 4]], { dtype: "<i4" });
+ */
 export async function array(data: unknown, opts: CreateOptions = {}): Promise<ZarrArray> {
   if (data instanceof ZarrArray) {
     const z = await create({ shape: data.shape, chunks: data.chunks, dtype: data.dtype, compressor: data.compressor, fillValue: data.fillValue, order: data.order, filters: data.filters, ...opts });
@@ -216,19 +255,35 @@ function likeOptions(a: ZarrArray | NDArray, opts: CreateOptions): CreateOptions
   return { shape: a.shape, dtype: a.dtype, ...opts };
 }
 
-/** `zeros` with another array's shape, chunks, dtype and codecs. */
+/**
+ * `zeros` with another array's shape, chunks, dtype and codecs.
+ * @example
+ * const z2 = await zerosLike(z);  // zarr.zeros_like(z): same shape, chunks, dtype and compressor
+ */
 export async function zerosLike(a: ZarrArray | NDArray, opts: CreateOptions = {}): Promise<ZarrArray> {
   return zeros(likeOptions(a, opts));
 }
-/** `ones` with another array's shape, chunks, dtype and codecs. */
+/**
+ * `ones` with another array's shape, chunks, dtype and codecs.
+ * @example
+ * const z2 = await onesLike(z, { store: "data/ones.zarr" });  // zarr.ones_like(z, store=...)
+ */
 export async function onesLike(a: ZarrArray | NDArray, opts: CreateOptions = {}): Promise<ZarrArray> {
   return ones(likeOptions(a, opts));
 }
-/** `empty` with another array's shape, chunks, dtype and codecs. */
+/**
+ * `empty` with another array's shape, chunks, dtype and codecs.
+ * @example
+ * const z2 = await emptyLike(z);  // zarr.empty_like(z)
+ */
 export async function emptyLike(a: ZarrArray | NDArray, opts: CreateOptions = {}): Promise<ZarrArray> {
   return empty(likeOptions(a, opts));
 }
-/** `full` with another array's shape, chunks, dtype and codecs. */
+/**
+ * `full` with another array's shape, chunks, dtype and codecs.
+ * @example
+ * const z2 = await fullLike(z, 7);  // zarr.full_like(z, fill_value=7)
+ */
 export async function fullLike(a: ZarrArray | NDArray, fillValue: unknown, opts: CreateOptions = {}): Promise<ZarrArray> {
   return full(likeOptions(a, opts), fillValue);
 }
@@ -236,6 +291,9 @@ export async function fullLike(a: ZarrArray | NDArray, fillValue: unknown, opts:
 /**
  * Open an array, creating it where the mode allows (zarr-python's `open_array`):
  * `r` read-only, `r+` must exist, `a` open or create, `w` create (overwrite), `w-`/`x` create, fail if present.
+ * @example
+ * const z = await openArray("data/example.zarr", { mode: "w", shape: [10000, 10000], chunks: [1000, 1000], dtype: "<i4" });
+ * const again = await openArray("data/example.zarr", { mode: "r" });  // zarr.open_array("data/example.zarr", mode="r")
  */
 export async function openArray(store: StoreLike | undefined, opts: OpenOptions = {}): Promise<ZarrArray> {
   const mode = opts.mode ?? "a";
@@ -266,12 +324,23 @@ export async function openArray(store: StoreLike | undefined, opts: OpenOptions 
   }
 }
 
-/** Save one array to a store, replacing what is there (zarr-python's `save_array`/`save`). */
+/**
+ * Save one array to a store, replacing what is there (zarr-python's `save_array`/`save`).
+ * @example
+ * await save("data/example.zarr", arange(10000));  // zarr.save("data/example.zarr", np.arange(10000))
+ * const a = await load("data/example.zarr");        // the NDArray back
+ */
 export async function save(store: StoreLike, data: unknown, opts: CreateOptions = {}): Promise<ZarrArray> {
   return array(data, { ...opts, store, overwrite: true });
 }
 
-/** Load a whole array into memory (zarr-python's `load` for an array). */
+/**
+ * Load a whole array into memory (zarr-python's `load` for an array).
+ * @example
+ * const a = await load("data/example.zarr");              // zarr.load("data/example.zarr")
+ * const b = await load("data/group.zarr", { path: "foo/bar" });
+ * console.log(String(a));
+ */
 export async function load(store: StoreLike, opts: { path?: string } = {}): Promise<NDArray> {
   const z = await ZarrArray.open(asStore(store), { path: normalizeStoragePath(opts.path ?? ""), readOnly: true });
   return z.get();

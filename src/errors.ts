@@ -3,7 +3,15 @@
  * @module
  */
 
-/** Base class of every error zarrflow throws on purpose. */
+/**
+ * Base class of every error zarrflow throws on purpose.
+ * @example
+ * try {
+ *   await openArray("data/missing.zarr", { mode: "r" });
+ * } catch (e) {
+ *   if (e instanceof ZarrError) console.error(e.message);   // names the path
+ * }
+ */
 export class ZarrError extends Error {
   constructor(message: string) {
     super(message);
@@ -16,6 +24,8 @@ export class ZarrError extends Error {
  * permission or full-disk error, or something other than a regular file (a FIFO, a device) where a
  * chunk file should be. Kept apart from {@link CodecError} so a caller can tell a broken disk from a
  * corrupt chunk. The message names the key and the cause.
+ * @example
+ * try { await z.get(); } catch (e) { if (e instanceof StoreIOError) console.log(e.key, e.code); } // "0" "ENOSPC"
  */
 export class StoreIOError extends ZarrError {
   constructor(
@@ -29,48 +39,103 @@ export class StoreIOError extends ZarrError {
   }
 }
 
-/** A key or path that is malformed or escapes the store root (`..`, absolute paths). */
+/**
+ * A key or path that is malformed or escapes the store root (`..`, absolute paths).
+ * @example
+ * await new MemoryStore().get("../x");   // throws InvalidKeyError naming "../x"
+ */
 export class InvalidKeyError extends ZarrError {}
 
-/** A key that is not present in a store or group. */
+/**
+ * A key that is not present in a store or group.
+ * @example
+ * try { await root.get("nope"); } catch (e) { if (e instanceof KeyError) console.log("no member 'nope'"); }
+ */
 export class KeyError extends ZarrError {}
 
-/** No array at the given path. */
+/**
+ * No array at the given path.
+ * @example
+ * try { await openArray("data/group.zarr", { mode: "r" }); } catch (e) { if (e instanceof ArrayNotFoundError) console.log(e.message); }
+ */
 export class ArrayNotFoundError extends ZarrError {}
 
-/** No group at the given path. */
+/**
+ * No group at the given path.
+ * @example
+ * try { await openGroup("data/example.zarr", { mode: "r" }); } catch (e) { if (e instanceof GroupNotFoundError) console.log(e.message); }
+ */
 export class GroupNotFoundError extends ZarrError {}
 
-/** An array already exists at the given path. */
+/**
+ * An array already exists at the given path.
+ * @example
+ * try { await root.createGroup("baz"); } catch (e) { if (e instanceof ContainsArrayError) console.log("an array is already there"); }
+ */
 export class ContainsArrayError extends ZarrError {}
 
-/** A group already exists at the given path. */
+/**
+ * A group already exists at the given path.
+ * @example
+ * try { await openArray("data/group.zarr", { mode: "w-", shape: [10] }); } catch (e) { if (e instanceof ContainsGroupError) console.log(e.message); }
+ */
 export class ContainsGroupError extends ZarrError {}
 
-/** A write was attempted on a read-only array, group or store. */
+/**
+ * A write was attempted on a read-only array, group or store.
+ * @example
+ * const z = await openArray("data/example.zarr", { mode: "r" });
+ * await z.set(null, 0);   // throws ReadOnlyError
+ */
 export class ReadOnlyError extends ZarrError {}
 
-/** A codec failed, is unknown, or was given bad configuration or corrupt bytes. */
+/**
+ * A codec failed, is unknown, or was given bad configuration or corrupt bytes.
+ * @example
+ * try { await getCodec({ id: "nope" }); } catch (e) { if (e instanceof CodecError) console.log(e.message); }   // names the id
+ */
 export class CodecError extends ZarrError {}
 
-/** An index or selection falls outside the array's bounds. */
+/**
+ * An index or selection falls outside the array's bounds.
+ * @example
+ * await (await zeros([10])).get(10);   // throws BoundsCheckError: index 10 is out of bounds for axis 0 with size 10
+ */
 export class BoundsCheckError extends ZarrError {}
 
-/** A selection is malformed (wrong number of dimensions, bad step, unparsable string). */
+/**
+ * A selection is malformed (wrong number of dimensions, bad step, unparsable string).
+ * @example
+ * await z.get("0:5:0");   // throws IndexError: slice step cannot be zero
+ */
 export class IndexError extends ZarrError {}
 
-/** Metadata (`.zarray`, `.zgroup`, `.zattrs`, `.zmetadata`) is missing fields or malformed. */
+/**
+ * Metadata (`.zarray`, `.zgroup`, `.zattrs`, `.zmetadata`) is missing fields or malformed.
+ * @example
+ * try { parseArrayMetadata('{"zarr_format": 2}', "foo/.zarray"); } catch (e) { if (e instanceof MetadataError) console.log(e.message); }
+ */
 export class MetadataError extends ZarrError {}
 
-/** A dtype string is unknown or malformed, or a value does not fit the dtype. */
+/**
+ * A dtype string is unknown or malformed, or a value does not fit the dtype.
+ * @example
+ * parseDtype("i3");   // throws DtypeError naming "i3"
+ */
 export class DtypeError extends ZarrError {}
 
-/** A shape, chunk shape or value shape is invalid or does not match. */
+/**
+ * A shape, chunk shape or value shape is invalid or does not match.
+ * @example
+ * await zeros([10, -1]);   // throws ShapeError
+ */
 export class ShapeError extends ZarrError {}
 
 /**
  * Metadata asks for more than a configured limit allows (see `setLimits` in `limits.ts`), e.g. a
  * chunk larger than `maxChunkBytes`. The message names the key, the field, the value and the limit.
+ * @example
+ * try { await openArray("untrusted.zarr", { mode: "r" }); } catch (e) { if (e instanceof LimitExceededError) console.log(e.message); }
  */
 export class LimitExceededError extends MetadataError {
   constructor(
@@ -89,6 +154,8 @@ export class LimitExceededError extends MetadataError {
 /**
  * A short, safe rendering of any value for error messages: never throws (bigints, cycles, symbols,
  * getters that throw) and never exceeds `max` characters, so a hostile value cannot blow up an error path.
+ * @example
+ * throw new ZarrError(`fill value ${formatValue(value)} does not fit dtype <i4`);
  */
 export function formatValue(v: unknown, max = 200): string {
   let s: string;

@@ -27,7 +27,14 @@ export interface GroupOptions {
   store?: StoreLike;
 }
 
-/** A group of arrays and groups. */
+/**
+ * A group of arrays and groups.
+ * @example
+ * const root = await group();
+ * const foo = await root.createGroup("foo");
+ * await foo.zeros("baz", { shape: [10000, 10000], chunks: [1000, 1000], dtype: "<i4" });
+ * console.log(String(await root.tree()));
+ */
 export class ZarrGroup {
   readonly store: Store;
   readonly path: string;
@@ -56,7 +63,11 @@ export class ZarrGroup {
     return this.path.split("/").pop() ?? "";
   }
 
-  /** zarr-python's repr: `<zarr.hierarchy.Group '/foo'>`. */
+  /**
+   * zarr-python's repr: `<zarr.hierarchy.Group '/foo'>`.
+   * @example
+   * String(await root.get("foo"));  // "<zarr.hierarchy.Group '/foo'>"
+   */
   toString(): string {
     return `<zarr.hierarchy.Group '${this.name}'${this.readOnly ? " read-only" : ""}>`;
   }
@@ -88,7 +99,12 @@ export class ZarrGroup {
     return [...names].sort(compareKeys);
   }
 
-  /** A member by name or path (`"foo/bar/baz"`); throws {@link KeyError} naming the path when absent. */
+  /**
+   * A member by name or path (`"foo/bar/baz"`); throws {@link KeyError} naming the path when absent.
+   * @example
+   * const baz = await root.get("foo/bar/baz");       // root["foo/bar/baz"]
+   * if (baz instanceof ZarrArray) console.log(baz.shape);
+   */
   async get(name: string): Promise<ZarrArray | ZarrGroup> {
     const p = this.childPath(name);
     if (await containsArray(this.store, p)) return ZarrArray.open(this.store, { path: p, readOnly: this.readOnly, synchronizer: this.synchronizer });
@@ -96,20 +112,32 @@ export class ZarrGroup {
     throw new KeyError(`no member '${name}' in group '${this.name}'`);
   }
 
-  /** Whether a member exists at a name or path. */
+  /**
+   * Whether a member exists at a name or path.
+   * @example
+   * if (!(await root.has("foo/bar"))) await root.createGroup("foo/bar");  // "foo/bar" in root
+   */
   async has(name: string): Promise<boolean> {
     const p = this.childPath(name);
     return (await containsArray(this.store, p)) || (await containsGroup(this.store, p));
   }
 
-  /** Delete a member and everything under it. */
+  /**
+   * Delete a member and everything under it.
+   * @example
+   * await root.delete("foo/bar");  // del root["foo/bar"]
+   */
   async delete(name: string): Promise<void> {
     this.checkWritable();
     if (!(await this.has(name))) throw new KeyError(`no member '${name}' in group '${this.name}'`);
     await rmdir(this.store, this.childPath(name));
   }
 
-  /** Names of direct members (arrays and groups), sorted. */
+  /**
+   * Names of direct members (arrays and groups), sorted.
+   * @example
+   * await root.keys();  // list(root): ["bar", "foo"]
+   */
   async keys(): Promise<string[]> {
     const out: string[] = [];
     for (const n of await this.childNames()) {
@@ -119,7 +147,11 @@ export class ZarrGroup {
     return out;
   }
 
-  /** Direct member arrays as [name, array] pairs. */
+  /**
+   * Direct member arrays as [name, array] pairs.
+   * @example
+   * for (const [name, a] of await root.arrays()) console.log(name, a.shape);  // root.arrays()
+   */
   async arrays(): Promise<[string, ZarrArray][]> {
     const out: [string, ZarrArray][] = [];
     for (const n of await this.childNames()) {
@@ -128,7 +160,11 @@ export class ZarrGroup {
     return out;
   }
 
-  /** Direct member groups as [name, group] pairs. */
+  /**
+   * Direct member groups as [name, group] pairs.
+   * @example
+   * for (const [name, g] of await root.groups()) console.log(name, String(g));  // root.groups()
+   */
   async groups(): Promise<[string, ZarrGroup][]> {
     const out: [string, ZarrGroup][] = [];
     for (const n of await this.childNames()) {
@@ -137,17 +173,29 @@ export class ZarrGroup {
     return out;
   }
 
-  /** Names of member arrays. */
+  /**
+   * Names of member arrays.
+   * @example
+   * await root.arrayKeys();   // ["baz", ...]: root.array_keys()
+   */
   async arrayKeys(): Promise<string[]> {
     return (await this.arrays()).map(([n]) => n);
   }
 
-  /** Names of member groups. */
+  /**
+   * Names of member groups.
+   * @example
+   * await root.groupKeys();   // root.group_keys()
+   */
   async groupKeys(): Promise<string[]> {
     return (await this.groups()).map(([n]) => n);
   }
 
-  /** Members as [name, node] pairs. */
+  /**
+   * Members as [name, node] pairs.
+   * @example
+   * for (const [name, node] of await root.members()) console.log(name, String(node));
+   */
   async members(): Promise<[string, ZarrArray | ZarrGroup][]> {
     const out: [string, ZarrArray | ZarrGroup][] = [];
     for (const n of await this.keys()) out.push([n, await this.get(n)]);
@@ -159,7 +207,11 @@ export class ZarrGroup {
     yield* await this.keys();
   }
 
-  /** Create a subgroup (intermediate groups too); fails if something exists there unless `overwrite`. */
+  /**
+   * Create a subgroup (intermediate groups too); fails if something exists there unless `overwrite`.
+   * @example
+   * const bar = await root.createGroup("foo/bar");  // root.create_group("foo/bar"): creates foo too
+   */
   async createGroup(name: string, opts: { overwrite?: boolean } = {}): Promise<ZarrGroup> {
     this.checkWritable();
     const p = this.childPath(name);
@@ -168,7 +220,11 @@ export class ZarrGroup {
     return new ZarrGroup(this.store, p, { synchronizer: this.synchronizer });
   }
 
-  /** Open a subgroup, creating it when absent. */
+  /**
+   * Open a subgroup, creating it when absent.
+   * @example
+   * const foo = await root.requireGroup("foo");  // root.require_group("foo"): opened if it exists
+   */
   async requireGroup(name: string, opts: { overwrite?: boolean } = {}): Promise<ZarrGroup> {
     const p = this.childPath(name);
     if (!opts.overwrite && (await containsGroup(this.store, p))) return new ZarrGroup(this.store, p, { readOnly: this.readOnly, synchronizer: this.synchronizer });
@@ -176,14 +232,23 @@ export class ZarrGroup {
     return this.createGroup(name, opts);
   }
 
-  /** Create several subgroups. */
+  /**
+   * Create several subgroups.
+   * @example
+   * const [foo, bar] = await root.requireGroups("foo", "bar");
+   */
   async requireGroups(...names: string[]): Promise<ZarrGroup[]> {
     const out: ZarrGroup[] = [];
     for (const n of names) out.push(await this.requireGroup(n));
     return out;
   }
 
-  /** Create an array at `name` (h5py's `create_dataset`); `data` is written when given. */
+  /**
+   * Create an array at `name` (h5py's `create_dataset`); `data` is written when given.
+   * @example
+   * const z = await root.createDataset("foo", { shape: [100, 100], chunks: [10, 10], dtype: "<f8" });  // root.create_dataset(...)
+   * const d = await root.createDataset("bar", { data: arange(100), chunks: [10] });
+   */
   async createDataset(name: string, opts: CreateOptions & { data?: unknown } = {}): Promise<ZarrArray> {
     this.checkWritable();
     const p = this.childPath(name);
@@ -194,7 +259,11 @@ export class ZarrGroup {
     return create({ ...rest, store: this.store, path: p, synchronizer: rest.synchronizer ?? this.synchronizer });
   }
 
-  /** Open the array at `name` if it matches shape and dtype, otherwise create it. */
+  /**
+   * Open the array at `name` if it matches shape and dtype, otherwise create it.
+   * @example
+   * const z = await root.requireDataset("baz", { shape: [100, 100], chunks: [10, 10], dtype: "<i4" });  // root.require_dataset(...)
+   */
   async requireDataset(name: string, opts: CreateOptions & { exact?: boolean } = {}): Promise<ZarrArray> {
     const p = this.childPath(name);
     if (await containsArray(this.store, p)) {
@@ -216,28 +285,53 @@ export class ZarrGroup {
     return this.createDataset(name, opts);
   }
 
-  /** Create an array of zeros at `name`. */
+  /**
+   * Create an array of zeros at `name`.
+   * @example
+   * const z = await root.zeros("baz", { shape: [10000, 10000], chunks: [1000, 1000], dtype: "<i4" });  // root.zeros("baz", ...)
+   */
   async zeros(name: string, opts: CreateOptions = {}): Promise<ZarrArray> {
     return this.createDataset(name, { ...opts, fillValue: 0 });
   }
-  /** Create an array of ones at `name`. */
+  /**
+   * Create an array of ones at `name`.
+   * @example
+   * const z = await root.ones("mask", { shape: [100, 100], chunks: [10, 10], dtype: "|b1" });
+   */
   async ones(name: string, opts: CreateOptions = {}): Promise<ZarrArray> {
     return this.createDataset(name, { ...opts, fillValue: 1 });
   }
-  /** Create an array with no fill value at `name`. */
+  /**
+   * Create an array with no fill value at `name`.
+   * @example
+   * const z = await root.empty("scratch", { shape: [100], chunks: [10], dtype: "<f8" });
+   */
   async empty(name: string, opts: CreateOptions = {}): Promise<ZarrArray> {
     return this.createDataset(name, { ...opts, fillValue: null });
   }
-  /** Create an array filled with `fillValue` at `name`. */
+  /**
+   * Create an array filled with `fillValue` at `name`.
+   * @example
+   * const z = await root.full("nines", 9, { shape: [100], chunks: [10], dtype: "<i4" });
+   */
   async full(name: string, fillValue: unknown, opts: CreateOptions = {}): Promise<ZarrArray> {
     return this.createDataset(name, { ...opts, fillValue });
   }
-  /** Create an array holding `data` at `name`. */
+  /**
+   * Create an array holding `data` at `name`.
+   * @example
+   * const a = await root.array("data", arange(100).reshape(10, 10), { chunks: [5, 5] });  // root.array("data", np.arange(100).reshape(10, 10), chunks=(5, 5))
+   */
   async array(name: string, data: unknown, opts: CreateOptions = {}): Promise<ZarrArray> {
     return this.createDataset(name, { ...opts, data });
   }
 
-  /** The hierarchy below this group, drawn as zarr-python's `tree()` does. */
+  /**
+   * The hierarchy below this group, drawn as zarr-python's `tree()` does.
+   * @example
+   * console.log(String(await root.tree()));             // root.tree()
+   * console.log(String(await root.tree({ level: 1 })));
+   */
   async tree(opts: { level?: number } = {}): Promise<TreeView> {
     const lines: string[] = [this.path ? this.basename : "/"];
     const walk = async (g: ZarrGroup, indent: string, depth: number) => {
@@ -255,7 +349,11 @@ export class ZarrGroup {
     return new TreeView(lines.map((l, i) => (i === 0 ? l : l)).join("\n"));
   }
 
-  /** The diagnostics table zarr-python prints as `group.info`. */
+  /**
+   * The diagnostics table zarr-python prints as `group.info`.
+   * @example
+   * console.log(String(await root.info()));  // root.info
+   */
   async info(): Promise<InfoReport> {
     const arrays = await this.arrayKeys();
     const groups = await this.groupKeys();
@@ -274,7 +372,12 @@ export class ZarrGroup {
   }
 }
 
-/** The text of a `tree()`; `toString()` gives the drawing. */
+/**
+ * The text of a `tree()`; `toString()` gives the drawing.
+ * @example
+ * const view = await root.tree({ level: 1 });
+ * console.log(view.toString());                 // the drawing, as zarr-python prints it
+ */
 export class TreeView {
   constructor(readonly text: string) {}
   /** The drawing, as zarr-python's `tree()` prints it. */
@@ -286,7 +389,13 @@ export class TreeView {
   }
 }
 
-/** Create or open a group (zarr-python's `zarr.group`): a new in-memory store when none is given. */
+/**
+ * Create or open a group (zarr-python's `zarr.group`): a new in-memory store when none is given.
+ * @example
+ * const root = await group();                                  // zarr.group(): in memory
+ * const onDisk = await group("data/group.zarr");               // zarr.group(store="data/group.zarr")
+ * const foo = await root.createGroup("foo");
+ */
 export async function group(store?: StoreLike, opts: GroupOptions = {}): Promise<ZarrGroup> {
   const s = store === undefined ? (opts.store !== undefined ? asStore(opts.store) : new MemoryStore()) : asStore(store);
   const path = normalizeStoragePath(opts.path ?? "");
@@ -301,6 +410,9 @@ export async function group(store?: StoreLike, opts: GroupOptions = {}): Promise
 /**
  * Open a group with a mode (zarr-python's `open_group`): `r`/`r+` need it to exist, `a` creates it if
  * absent, `w` replaces what is there, `w-`/`x` fail if anything is there.
+ * @example
+ * const root = await openGroup("data/group.zarr", { mode: "a" });  // zarr.open_group("data/group.zarr", mode="a")
+ * const bar = await root.requireGroup("foo/bar");
  */
 export async function openGroup(store?: StoreLike, opts: GroupOptions = {}): Promise<ZarrGroup> {
   const s = store === undefined ? (opts.store !== undefined ? asStore(opts.store) : new MemoryStore()) : asStore(store);

@@ -19,12 +19,20 @@ async function has(store: Store, key: string): Promise<boolean> {
   return (await store.get(key)) !== undefined;
 }
 
-/** Whether an array lives at `path`. */
+/**
+ * Whether an array lives at `path`.
+ * @example
+ * if (await containsArray(store, "foo/bar")) console.log("an array is there");   // zarr.storage.contains_array
+ */
 export async function containsArray(store: Store, path = ""): Promise<boolean> {
   return has(store, pathPrefix(normalizeStoragePath(path)) + ".zarray");
 }
 
-/** Whether a group lives at `path`. */
+/**
+ * Whether a group lives at `path`.
+ * @example
+ * if (!(await containsGroup(store))) await group(store);   // zarr.storage.contains_group
+ */
 export async function containsGroup(store: Store, path = ""): Promise<boolean> {
   return has(store, pathPrefix(normalizeStoragePath(path)) + ".zgroup");
 }

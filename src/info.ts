@@ -4,7 +4,13 @@
  * @module
  */
 
-/** A two-column report whose `toString()` is zarr-python's text table. */
+/**
+ * A two-column report whose `toString()` is zarr-python's text table.
+ * @example
+ * const report = await z.info();
+ * console.log(String(report));                      // the table
+ * console.log(Object.fromEntries(report.items)["Chunks initialized"]);
+ */
 export class InfoReport {
   constructor(readonly items: [string, string][]) {}
 

@@ -74,7 +74,11 @@ function fromEnv(): Limits {
 
 let current: Limits = fromEnv();
 
-/** The limits in force (a copy). */
+/**
+ * The limits in force (a copy).
+ * @example
+ * console.log(getLimits().maxChunkBytes);
+ */
 export function getLimits(): Limits {
   return { ...current };
 }
@@ -83,6 +87,9 @@ export function getLimits(): Limits {
  * Change some limits for the whole process; omitted ones keep their value. Returns the previous
  * limits so a caller (or a test) can restore them. Throws {@link ZarrError} on a non-positive or
  * non-integer value, changing nothing.
+ * @example
+ * const previous = setLimits({ maxChunkBytes: 1 << 30 });   // allow chunks up to 1 GiB
+ * setLimits(previous);
  */
 export function setLimits(limits: Partial<Limits>): Limits {
   const prev = getLimits();
@@ -96,7 +103,11 @@ export function setLimits(limits: Partial<Limits>): Limits {
   return prev;
 }
 
-/** Restore the defaults (including environment variables), e.g. after a test. */
+/**
+ * Restore the defaults (including environment variables), e.g. after a test.
+ * @example
+ * resetLimits();
+ */
 export function resetLimits(): void {
   current = fromEnv();
 }

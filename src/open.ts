@@ -15,6 +15,10 @@ import { MemoryStore } from "./stores/memory.ts";
 /**
  * Open an array or group (zarr-python's `zarr.open`): what exists is opened; with a `shape` a new
  * array is created, otherwise a group.
+ * @example
+ * const z = await open("data/example.zarr", { mode: "w", shape: [10000, 10000], chunks: [1000, 1000], dtype: "<i4" });
+ * const node = await open("data/example.zarr", { mode: "r" });  // a ZarrArray or a ZarrGroup, as found
+ * if (node instanceof ZarrArray) console.log(node.shape);
  */
 export async function open(store: StoreLike | undefined, opts: OpenOptions = {}): Promise<ZarrArray | ZarrGroup> {
   const mode = opts.mode ?? "a";

@@ -14,7 +14,13 @@ export interface Synchronizer {
   lock(key: string): Promise<Release>;
 }
 
-/** Run `fn` while holding the lock for `key` (no locking when there is no synchronizer). */
+/**
+ * Run `fn` while holding the lock for `key` (no locking when there is no synchronizer).
+ * @example
+ * await withLock(z.synchronizer, "foo/0.0", async () => {
+ *   // read, merge and write chunk foo/0.0 while no other writer can
+ * });
+ */
 export async function withLock<T>(sync: Synchronizer | undefined | null, key: string, fn: () => Promise<T>): Promise<T> {
   if (!sync) return fn();
   const release = await sync.lock(key);

@@ -48,6 +48,11 @@ export interface AppendOptions extends OperatorOptions {
  *   unflushed tail and readers never see metadata pointing past written data.
  * A slab may have the target's rank (any length along `axis`) or one less (a single row).
  * One appender per array: concurrent appenders would race on the shape.
+ * @example
+ * const series = await zeros([0, 3], { chunks: [1000, 3], dtype: "<f8" });
+ * const ingest = append(series, { axis: 0 });            // buffers rows to chunk boundaries
+ * await sensorReadings.pipeTo(ingest.sink);              // a ReadableStream of rows or slabs
+ * console.log(series.shape);                             // [rowsReceived, 3]
  */
 export function append(target: ZarrArray, opts: AppendOptions = {}): ArrayOperator<AppendInput, AppendEvent> {
   const nd = target.ndim;

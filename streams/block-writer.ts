@@ -13,7 +13,12 @@ import { NDArray, asNDArray } from "../src/ndarray/ndarray.ts";
 import { getIoConcurrency } from "../src/util/concurrency.ts";
 import { chunkRegions, normalizeRegion, regionToSelection, subView, type Region } from "./blocks.ts";
 
-/** Serializes async work per key; the chain for a key is dropped once idle, so memory stays flat. */
+/**
+ * Serializes async work per key; the chain for a key is dropped once idle, so memory stays flat.
+ * @example
+ * const q = new KeyedQueue();
+ * await Promise.all([q.run("0.0", () => writeChunk("0.0", a)), q.run("0.0", () => writeChunk("0.0", b))]);  // b after a
+ */
 export class KeyedQueue {
   readonly #tails = new Map<string, Promise<unknown>>();
 
@@ -46,6 +51,10 @@ export async function withSynchronizer(z: ZarrArray, sync: WritableOptions["sync
  * (waiting only when `concurrency` pieces are already in flight), so the caller must not mutate a
  * block's data after handing it over; `flush()` resolves when everything written so far is stored
  * and rethrows the first failure.
+ * @example
+ * const writer = new BlockWriter(z, { concurrency: 4 });
+ * await writer.write({ selection: [[0, 100], [0, 100]], data: fullNDArray([100, 100], 1, z.dtype) });
+ * await writer.flush();  // all stored, or the first failure rethrown
  */
 export class BlockWriter {
   readonly #z: ZarrArray;

@@ -25,6 +25,9 @@ function isPairList(x: unknown): x is readonly (readonly [number, number])[] {
  * Resolve a region option against a shape into `[start, stop)` pairs. Pairs are checked against the
  * shape; basic selections go through the core's normalization (negative indices, ellipsis, …) and
  * must use step 1, since a block is a contiguous box.
+ * @example
+ * normalizeRegion("0:10, :", [100, 20]);   // [[0, 10], [0, 20]]
+ * normalizeRegion(undefined, [100, 20]);   // the whole array: [[0, 100], [0, 20]]
  */
 export function normalizeRegion(region: BlocksOptions["region"], shape: readonly number[]): Region {
   if (region === undefined || region === null) return shape.map((n) => [0, n]);
@@ -70,6 +73,10 @@ function axisOrder(order: BlocksOptions["order"], ndim: number): number[] {
  * The chunk regions of `region` on a grid of `chunks`, lazily (a grid of millions of chunks is never
  * materialized), each clipped to the region. Shared with the writers, which split blocks the same
  * way.
+ * @example
+ * for (const { chunkCoords, selection } of chunkRegions([[0, 25], [0, 10]], [10, 10])) {
+ *   console.log(chunkCoords, selection);   // [0, 0] [[0, 10], [0, 10]], then [1, 0] ..., [2, 0] [[20, 25], [0, 10]]
+ * }
  */
 export function* chunkRegions(
   region: readonly (readonly [number, number])[],
@@ -99,7 +106,11 @@ export function* chunkRegions(
   }
 }
 
-/** Number of chunks a region touches. */
+/**
+ * Number of chunks a region touches.
+ * @example
+ * countChunks([[0, 25], [0, 10]], [10, 10]);  // 3
+ */
 export function countChunks(region: readonly (readonly [number, number])[], chunks: readonly number[]): number {
   if (region.some(([a, b]) => b <= a)) return 0;
   return product(region.map(([a, b], d) => Math.ceil(b / chunks[d]) - Math.floor(a / chunks[d])));
@@ -115,6 +126,11 @@ export async function readRegion(z: ZarrArray, region: Region): Promise<NDArray>
  * (statistics, copies, exports) run in bounded memory: `for await (const b of blocks(z))`. Up to `concurrency` chunks are fetched ahead
  * while the consumer works, in order; nothing more is read until the consumer asks, which is what
  * gives {@link readable} its backpressure. Breaking out of the loop stops further reads.
+ * @example
+ * let total = 0;
+ * for await (const { chunkCoords, selection, data } of blocks(z, { region: "0:1000, :" })) {
+ *   for (let i = 0; i < data.size; i++) total += Number(data.getFlat(i));
+ * }
  */
 export async function* blocks(z: ZarrArray, opts: BlocksOptions = {}): AsyncGenerator<ArrayBlock, void, undefined> {
   const region = normalizeRegion(opts.region, z.shape);
@@ -153,6 +169,9 @@ export async function* blocks(z: ZarrArray, opts: BlocksOptions = {}): AsyncGene
 /**
  * A strided view of part of an NDArray (no copy): `start` and `shape` per axis, relative to `a`.
  * Used to hand sub-blocks to writers without copying.
+ * @example
+ * const a = arange(100).reshape(10, 10);
+ * const corner = subView(a, [0, 0], [2, 2]);  // a[0:2, 0:2], sharing a's memory
  */
 export function subView(a: NDArray, start: readonly number[], shape: readonly number[]): NDArray {
   let off = a.offset;

@@ -14,6 +14,11 @@ import type { ArrayOperator } from "./operator.ts";
 /**
  * `copy(target, opts?)`: a block-stream operator writing every block into the array `target`
  * (see `streams` `copy`).
+ * @example
+ * // zarr.copy(source["foo"], dest, log=sys.stdout)
+ * const [copied, skipped, bytes] = await copy(await source.get("foo"), dest, { log: console.log });
+ * // as a stream operator: write every block of `src` into `dst`
+ * await readable(src).pipeTo(copy(dst).sink);
  */
 export function copy(target: ZarrArray, opts?: CopyOptions): ArrayOperator<ArrayBlock | BlockInput, ArrayBlock | BlockInput>;
 /**

@@ -29,6 +29,9 @@ export interface CopyOptions extends OperatorOptions {
  * target chunkings are independent: a block that straddles target chunks is split, and partial
  * target chunks are read-modified-written in order under the target's synchronizer. When chunkings
  * mismatch badly, prefer {@link rechunk}, which writes each target chunk once.
+ * @example
+ * const dst = await zerosLike(src, { chunks: [500, 500] });
+ * await readable(src).pipeThrough(copy(dst)).pipeTo(new WritableStream());  // or: readable(src).pipeTo(copy(dst).sink)
  */
 export function copy(target: ZarrArray, opts: CopyOptions = {}): ArrayOperator<ArrayBlock | BlockInput, ArrayBlock | BlockInput> {
   return makeOperator<ArrayBlock | BlockInput, ArrayBlock | BlockInput>((ctx) => {
@@ -53,6 +56,9 @@ export function copy(target: ZarrArray, opts: CopyOptions = {}): ArrayOperator<A
 /**
  * Copy a whole array (or a region of it, `opts.region`) into `target` chunk by chunk in bounded
  * memory, reporting progress. Resolves when the target is fully written.
+ * @example
+ * const dst = await zerosLike(src, { store: "data/copy.zarr" });
+ * await copyArray(src, dst, { onProgress: (p) => console.log(`${p.chunksDone}/${p.chunksTotal}`) });
  */
 export async function copyArray(
   source: ZarrArray,
@@ -70,6 +76,10 @@ export async function copyArray(
  * Clip a block stream to a new extent `shape`: blocks entirely outside are dropped, blocks across
  * the new boundary are cut (a view, no copy). Growing needs no blocks: the target's fill value
  * stands for the new area. Put it before `copy()` to copy into an array of a different shape.
+ * @example
+ * // copy the first 500 rows of `src` into a smaller array
+ * const dst = await zeros([500, 1000], { chunks: [100, 1000], dtype: src.dtype });
+ * await readable(src).pipeThrough(resize([500, 1000])).pipeTo(copy(dst).sink);
  */
 export function resize(shape: readonly number[], opts: OperatorOptions = {}): ArrayOperator<ArrayBlock | BlockInput, ArrayBlock | BlockInput> {
   const newShape = [...shape];

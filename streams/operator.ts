@@ -49,6 +49,16 @@ export type SettlingTransformer<I, O> = Transformer<I, O> & { settle?(): Promise
 /**
  * Build an {@link ArrayOperator} from a transformer factory. The transform is created on first use,
  * so building an operator has no side effects until it is piped.
+ * @example
+ * // an operator doubling every block's values, usable with pipeThrough, pipeTo(op.sink) and RxJS pipe
+ * const double = () => makeOperator<ArrayBlock, ArrayBlock>(() => ({
+ *   transform(block, controller) {
+ *     const data = astype(block.data, block.data.dtype);
+ *     for (let i = 0; i < data.size; i++) (data.data as Float64Array)[i] *= 2;
+ *     controller.enqueue({ ...block, data });
+ *   },
+ * }));
+ * await readable(src).pipeThrough(double()).pipeTo(copy(dst).sink);
  */
 export function makeOperator<I, O>(
   make: (ctx: OperatorContext) => SettlingTransformer<I, O>,
@@ -175,6 +185,14 @@ let collecting: Promise<unknown>[] | null = null;
  * {@link fromArray} can learn, within the same call, that a zarrflow operator downstream is full and
  * wait before reading the next chunk. Asynchronous operators in between (`mergeMap`, `delay`) cut
  * the link, and values then queue as usual in RxJS.
+ * @example
+ * // inside a custom Observable producer: wait while a zarrflow operator downstream is full
+ * const source = new Observable<ArrayBlock>((sub) => {
+ *   (async () => {
+ *     for await (const block of blocks(z)) await emitWithBackpressure(sub, block);
+ *     sub.complete();
+ *   })().catch((e) => sub.error(e));
+ * });
  */
 export function emitWithBackpressure<T>(sub: { next(v: T): void }, value: T): Promise<void> | null {
   const prev = collecting;
@@ -188,7 +206,12 @@ export function emitWithBackpressure<T>(sub: { next(v: T): void }, value: T): Pr
   return mine.length ? Promise.all(mine).then(() => undefined) : null;
 }
 
-/** Called by a consumer inside an emission: the producer should wait for `ready` before the next value. */
+/**
+ * Called by a consumer inside an emission: the producer should wait for `ready` before the next value.
+ * @example
+ * // inside a consumer's next(): ask the producer to wait until this write is done
+ * fromArray(src).subscribe({ next: (block) => signalDemand(writer.write(block)) });
+ */
 export function signalDemand(ready: Promise<unknown>): void {
   collecting?.push(ready);
 }
@@ -197,6 +220,9 @@ export function signalDemand(ready: Promise<unknown>): void {
  * Run an Observable through a WHATWG transform. Producers that use {@link emitWithBackpressure}
  * (such as `fromArray`) wait while the transform's queue is full; other Observables push, and their
  * values wait in the queue.
+ * @example
+ * const upper = new TransformStream<string, string>({ transform: (s, c) => c.enqueue(s.toUpperCase()) });
+ * rxThrough(of("a", "b"), upper).subscribe(console.log);  // "A", "B"
  */
 export function rxThrough<I, O>(source: Observable<I>, pair: ReadableWritablePair<O, I>): Observable<O> {
   return new (rxjs().Observable)<O>((sub) => {
@@ -229,7 +255,11 @@ export function rxThrough<I, O>(source: Observable<I>, pair: ReadableWritablePai
   });
 }
 
-/** A ReadableStream as an Observable (pulls one value per emission; unsubscribing cancels). */
+/**
+ * A ReadableStream as an Observable (pulls one value per emission; unsubscribing cancels).
+ * @example
+ * fromReadable(readable(z)).pipe(map((b) => b.chunkCoords)).subscribe(console.log);
+ */
 export function fromReadable<T>(stream: ReadableStream<T>): Observable<T> {
   return new (rxjs().Observable)<T>((sub) => {
     const reader = stream.getReader();
@@ -253,6 +283,8 @@ export function fromReadable<T>(stream: ReadableStream<T>): Observable<T> {
  * An Observable as a ReadableStream. Producers using {@link emitWithBackpressure} (`fromArray`)
  * pause while the stream's queue is full; values of other Observables are buffered (an Observable
  * cannot be paused). Use it where a push source enters a pull pipeline.
+ * @example
+ * await toReadable(fromArray(src)).pipeTo(copy(dst).sink);
  */
 export function toReadable<T>(source: Observable<T>): ReadableStream<T> {
   let sub: { unsubscribe(): void } | null = null;
@@ -286,7 +318,11 @@ export function toReadable<T>(source: Observable<T>): ReadableStream<T> {
   });
 }
 
-/** Start a stream of values from an (async) iterable; pulls lazily, so the source sets the pace. */
+/**
+ * Start a stream of values from an (async) iterable; pulls lazily, so the source sets the pace.
+ * @example
+ * await readableFrom(rows).pipeTo(append(series).sink);   // rows: any iterable or async iterable of slabs
+ */
 export function readableFrom<T>(items: Iterable<T> | AsyncIterable<T>): ReadableStream<T> {
   const it = Symbol.asyncIterator in (items as object) ? (items as AsyncIterable<T>)[Symbol.asyncIterator]() : (items as Iterable<T>)[Symbol.iterator]();
   return new ReadableStream<T>(

@@ -78,6 +78,8 @@ function lcm(a: number, b: number): number {
 /**
  * Grow `chunks` axis by axis (axis 0 first) in whole multiples, up to `limits` (or the shape) and
  * while the region stays within `budget` bytes — rechunker's `consolidate_chunks`.
+ * @example
+ * consolidateChunks([10000, 10000], [100, 100], 8, 8 << 20);  // [10000, 100]: grown along axis 0 within 8 MiB
  */
 export function consolidateChunks(shape: readonly number[], chunks: readonly number[], itemsize: number, budget: number, limits?: readonly number[]): number[] {
   const out = chunks.map((c, d) => Math.min(c, shape[d]));
@@ -98,6 +100,9 @@ export function consolidateChunks(shape: readonly number[], chunks: readonly num
  * Choose how to rechunk an array of `shape` from `sourceChunks` to `targetChunks` within
  * `maxMemory` bytes (see the module note). Pure: use it to preview a rechunk or to check a budget.
  * @throws {ZarrError} when the budget cannot hold a source or target chunk with its overheads.
+ * @example
+ * const plan = rechunkingPlan([10000, 10000], [10000, 1], [1, 10000], 8, 256 << 20);
+ * console.log(plan.readChunks, plan.intermediateChunks, plan.writeChunks);  // rechunker's plan
  */
 export function rechunkingPlan(shape: readonly number[], sourceChunks: readonly number[], targetChunks: readonly number[], itemsize: number, maxMemory: number): RechunkPlan {
   const nd = shape.length;
@@ -192,6 +197,9 @@ async function copyByRegions(src: ZarrArray, dst: ZarrArray, st: RechunkStage, e
 /**
  * Rechunk `source` into `target` (an existing array of the same shape, or creation options for
  * one, e.g. `{ store, path, chunks }`) within `maxMemory`. Progress counts regions over all stages.
+ * @example
+ * const { target, plan } = await rechunkArray(src, { store: "data/rechunked.zarr", chunks: [100, 10000] }, { maxMemory: 256 << 20 });
+ * console.log(plan.stages.length, target.chunks);
  */
 export async function rechunkArray(source: ZarrArray, target: TargetSpec, opts: RechunkOptions = {}): Promise<RechunkResult> {
   const dst = await resolveTarget(source, target);
@@ -225,6 +233,11 @@ export async function rechunkArray(source: ZarrArray, target: TargetSpec, opts: 
  * target-aligned region. Open regions live in memory up to `budget` bytes; past that the oldest open
  * region is written as it stands (its covered boxes, partial chunks read-modified-written), which
  * keeps memory bounded whatever order blocks arrive in, at the cost of rewriting some chunks.
+ * @example
+ * let written = 0;
+ * const asm = new RegionAssembler(dst, [1000, 1000], 64 << 20, 4, (bytes) => (written += bytes));
+ * for await (const b of blocks(src)) await asm.add(b.selection, b.data);
+ * await asm.finish();
  */
 export class RegionAssembler {
   readonly #dst: ZarrArray;
@@ -336,6 +349,11 @@ export interface RechunkOperatorOptions extends RechunkOptions {
  * regions in memory (bounded by `maxMemory`, see {@link RegionAssembler}) and go through the
  * intermediate array when the plan needs one. Progress events flow out either way, so
  * `fromArray(src).pipe(rechunk(dst, opts))` drives a progress bar directly.
+ * @example
+ * const dst = await zeros(src.shape, { chunks: [100, 10000], dtype: src.dtype, store: "data/rechunked.zarr" });
+ * await readableFrom([src]).pipeThrough(rechunk(dst, { maxMemory: 256 << 20 })).pipeTo(new WritableStream({
+ *   write: (p) => console.log(`${p.stage ?? ""} ${p.chunksDone}/${p.chunksTotal}`),
+ * }));
  */
 export function rechunk(target: TargetSpec, opts: RechunkOperatorOptions = {}): ArrayOperator<ZarrArray | ArrayBlock | BlockInput, Progress> {
   return makeOperator<ZarrArray | ArrayBlock | BlockInput, Progress>(

@@ -17,6 +17,9 @@ import { emitWithBackpressure } from "./operator.ts";
  * `emitWithBackpressure`), so `fromArray(z).pipe(map(f), rechunk(...))` runs in bounded memory.
  * Asynchronous RxJS operators in between (`mergeMap`, …) buffer as RxJS always does; use
  * `readable(z)` when the consumer must set the pace regardless.
+ * @example
+ * fromArray(src).pipe(filter((b) => b.chunkCoords[0] % 2 === 0), copy(dst)).subscribe({ complete: () => console.log("done") });
+ * fromArray(src).pipe(rechunk(dst, { maxMemory: 64 << 20 })).subscribe((p) => console.log(p.chunksDone));
  */
 export function fromArray(z: ZarrArray, opts: BlocksOptions = {}): Observable<ArrayBlock> {
   return new (rxjs().Observable)<ArrayBlock>((sub) => {

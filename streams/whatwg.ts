@@ -15,6 +15,9 @@ export type { ReadableOptions, WritableOptions } from "./types.ts";
  * The array's blocks as a ReadableStream (`readable(z)`). A chunk is read only when the
  * stream's queue has room (`highWaterMark` blocks, default 1) plus the `concurrency` read-ahead, so
  * a slow consumer holds memory to a few chunks whatever the array size. Cancelling stops reading.
+ * @example
+ * const reader = readable(z, { highWaterMark: 2 });
+ * await reader.pipeTo(new WritableStream({ write: (block) => console.log(block.chunkCoords) }));
  */
 export function readable(z: ZarrArray, opts: ReadableOptions = {}): ReadableStream<ArrayBlock> {
   let it: AsyncGenerator<ArrayBlock, void, undefined> | null = null;
@@ -42,6 +45,10 @@ export function readable(z: ZarrArray, opts: ReadableOptions = {}): ReadableStre
  * order and the array's synchronizer (or `opts.synchronizer`) guards each partial-chunk
  * read-modify-write against other writers. `close()` resolves when every write is in the store;
  * a failed write errors the stream.
+ * @example
+ * const w = writable(z).getWriter();
+ * await w.write({ selection: [[0, 10], [0, 10]], data: fullNDArray([10, 10], 1, z.dtype) });
+ * await w.close();   // every block is in the store
  */
 export function writable(z: ZarrArray, opts: WritableOptions = {}): WritableStream<BlockInput> {
   let writer: BlockWriter | null = null;

@@ -49,7 +49,12 @@ export interface MemoryStoreDescriptor {
 /** Any store descriptor; custom stores may add their own `type`s (see {@link OpenDescriptorOptions}). */
 export type StoreDescriptor = DirectoryStoreDescriptor | MemoryStoreDescriptor | SharedMemoryStoreDescriptor | { type: string; [k: string]: unknown };
 
-/** Describe a store: its own `toDescriptor()` if it has one, or its data if it lives in memory. */
+/**
+ * Describe a store: its own `toDescriptor()` if it has one, or its data if it lives in memory.
+ * @example
+ * const d = describeStore(new DirectoryStore("data/example.zarr"));
+ * const same = storeFromAnyDescriptor(d);   // in another thread
+ */
 export function describeStore(store: Store): StoreDescriptor {
   const own = (store as { toDescriptor?: () => StoreDescriptor }).toDescriptor;
   if (typeof own === "function") return own.call(store);
@@ -60,7 +65,11 @@ export function describeStore(store: Store): StoreDescriptor {
   throw new ZarrError(`cannot describe a ${(store as object).constructor?.name ?? typeof store} store for another thread: give it a toDescriptor() method`);
 }
 
-/** Describe a synchronizer through its own `toDescriptor()`. */
+/**
+ * Describe a synchronizer through its own `toDescriptor()`.
+ * @example
+ * worker.postMessage({ sync: describeSynchronizer(new ProcessSynchronizer("data/example.sync")) });
+ */
 export function describeSynchronizer(sync: Synchronizer | null): SynchronizerDescriptor | { type: string; [k: string]: unknown } | null {
   if (!sync) return null;
   const own = (sync as { toDescriptor?: () => SynchronizerDescriptor }).toDescriptor;
@@ -68,7 +77,11 @@ export function describeSynchronizer(sync: Synchronizer | null): SynchronizerDes
   return own.call(sync);
 }
 
-/** `toDescriptor(z)`: what {@link openFromDescriptor} needs to reopen the array elsewhere. */
+/**
+ * `toDescriptor(z)`: what {@link openFromDescriptor} needs to reopen the array elsewhere.
+ * @example
+ * const d = describeArray(z);   // same as toDescriptor(z)
+ */
 export function describeArray(z: ZarrArray): ArrayDescriptor {
   return {
     kind: "zarrflow.array",
@@ -83,12 +96,22 @@ export function describeArray(z: ZarrArray): ArrayDescriptor {
 /**
  * A small structured-clone-able handle to send to a worker (as zarr-python pickles arrays); reopen
  * it there with {@link openFromDescriptor}. The same as {@link describeArray}.
+ * @example
+ * // main thread
+ * const worker = startWorker(new URL("./writer.ts", import.meta.url), { workerData: toDescriptor(z) });
+ * // writer.ts: the same array, with the same synchronizer
+ * const same = await openFromDescriptor(workerData);
+ * await same.set("0:20", 1);
  */
 export function toDescriptor(z: ZarrArray): ArrayDescriptor {
   return describeArray(z);
 }
 
-/** Reopen a store from {@link describeStore}'s output. */
+/**
+ * Reopen a store from {@link describeStore}'s output.
+ * @example
+ * const store = storeFromAnyDescriptor(workerData.store);   // from describeStore(store) in the parent
+ */
 export function storeFromAnyDescriptor(d: StoreDescriptor): Store {
   switch (d.type) {
     case "DirectoryStore":
@@ -113,6 +136,8 @@ const processByKey = new Map<string, ProcessSynchronizer>();
 /**
  * The synchronizer for a descriptor. Within one thread, equal descriptors give the same instance,
  * so all handles opened there share local queues (and one redis connection).
+ * @example
+ * const sync = synchronizerFromDescriptor(message.sync);   // from describeSynchronizer(...) in the parent
  */
 export function synchronizerFromDescriptor(d: SynchronizerDescriptor | { type: string; [k: string]: unknown }): Synchronizer {
   switch (d.type) {
@@ -135,7 +160,12 @@ export function synchronizerFromDescriptor(d: SynchronizerDescriptor | { type: s
   }
 }
 
-/** Close the redis connections opened for descriptors in this thread, so it can exit. */
+/**
+ * Close the redis connections opened for descriptors in this thread, so it can exit.
+ * @example
+ * // at the end of a worker that opened arrays with redis locks
+ * await closeDescribedSynchronizers();
+ */
 export async function closeDescribedSynchronizers(): Promise<void> {
   const all = [...redisByKey.values()];
   redisByKey.clear();
@@ -150,7 +180,13 @@ export interface OpenDescriptorOptions {
   readOnly?: boolean;
 }
 
-/** Reopen an array from `toDescriptor(z)` (typically in a worker, from `workerData` or a message). */
+/**
+ * Reopen an array from `toDescriptor(z)` (typically in a worker, from `workerData` or a message).
+ * @example
+ * import { workerData } from "node:worker_threads";
+ * const z = await openFromDescriptor(workerData);          // the array the parent described
+ * const ro = await openFromDescriptor(workerData, { readOnly: true });
+ */
 export async function openFromDescriptor(d: ArrayDescriptor, opts: OpenDescriptorOptions = {}): Promise<ZarrArray> {
   if (!d || d.kind !== "zarrflow.array") throw new ZarrError("not an array descriptor (expected the result of toDescriptor(z))");
   const store = opts.resolveStore?.(d.store) ?? storeFromAnyDescriptor(d.store);

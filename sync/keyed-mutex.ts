@@ -6,7 +6,17 @@
  */
 import { Mutex } from "async-mutex";
 
-/** A map of key → `async-mutex` Mutex, entries dropped when nobody holds or waits. */
+/**
+ * A map of key → `async-mutex` Mutex, entries dropped when nobody holds or waits.
+ * @example
+ * const locks = new KeyedMutex();
+ * const release = await locks.acquire("foo/0.0");
+ * try {
+ *   // read-modify-write chunk foo/0.0
+ * } finally {
+ *   release();
+ * }
+ */
 export class KeyedMutex {
   readonly #entries = new Map<string, { mutex: Mutex; users: number }>();
 

@@ -42,6 +42,10 @@ function lockName(key: string): string {
  * held; a process that dies holding one (even by SIGKILL) stops refreshing it, and the lock is taken
  * over once older than `stale`. Locks of a process exiting normally are removed at exit. Within a
  * thread, tasks queue on a local mutex first, so only one of them polls the file system per key.
+ * @example
+ * const sync = new ProcessSynchronizer("data/example.sync");   // zarr.ProcessSynchronizer("data/example.sync")
+ * const z = await openArray("data/example.zarr", { mode: "r+", synchronizer: sync });
+ * await z.set("0:10", 1);   // each touched chunk is locked across processes while written
  */
 export class ProcessSynchronizer implements Synchronizer {
   /** Absolute lock directory. */

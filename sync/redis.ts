@@ -45,6 +45,11 @@ const RENEW = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("
  *
  * The connection (and the ioredis module) is opened on first use; call {@link close} when done so
  * the process can exit.
+ * @example
+ * const sync = new RedisSynchronizer("redis://localhost:6379", { prefix: "zarr-locks:" });
+ * const z = await openArray("data/example.zarr", { mode: "r+", synchronizer: sync });
+ * await z.set(null, 0);
+ * await sync.close();
  */
 export class RedisSynchronizer implements Synchronizer {
   readonly url: string;

@@ -45,6 +45,10 @@ function hash(bytes: Uint8Array): number {
  * of key and value bytes, guarded by an `Atomics` lock held only for a lookup or a copy (never across
  * an `await`). Values are copied in on `set` and out on `get`, so callers never share mutable bytes.
  * Every method answers synchronously.
+ * @example
+ * const store = new SharedMemoryStore({ capacity: 64 << 20 });
+ * const z = await zeros([1000], { chunks: [100], store, synchronizer: new ThreadSynchronizer() });
+ * const worker = startWorker("./worker.ts", { workerData: toDescriptor(z) });  // the worker sees the same bytes
  */
 export class SharedMemoryStore implements Store {
   /** Shown by `info()` as "Store type" (zarr-python has no equivalent store). */

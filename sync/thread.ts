@@ -54,6 +54,10 @@ const instances = new WeakMap<SharedArrayBuffer, ThreadSynchronizer>();
  * Send it to a worker with the array (`toDescriptor(z)`), or alone via {@link toDescriptor}; the
  * buffer is shared, not copied. It does not reach other processes: use `ProcessSynchronizer`. A
  * thread that dies holding a lock leaves its slot taken.
+ * @example
+ * const sync = new ThreadSynchronizer();
+ * const z = await zeros([60], { chunks: [20], dtype: "<i4", synchronizer: sync });
+ * const worker = startWorker(new URL("./writer.ts", import.meta.url), { workerData: toDescriptor(z) });
  */
 export class ThreadSynchronizer implements Synchronizer {
   /** The shared slot table; post it (or {@link toDescriptor}) to workers. */

@@ -13,6 +13,9 @@ const bootstrap = new URL("./worker-bootstrap.mjs", import.meta.url);
  * are started through a small bootstrap that registers tsx, because Node 20 does not apply
  * `--import tsx` from `execArgv` to workers. `workerData`, `argv` and the other options are passed
  * through unchanged; send arrays as `toDescriptor(z)` and reopen them with `openFromDescriptor`.
+ * @example
+ * const worker = startWorker(new URL("./writer.ts", import.meta.url), { workerData: toDescriptor(z) });
+ * await new Promise((resolve, reject) => worker.once("exit", resolve).once("error", reject));
  */
 export function startWorker(script: string | URL, options: WorkerOptions = {}): Worker {
   const url = script instanceof URL ? script : /^[a-z][a-z0-9+.-]*:/i.test(script) ? new URL(script) : pathToFileURL(script);

@@ -13,7 +13,7 @@ import {
   ArrayNotFoundError, BoundsCheckError, CodecError, ContainsArrayError, ContainsGroupError, create, DirectoryStore, DtypeError,
   group, IndexError, InvalidKeyError, LimitExceededError, MemoryStore, MetadataError, open, openArray, openGroup, ReadOnlyError, ShapeError, slice,
   ZarrArray, ZarrError, zeros, arange, GroupNotFoundError,
-} from "../src/index.ts";
+} from "../src/internal.ts";
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), "..");
 const enc = (s: string) => new TextEncoder().encode(s);

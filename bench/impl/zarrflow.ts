@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import * as zf from "../../src/index.ts";
+import * as zf from "../../src/internal.ts";
 import { fillSlab, NotAvailable, sourceData, type Getter, type Impl, type Task } from "../lib.ts";
 import type { CompressorSpec } from "../workloads.ts";
 

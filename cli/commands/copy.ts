@@ -4,7 +4,7 @@
  */
 import {
   ZarrArray, ZarrGroup, containsArray, containsGroup, copyAll, copyNode, copyStore, open, openGroup,
-} from "../../src/index.ts";
+} from "../../src/internal.ts";
 import type { CliContext } from "../context.ts";
 import { UsageError } from "../errors.ts";
 import { newMeter } from "../guard.ts";

@@ -2,7 +2,7 @@
  * Commands that write metadata: `create` and `consolidate`.
  * @module
  */
-import { consolidateMetadata, openArray, parseDtype, type OpenMode } from "../../src/index.ts";
+import { consolidateMetadata, openArray, parseDtype, type OpenMode } from "../../src/internal.ts";
 import { shapeRepr, type CliContext } from "../context.ts";
 import { UsageError } from "../errors.ts";
 import { parseCompressor, parseFillValue, parseIntList } from "../parse.ts";

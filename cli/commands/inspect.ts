@@ -2,7 +2,7 @@
  * Read-only commands: `info`, `tree`, `ls`, `cat`, `attrs`.
  * @module
  */
-import { NDArray, ZarrArray, ZarrGroup, dtypeName } from "../../src/index.ts";
+import { NDArray, ZarrArray, ZarrGroup, dtypeName } from "../../src/internal.ts";
 import { shapeRepr, type CliContext } from "../context.ts";
 import { UsageError } from "../errors.ts";
 

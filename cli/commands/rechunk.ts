@@ -5,7 +5,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DirectoryStore, ZarrArray, containsArray, containsGroup, create, rechunk, rechunkingPlan, type Progress } from "../../src/index.ts";
+import { DirectoryStore, ZarrArray, containsArray, containsGroup, create, rechunk, rechunkingPlan, type Progress } from "../../src/internal.ts";
 import { shapeRepr, type CliContext } from "../context.ts";
 import { UsageError } from "../errors.ts";
 import { newMeter } from "../guard.ts";

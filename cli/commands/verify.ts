@@ -3,7 +3,7 @@
  * @module
  */
 import { chunkAccess } from "../../src/array/chunk-access.ts";
-import { ZarrArray, type Store } from "../../src/index.ts";
+import { ZarrArray, type Store } from "../../src/internal.ts";
 import { shapeRepr, type CliContext } from "../context.ts";
 import { isAbortError, UsageError } from "../errors.ts";
 import { newMeter } from "../guard.ts";

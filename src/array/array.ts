@@ -26,7 +26,7 @@ import { ChunkIO } from "./chunk-io.ts";
 import { selectFields } from "./fields.ts";
 import { arrayInfo, nbytesStored, nchunksInitialized } from "./info.ts";
 import { readSelection } from "./read.ts";
-import { checkShape, reloadMeta, resizeArray } from "./resize.ts";
+import { checkShape, metaForUpdate, reloadMeta, resizeArray } from "./resize.ts";
 import { copyFrom, writeFields, writeSelection } from "./write.ts";
 
 /** Options when opening an existing array. */
@@ -74,7 +74,12 @@ export interface AdvancedIndexer<S> {
   set(selection: S, value: ArrayValue, opts?: SetOptions): Promise<void>;
 }
 
-/** A chunked, compressed N-dimensional array stored in a zarr v2 store. */
+/**
+ * A chunked, compressed N-dimensional array stored in a zarr v2 store.
+ * @example
+ * const z = await zeros([10000, 10000], { chunks: [1000, 1000], dtype: "<i4" });
+ * await z.set(null, 42);                   // z[:] = 42; then z.shape, z.chunks, z.dtype, await z.get("-1, -1")
+ */
 export class ZarrArray {
   readonly store: Store;
   /** Path of the array inside the store, without leading or trailing `/` ("" for the root). */
@@ -98,7 +103,11 @@ export class ZarrArray {
     attachChunkAccess(this, this.#io);
   }
 
-  /** Open the array at `path` in `store`; throws {@link ArrayNotFoundError} naming the path when absent. */
+  /**
+   * Open the array at `path` in `store`; throws {@link ArrayNotFoundError} naming the path when absent.
+   * @example
+   * const z = await ZarrArray.open(new DirectoryStore("data/group.zarr"), { path: "foo/bar/baz", readOnly: true });
+   */
   static async open(store: Store, opts: ArrayOpenOptions = {}): Promise<ZarrArray> {
     const path = opts.path ?? "";
     const key = (path ? path + "/" : "") + ".zarray";
@@ -185,6 +194,8 @@ export class ZarrArray {
   /**
    * The store key of a chunk, e.g. `foo/1.2` (or `foo/1/2` with the `/` separator), as the array's
    * chunk-key encoding gives it: where to look for a chunk's bytes from outside.
+   * @example
+   * z.chunkKey([1, 2]);  // "1.2" (or "foo/1.2" for an array at path "foo")
    */
   chunkKey(coords: readonly number[]): string {
     return this.#io.chunkKey(coords);
@@ -213,7 +224,11 @@ export class ZarrArray {
     return this.path === other.path && this.readOnly === other.readOnly && sameStore(this.store, other.store);
   }
 
-  /** zarr-python's repr, e.g. `<zarr.core.Array '/foo/bar' (10, 10) int32>`. */
+  /**
+   * zarr-python's repr, e.g. `<zarr.core.Array '/foo/bar' (10, 10) int32>`.
+   * @example
+   * String(z);  // "<zarr.core.Array '/foo/bar' (10000, 10000) int32>"
+   */
   toString(): string {
     const meta = this.#io.meta;
     const name = this.name ? ` '${this.name}'` : "";
@@ -231,6 +246,9 @@ export class ZarrArray {
    * Read a basic selection. With no selection the whole array is read; `"0, :"`, `[0, null]`,
    * `[slice(0, 5), -1]`, `"..."` and the like select parts. A selection of integers only returns the
    * element value (as zarr-python's `z[0, 0]`); otherwise an NDArray in C order.
+   * @example
+   * const row = await z.get("0, :"), one = await z.get([-1, -1]);  // z[0, :] (an NDArray), z[-1, -1] (a value)
+   * const box = await z.get([slice(0, 5), slice(null, null, 100)]);  // z[0:5, ::100]
    */
   get(): Promise<NDArray>;
   get(selection: BasicSelection, opts?: GetOptions): Promise<any>;
@@ -245,7 +263,11 @@ export class ZarrArray {
     return typeof selection === "string" && (this.#io.meta.dtype.fields ?? []).some((f) => f.name === selection);
   }
 
-  /** zarr-python's `get_basic_selection`. */
+  /**
+   * zarr-python's `get_basic_selection`.
+   * @example
+   * const part = await z.getBasicSelection([slice(0, 5), 0]);  // z.get_basic_selection((slice(0, 5), 0))
+   */
   async getBasicSelection(selection: BasicSelection, opts: GetOptions = {}): Promise<any> {
     throwIfAborted(opts.signal);
     const shape = this.#io.meta.shape;
@@ -261,13 +283,20 @@ export class ZarrArray {
   /**
    * Write a basic selection: `set(null, 42)` is `z[:] = 42`, `set("0, :", row)` is `z[0, :] = row`.
    * Values broadcast like numpy. Another ZarrArray is copied chunk by chunk without loading it whole.
+   * @example
+   * await z.set(null, 42);                                   // z[:] = 42
+   * await z.set("0, :", arange(10000, undefined, 1, "<i4")); // z[0, :] = np.arange(10000)
    */
   async set(selection: BasicSelection, value: ArrayValue, opts: SetOptions = {}): Promise<void> {
     if (this.#isFieldName(selection)) return this.setBasicSelection(null, value, { ...opts, fields: selection as string });
     return this.setBasicSelection(selection, value, opts);
   }
 
-  /** zarr-python's `set_basic_selection`. */
+  /**
+   * zarr-python's `set_basic_selection`.
+   * @example
+   * await z.setBasicSelection([0, slice(null)], 7);   // z.set_basic_selection((0, slice(None)), 7)
+   */
   async setBasicSelection(selection: BasicSelection, value: ArrayValue, opts: SetOptions = {}): Promise<void> {
     this.#io.assertWritable();
     throwIfAborted(opts.signal);
@@ -288,6 +317,8 @@ export class ZarrArray {
    * boundary have the cut-off part reset to the fill value, so growing again later shows the fill
    * value there rather than stale data (zarr-python 2.x leaves the stale data). The data is cleared
    * before the metadata is written, under the metadata lock, from `.zarray` re-read under it.
+   * @example
+   * await z.resize(20000, 5000);      // z.resize(20000, 5000); resize([20000, 5000]) is the same
    */
   async resize(...shape: (number | number[])[]): Promise<void> {
     const newShape = (shape.length === 1 && Array.isArray(shape[0]) ? shape[0] : shape) as number[];
@@ -299,6 +330,9 @@ export class ZarrArray {
    * Append data along an axis, growing the array; resolves to the new shape. The shape grown is the
    * one in the store (re-read under the metadata lock), so concurrent appenders never overwrite
    * each other's rows.
+   * @example
+   * const z = await array(arange(10000).reshape(1000, 10), { chunks: [100, 10] });
+   * await z.append(arange(10000).reshape(1000, 10));     // z.append(a): shape now [2000, 10]
    */
   async append(data: ArrayValue, axisOrOptions: number | { axis?: number } = 0): Promise<number[]> {
     // `append(a, 1)` as zarr-python's positional axis, or `append(a, { axis: 1 })` as its keyword.
@@ -311,7 +345,7 @@ export class ZarrArray {
     if (axis < 0) axis += nd;
     if (axis < 0 || axis >= nd) throw new IndexError(`axis ${axis} is out of bounds for an array of ${nd} dimensions`);
     return io.locked(io.metaKey, async () => {
-      const shape = (await reloadMeta(io)).shape;
+      const shape = (await metaForUpdate(io)).shape;
       if (value.shape.length !== shape.length || value.shape.some((n, i) => i !== axis && n !== shape[i])) {
         throw new ShapeError(`shape of data to append (${value.shape.join(", ")}) is not compatible with the array's shape (${shape.join(", ")}) along axis ${axis}`);
       }
@@ -326,17 +360,29 @@ export class ZarrArray {
 
   // ------------------------------------------------------------------ diagnostics
 
-  /** Bytes stored for this array: metadata, attributes and chunks. */
+  /**
+   * Bytes stored for this array: metadata, attributes and chunks.
+   * @example
+   * console.log(`ratio ${(z.nbytes / (await z.nbytesStored())).toFixed(1)}`);  // z.nbytes / z.nbytes_stored
+   */
   async nbytesStored(): Promise<number> {
     return nbytesStored(this.#io);
   }
 
-  /** Number of chunks present in the store. */
+  /**
+   * Number of chunks present in the store.
+   * @example
+   * console.log(`${await z.nchunksInitialized()} of ${z.nchunks} chunks written`);  // z.nchunks_initialized
+   */
   async nchunksInitialized(): Promise<number> {
     return nchunksInitialized(this.#io);
   }
 
-  /** The diagnostics table zarr-python prints as `z.info`. */
+  /**
+   * The diagnostics table zarr-python prints as `z.info`.
+   * @example
+   * console.log(String(await z.info()));  // z.info: Type, Data type, Shape, Chunk shape, Compressor, Store type, ...
+   */
   async info(): Promise<InfoReport> {
     return arrayInfo(this.#io, this.name);
   }
@@ -347,6 +393,8 @@ export class ZarrArray {
    * zarr-python's `get_orthogonal_selection`: each axis is selected independently (integer, slice,
    * integer array in any order with repeats, or boolean array), so rows × columns style picks need
    * no intermediate full read. Integer axes are dropped; all-integer selections give the value.
+   * @example
+   * const rows = await z.getOrthogonalSelection([[2, 3], null]);   // z.oindex[[2, 3], :]
    */
   async getOrthogonalSelection(selection: OrthogonalSelection, opts: GetOptions = {}): Promise<any> {
     return getOrthogonal(this.#io, normalizeOrthogonalSelection(selection, this.#io.meta.shape), opts);
@@ -355,6 +403,8 @@ export class ZarrArray {
   /**
    * zarr-python's `set_orthogonal_selection`. The value broadcasts to the selection's shape like
    * numpy; with repeated indices the last occurrence wins.
+   * @example
+   * await z.setOrthogonalSelection([[2, 3], null], 0);  // z.oindex[[2, 3], :] = 0
    */
   async setOrthogonalSelection(selection: OrthogonalSelection, value: ArrayValue, opts: SetOptions = {}): Promise<void> {
     this.#io.assertWritable();
@@ -365,6 +415,8 @@ export class ZarrArray {
   /**
    * zarr-python's `get_coordinate_selection`: pick individual points, one integer array per axis
    * (broadcast together). The result has the broadcast shape, in the order the points were given.
+   * @example
+   * const pts = await z.getCoordinateSelection([[0, 2], [1, 3]]);  // z.vindex[[0, 2], [1, 3]]: points (0, 1), (2, 3)
    */
   async getCoordinateSelection(selection: CoordinateSelection, opts: GetOptions = {}): Promise<NDArray> {
     return getPoints(this.#io, normalizeCoordinateSelection(selection, this.#io.meta.shape), opts);
@@ -373,6 +425,8 @@ export class ZarrArray {
   /**
    * zarr-python's `set_coordinate_selection`: the value is flattened and matched to the points in
    * order (a single value also broadcasts). With repeated points the last one given wins.
+   * @example
+   * await z.setCoordinateSelection([[0, 2], [1, 3]], [10, 20]);  // z.vindex[[0, 2], [1, 3]] = [10, 20]
    */
   async setCoordinateSelection(selection: CoordinateSelection, value: ArrayValue, opts: SetOptions = {}): Promise<void> {
     this.#io.assertWritable();
@@ -380,12 +434,20 @@ export class ZarrArray {
     return setPoints(this.#io, nc, await resolveValue(value), opts);
   }
 
-  /** zarr-python's `get_mask_selection`: the elements where a boolean mask of the array's shape is true, in C order. */
+  /**
+   * zarr-python's `get_mask_selection`: the elements where a boolean mask of the array's shape is true, in C order.
+   * @example
+   * const picked = await z.getMaskSelection(mask);  // z.get_mask_selection(mask): mask is a "|b1" NDArray of z's shape
+   */
   async getMaskSelection(mask: MaskSelection, opts: GetOptions = {}): Promise<NDArray> {
     return getPoints(this.#io, normalizeMaskSelection(mask, this.#io.meta.shape), opts);
   }
 
-  /** zarr-python's `set_mask_selection`: the value is matched to the true entries in C order. */
+  /**
+   * zarr-python's `set_mask_selection`: the value is matched to the true entries in C order.
+   * @example
+   * await z.setMaskSelection(mask, 0);  // z.set_mask_selection(mask, 0): zero every element where mask is true
+   */
   async setMaskSelection(mask: MaskSelection, value: ArrayValue, opts: SetOptions = {}): Promise<void> {
     this.#io.assertWritable();
     const nc = normalizeMaskSelection(mask, this.#io.meta.shape);

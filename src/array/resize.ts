@@ -1,5 +1,5 @@
 /**
- * Shape changes. Both take the metadata lock and re-read `.zarray` under it, so two handles growing
+ * Shape changes. Both take the metadata lock and (with a synchronizer) re-read `.zarray` under it, so two handles growing
  * the same array never compute from a stale shape. Shrinking clears the cut-off data first and
  * writes the metadata last: a crash in between leaves the old (larger) shape over fill values,
  * never a shape that later regrows over stale data.
@@ -21,6 +21,15 @@ export async function reloadMeta(io: ChunkIO): Promise<ArrayMetadata> {
   return io.meta;
 }
 
+/**
+ * The metadata a shape change computes from. With a synchronizer other writers may have grown the
+ * array, so `.zarray` is re-read under the lock; without one there is no lock to make a re-read
+ * meaningful (zarr-python does not re-read either), and skipping it saves a store read per append.
+ */
+export async function metaForUpdate(io: ChunkIO): Promise<ArrayMetadata> {
+  return io.synchronizer ? reloadMeta(io) : io.meta;
+}
+
 /** Check a requested shape against the array's rank. */
 export function checkShape(newShape: readonly number[], ndim: number): void {
   if (newShape.length !== ndim) throw new ShapeError(`new shape (${newShape.join(", ")}) must have ${ndim} dimensions`);
@@ -34,7 +43,7 @@ export function checkShape(newShape: readonly number[], ndim: number): void {
 export async function resizeArray(io: ChunkIO, target: readonly number[] | ((current: readonly number[]) => number[])): Promise<number[]> {
   io.assertWritable();
   return io.locked(io.metaKey, async () => {
-    const meta = await reloadMeta(io);
+    const meta = await metaForUpdate(io);
     const old = meta.shape;
     const newShape = typeof target === "function" ? target(old) : [...target];
     checkShape(newShape, old.length);

@@ -67,7 +67,11 @@ export function pythonB64Decode(data: Uint8Array): Uint8Array {
   return out.slice(0, o);
 }
 
-/** Base64 codec compatible with numcodecs 0.11. */
+/**
+ * Base64 codec compatible with numcodecs 0.11.
+ * @example
+ * const bytes = await new Base64().encode(new TextEncoder().encode("zarr"));   // numcodecs.Base64().encode(b"zarr")
+ */
 export class Base64 implements Codec {
   /** The numcodecs id. */
   static readonly codecId = "base64";

@@ -7,7 +7,6 @@ import type { ChunkContext, Codec, CodecConfig } from "./codec.ts";
 import { bloscCompressJs, bloscDecompressJs, JS_BLOSC_COMPRESSORS } from "./blosc-js/container.ts";
 import { checkKeys, decodeLimit, getCodecThreads, guard, intoOut, intParam, nativeCodecs, nativeDecompress, tooLarge } from "./native.ts";
 import { useFallback } from "./native-status.ts";
-import { registerCodec } from "./registry.ts";
 
 /** No shuffle. */
 export const NOSHUFFLE = 0;
@@ -46,6 +45,8 @@ export interface BloscOptions {
 /**
  * The compressors available for encoding. Decoding needs no choice: the compressor is recorded in
  * each buffer.
+ * @example
+ * listCompressors();   // ["blosclz", "lz4", "lz4hc", "zlib", "zstd", ...]: numcodecs.blosc.list_compressors()
  */
 export function listCompressors(): string[] {
   return [...available()];
@@ -113,6 +114,9 @@ function loadWasm(): Promise<WasmBlosc> {
  * (`ctx.itemsize`, 1 without a context). Without the addon a JavaScript Blosc container
  * (`blosc-js/`) writes the same layout with the real typesize (blocks, splits, shuffle or
  * bitshuffle); only snappy still goes through numcodecs.js' WASM build, which ignores the typesize.
+ * @example
+ * const compressor = new Blosc({ cname: "zstd", clevel: 3, shuffle: Blosc.BITSHUFFLE });  // numcodecs.Blosc(cname='zstd', clevel=3, shuffle=Blosc.BITSHUFFLE)
+ * const z = await zeros([10000, 10000], { chunks: [1000, 1000], dtype: "<i4", compressor });
  */
 export class Blosc implements Codec {
   /** The numcodecs id. */
@@ -222,5 +226,3 @@ export class Blosc implements Codec {
     return `Blosc(cname='${this.cname}', clevel=${this.clevel}, shuffle=${SHUFFLE_NAMES[this.shuffle]}, blocksize=${this.blocksize})`;
   }
 }
-
-registerCodec("blosc", (config) => Blosc.fromConfig(config));

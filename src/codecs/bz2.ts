@@ -6,7 +6,6 @@ import type { ChunkContext, Codec, CodecConfig } from "./codec.ts";
 import { bz2Compress, bz2Decompress } from "./fallback/bz2-js.ts";
 import { checkKeys, decodeLimit, guard, intoOut, intParam, nativeCodecs, nativeDecompress } from "./native.ts";
 import { useFallback } from "./native-status.ts";
-import { registerCodec } from "./registry.ts";
 
 /** Constructor options, as numcodecs' `BZ2(level=1)`. */
 export interface BZ2Options {
@@ -18,6 +17,8 @@ export interface BZ2Options {
  * BZ2 codec, byte-identical to numcodecs on the native path (same libbz2). Without the addon it
  * uses pure JS (compressjs to encode, seek-bzip to decode): valid bzip2 that Python reads, but slow
  * to encode.
+ * @example
+ * const z = await zeros([1000, 1000], { chunks: [100, 100], compressor: new BZ2({ level: 9 }) });  // numcodecs.BZ2(level=9)
  */
 export class BZ2 implements Codec {
   /** The numcodecs id. */
@@ -69,5 +70,3 @@ export class BZ2 implements Codec {
     return `BZ2(level=${this.level})`;
   }
 }
-
-registerCodec("bz2", (config) => BZ2.fromConfig(config));

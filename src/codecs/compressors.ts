@@ -1,5 +1,5 @@
 /**
- * Every compressor codec, registered with the codec registry on import, plus the process-wide
+ * Every compressor codec (resolved lazily by the codec registry by id), plus the process-wide
  * default compressor and codec thread settings.
  * @module
  */
@@ -10,7 +10,6 @@ import type { Codec, CodecConfig } from "./codec.ts";
 import { GZip } from "./gzip.ts";
 import { LZ4 } from "./lz4.ts";
 import { LZMA } from "./lzma.ts";
-import { getCodecSync } from "./registry.ts";
 import { Zlib } from "./zlib.ts";
 import { Zstd } from "./zstd.ts";
 
@@ -39,6 +38,8 @@ let defaultCompressor: Codec | null = builtinDefault();
  * The compressor new arrays get when none is specified: `Blosc(cname='lz4', clevel=5,
  * shuffle=SHUFFLE, blocksize=0)` unless changed, as zarr-python's `zarr.storage.default_compressor`.
  * Null means new arrays are uncompressed by default.
+ * @example
+ * String(getDefaultCompressor());   // "Blosc(cname='lz4', clevel=5, shuffle=SHUFFLE, blocksize=0)"
  */
 export function getDefaultCompressor(): Codec | null {
   return defaultCompressor;
@@ -48,6 +49,9 @@ export function getDefaultCompressor(): Codec | null {
  * Changes the process-wide default compressor, as assigning `zarr.storage.default_compressor`
  * does. Accepts a codec, a numcodecs config such as `{ id: "zstd", level: 3 }`, or null for none;
  * `undefined` restores the built-in Blosc default.
+ * @example
+ * setDefaultCompressor({ id: "zstd", level: 3 });   // zarr.storage.default_compressor = Zstd(level=3)
+ * setDefaultCompressor(undefined);                  // back to Blosc
  */
 export function setDefaultCompressor(codec: Codec | CodecConfig | null | undefined): void {
   if (codec === undefined) {
@@ -57,7 +61,9 @@ export function setDefaultCompressor(codec: Codec | CodecConfig | null | undefin
   } else if (typeof (codec as Codec).encode === "function" && typeof (codec as Codec).getConfig === "function") {
     defaultCompressor = codec as Codec;
   } else if (typeof codec === "object" && typeof (codec as CodecConfig).id === "string") {
-    defaultCompressor = getCodecSync(codec as CodecConfig);
+    const id = (codec as CodecConfig).id;
+    if (!Object.hasOwn(compressorClasses, id)) throw new CodecError(`default compressor id '${id}' is not one of ${Object.keys(compressorClasses).join(", ")}; pass a codec instance instead`);
+    defaultCompressor = compressorClasses[id as keyof typeof compressorClasses].fromConfig(codec as CodecConfig);
   } else {
     throw new CodecError(`default compressor must be a codec, a codec config or null, got ${JSON.stringify(codec)}`);
   }

@@ -7,7 +7,6 @@ import * as nodeZlib from "node:zlib";
 import type { ChunkContext, Codec, CodecConfig } from "./codec.ts";
 import { asBuffer, checkKeys, decodeLimit, guard, intoOut, intParam, nativeCodecs, nativeDecompress, tooLarge } from "./native.ts";
 import { useFallback } from "./native-status.ts";
-import { registerCodec } from "./registry.ts";
 
 const deflateRaw = promisify(nodeZlib.deflateRaw);
 const gunzip = promisify(nodeZlib.gunzip);
@@ -41,6 +40,8 @@ function crc32(data: Uint8Array): number {
  * the same data differ in bytes 4–7, exactly as with numcodecs), XFL 4 for level 1 and 2 for
  * level 9, OS 255. The native path deflates with the system zlib like Python; the fallback uses
  * node's zlib, whose compressed bytes differ but decode everywhere.
+ * @example
+ * const z = await zeros([1000, 1000], { chunks: [100, 100], compressor: new GZip({ level: 5 }) });  // numcodecs.GZip(level=5)
  */
 export class GZip implements Codec {
   /** The numcodecs id. */
@@ -113,5 +114,3 @@ export class GZip implements Codec {
     return `GZip(level=${this.level})`;
   }
 }
-
-registerCodec("gzip", (config) => GZip.fromConfig(config));

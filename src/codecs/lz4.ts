@@ -6,7 +6,6 @@ import { CodecError } from "../errors.ts";
 import type { ChunkContext, Codec, CodecConfig } from "./codec.ts";
 import { checkKeys, decodeLimit, guard, intoOut, intParam, nativeCodecs, nativeDecompress, tooLarge } from "./native.ts";
 import { useFallback } from "./native-status.ts";
-import { registerCodec } from "./registry.ts";
 
 /** Constructor options, as numcodecs' `LZ4(acceleration=1)`. */
 export interface LZ4Options {
@@ -39,7 +38,11 @@ function loadWasm() {
   return wasmLz4;
 }
 
-/** LZ4 codec, byte-compatible with numcodecs' `LZ4`. */
+/**
+ * LZ4 codec, byte-compatible with numcodecs' `LZ4`.
+ * @example
+ * const z = await zeros([1000, 1000], { chunks: [100, 100], compressor: new LZ4({ acceleration: 1 }) });  // numcodecs.LZ4()
+ */
 export class LZ4 implements Codec {
   /** The numcodecs id. */
   static readonly codecId = "lz4";
@@ -105,5 +108,3 @@ export class LZ4 implements Codec {
     return `LZ4(acceleration=${this.acceleration})`;
   }
 }
-
-registerCodec("lz4", (config) => LZ4.fromConfig(config));

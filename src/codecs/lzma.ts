@@ -8,7 +8,6 @@ import { xzCompress } from "./fallback/xz.ts";
 import { xzDecompress } from "./fallback/xz-decode.ts";
 import { checkKeys, decodeLimit, guard, intoOut, intParam, nativeCodecs, nativeDecompress } from "./native.ts";
 import { useFallback } from "./native-status.ts";
-import { registerCodec } from "./registry.ts";
 
 /** Container formats (Python's `lzma.FORMAT_*`). AUTO is for decoding only. */
 export const FORMAT_AUTO = 0;
@@ -29,7 +28,7 @@ export const CHECK_SHA256 = 10;
 /**
  * Filter ids (Python's `lzma.FILTER_*`). LZMA1's real id is 2^62 + 1, which a JS number cannot
  * hold; 2^62, what `JSON.parse` makes of it, is accepted in its place, and so is the exact
- * {@link FILTER_LZMA1_EXACT} bigint that zarrflow's JSON reader gives for a `.zarray` written by
+ * `FILTER_LZMA1_EXACT` bigint that zarrflow's JSON reader gives for a `.zarray` written by
  * numcodecs. Configs write it back as that exact bigint, so `.zarray` stays byte-identical.
  */
 export const FILTER_LZMA1 = 2 ** 62;
@@ -152,6 +151,8 @@ function pyRepr(v: unknown): string {
  * streams are joined, FORMAT_AUTO detects xz/lzma, FORMAT_RAW needs the filter chain. Without the
  * addon a pure-JS implementation reads and writes the same formats (LZMA1, LZMA2 and delta filters;
  * BCJ filters need the addon); its bytes differ from liblzma's but Python reads them.
+ * @example
+ * const z = await zeros([1000, 1000], { chunks: [100, 100], compressor: new LZMA({ preset: 1 }) });  // numcodecs.LZMA(preset=1)
  */
 export class LZMA implements Codec {
   /** The numcodecs id. */
@@ -223,5 +224,3 @@ export class LZMA implements Codec {
     return `LZMA(format=${this.format}, check=${this.check}, preset=${pyRepr(this.preset)}, filters=${pyRepr(this.filters)})`;
   }
 }
-
-registerCodec("lzma", (config) => LZMA.fromConfig(config));

@@ -11,6 +11,9 @@ import { nativeCodecs, nativeUnavailableReason } from "./native.ts";
 /**
  * The native codec addon is required (`ZARRFLOW_REQUIRE_NATIVE=1`) but could not be used. The
  * message names the reason and how to fix it.
+ * @example
+ * // ZARRFLOW_REQUIRE_NATIVE=1 node app.mjs
+ * try { await zeros([10], { compressor: new Zstd() }).then((z) => z.set(null, 1)); } catch (e) { if (e instanceof NativeCodecsRequiredError) console.error(e.message); }
  */
 export class NativeCodecsRequiredError extends CodecError {}
 

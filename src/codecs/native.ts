@@ -109,7 +109,11 @@ function loadAddon(): NativeCodecs | null {
 /** The loaded addon, or null when the WASM/JS fallbacks are in use. */
 export const nativeCodecs: NativeCodecs | null = loadAddon();
 
-/** Whether codecs run through the native addon. */
+/**
+ * Whether codecs run through the native addon.
+ * @example
+ * if (!hasNativeCodecs()) console.warn(`codecs run in JavaScript: ${nativeUnavailableReason}`);
+ */
 export function hasNativeCodecs(): boolean {
   return nativeCodecs !== null;
 }
@@ -122,6 +126,8 @@ let codecThreads = 1;
  * already (de)compresses many chunks at once on the libuv pool (size it with `UV_THREADPOOL_SIZE`),
  * and c-blosc's context API starts fresh threads on every call. Raise it when single large chunks
  * dominate. Only the native path honours it; the WASM fallback is single-threaded.
+ * @example
+ * setCodecThreads(4);   // numcodecs.blosc.set_nthreads(4): for a few very large chunks
  */
 export function setCodecThreads(n: number): number {
   if (!Number.isInteger(n) || n < 1 || n > 256) {
@@ -133,7 +139,11 @@ export function setCodecThreads(n: number): number {
   return previous;
 }
 
-/** The thread count set by {@link setCodecThreads}. */
+/**
+ * The thread count set by {@link setCodecThreads}.
+ * @example
+ * console.log(getCodecThreads());   // 1 unless changed
+ */
 export function getCodecThreads(): number {
   return codecThreads;
 }

@@ -23,7 +23,12 @@ export interface ElementInfo {
   str: string;
 }
 
-/** Filters + compressor, with the dtype seen by each stage. */
+/**
+ * Filters + compressor, with the dtype seen by each stage.
+ * @example
+ * const p = await CodecPipeline.fromConfig([{ id: "delta", dtype: "<i4" }], { id: "zlib", level: 1 }, "<i4");
+ * const stored = await p.encode(new Uint8Array(new Int32Array([1, 2, 3]).buffer));
+ */
 export class CodecPipeline {
   private readonly contexts: ChunkContext[];
 

@@ -1,34 +1,38 @@
 /**
- * The codec registry: numcodecs id → factory. Codec modules register themselves lazily through
- * loaders so importing zarrflow does not load every compression library.
+ * The codec registry: numcodecs id → factory. Built-in codecs resolve through lazy loaders
+ * (`builtins.ts`), so importing zarrflow registers nothing and loads no compression library.
  * @module
  */
 import { CodecError } from "../errors.ts";
+import { builtinCodecLoaders as builtinLoaders } from "./builtins.ts";
 import type { Codec, CodecConfig, CodecFactory } from "./codec.ts";
 
 const factories = new Map<string, CodecFactory>();
 const loaders = new Map<string, () => Promise<CodecFactory>>();
 
 /**
- * Codecs that ship with zarrflow but are loaded only when an array names them, so importing
- * zarrflow never loads them. A registration of the same id takes precedence.
+ * Register a codec factory under its numcodecs id, replacing any earlier one.
+ * @example
+ * registerCodec("mycodec", (config) => new MyCodec(config));   // numcodecs.register_codec(MyCodec)
  */
-const builtinLoaders: Record<string, () => Promise<CodecFactory>> = {
-  n5_wrapper: () => import("./n5-wrapper.ts").then((m) => (c: CodecConfig) => m.N5ChunkWrapper.fromConfig(c)),
-  "n5-lz4": () => import("./n5-wrapper.ts").then((m) => (c: CodecConfig) => m.N5LZ4Block.fromConfig(c)),
-};
-
-/** Register a codec factory under its numcodecs id, replacing any earlier one. */
 export function registerCodec(id: string, factory: CodecFactory): void {
   factories.set(id, factory);
 }
 
-/** Register a lazily imported codec factory under its numcodecs id. */
+/**
+ * Register a lazily imported codec factory under its numcodecs id.
+ * @example
+ * registerCodecLoader("mycodec", async () => (await import("./my-codec.ts")).factory);
+ */
 export function registerCodecLoader(id: string, loader: () => Promise<CodecFactory>): void {
   loaders.set(id, loader);
 }
 
-/** The ids of every registered codec. */
+/**
+ * The ids of every registered codec.
+ * @example
+ * listCodecs();   // ["adler32", "astype", "bitround", "blosc", "bz2", ...]
+ */
 export function listCodecs(): string[] {
   return [...new Set([...factories.keys(), ...loaders.keys(), ...Object.keys(builtinLoaders)])].sort();
 }
@@ -36,6 +40,9 @@ export function listCodecs(): string[] {
 /**
  * Look up a codec by its numcodecs configuration, e.g. `getCodec({ id: "zstd", level: 1 })`.
  * Throws {@link CodecError} naming the id when it is unknown.
+ * @example
+ * const codec = await getCodec({ id: "zstd", level: 1 });   // numcodecs.get_codec({"id": "zstd", "level": 1})
+ * const bytes = await codec.encode(new Uint8Array(1000));
  */
 export async function getCodec(config: CodecConfig): Promise<Codec> {
   if (config === null || typeof config !== "object" || typeof config.id !== "string") {

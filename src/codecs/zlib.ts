@@ -7,7 +7,6 @@ import * as nodeZlib from "node:zlib";
 import type { ChunkContext, Codec, CodecConfig } from "./codec.ts";
 import { asBuffer, checkKeys, decodeLimit, guard, intoOut, intParam, nativeCodecs, nativeDecompress, tooLarge } from "./native.ts";
 import { useFallback } from "./native-status.ts";
-import { registerCodec } from "./registry.ts";
 
 const deflate = promisify(nodeZlib.deflate);
 const inflate = promisify(nodeZlib.inflate);
@@ -22,6 +21,8 @@ export interface ZlibOptions {
  * Zlib codec. The native path uses the system zlib, as Python does, so output is byte-identical to
  * numcodecs; node's bundled zlib (the fallback) is Chromium's fork, whose output differs in bytes
  * and size but decodes everywhere.
+ * @example
+ * const z = await zeros([1000, 1000], { chunks: [100, 100], compressor: new Zlib({ level: 6 }) });  // numcodecs.Zlib(level=6)
  */
 export class Zlib implements Codec {
   /** The numcodecs id. */
@@ -88,5 +89,3 @@ export class Zlib implements Codec {
     return `Zlib(level=${this.level})`;
   }
 }
-
-registerCodec("zlib", (config) => Zlib.fromConfig(config));

@@ -6,7 +6,6 @@ import { CodecError } from "../errors.ts";
 import type { ChunkContext, Codec, CodecConfig } from "./codec.ts";
 import { checkKeys, decodeLimit, guard, intoOut, intParam, nativeCodecs, nativeDecompress, tooLarge } from "./native.ts";
 import { useFallback } from "./native-status.ts";
-import { registerCodec } from "./registry.ts";
 
 /** Constructor options, as numcodecs 0.11's `Zstd(level=1)`. */
 export interface ZstdOptions {
@@ -154,6 +153,8 @@ function loadWasm() {
  * Zstandard codec, byte-compatible with numcodecs 0.11's `Zstd` on the native path (same libzstd,
  * same level clamping). The WASM fallback (numcodecs.js) bundles another libzstd, so its bytes may
  * differ; they decode everywhere.
+ * @example
+ * const z = await zeros([1000, 1000], { chunks: [100, 100], compressor: new Zstd({ level: 5 }) });  // numcodecs.Zstd(level=5)
  */
 export class Zstd implements Codec {
   /** The numcodecs id. */
@@ -227,5 +228,3 @@ export class Zstd implements Codec {
     return `Zstd(level=${this.level})`;
   }
 }
-
-registerCodec("zstd", (config) => Zstd.fromConfig(config));

@@ -20,6 +20,9 @@ const checked = new WeakSet<DType>();
  * or a DType. zarr needs datetimes with a unit and supports neither sub-array nor object fields,
  * so those are refused here even though numpy's grammar has them.
  * Throws {@link DtypeError} naming the dtype when it is unknown.
+ * @example
+ * parseDtype("<i4").itemsize;                       // 4, as np.dtype("<i4").itemsize
+ * parseDtype([["foo", "|S3"], ["bar", "<i4"]]);    // a structured dtype
  */
 export function parseDtype(spec: string | readonly unknown[] | DType): DType {
   if (typeof spec === "object" && spec !== null && !Array.isArray(spec)) return spec as DType;
@@ -58,7 +61,11 @@ export function withByteorder(dt: DType, order: "<" | ">"): DType {
   return parseDtype(order + dt.str.slice(1));
 }
 
-/** numpy's name for a dtype (`int32`, `float64`, `datetime64[D]`), used by reprs, `tree()` and `info`. */
+/**
+ * numpy's name for a dtype (`int32`, `float64`, `datetime64[D]`), used by reprs, `tree()` and `info`.
+ * @example
+ * dtypeName(parseDtype("<M8[D]"));   // "datetime64[D]"
+ */
 export function dtypeName(dt: DType): string {
   switch (dt.kind) {
     case "b": return "bool";

@@ -67,7 +67,11 @@ function toShapedValues(x: CoordinateDimSelection, axis: number): { shape: numbe
   throw new IndexError(`unsupported coordinate selection ${JSON.stringify(x, (_k, x) => (typeof x === "bigint" ? x.toString() : x))} for axis ${axis}; expected an integer or an integer array`);
 }
 
-/** numpy broadcasting of several shapes, or an IndexError naming the shapes. */
+/**
+ * numpy broadcasting of several shapes, or an IndexError naming the shapes.
+ * @example
+ * broadcastShapes([[3, 1], [1, 4]]);   // [3, 4]
+ */
 export function broadcastShapes(shapes: readonly number[][]): number[] {
   const nd = Math.max(0, ...shapes.map((s) => s.length));
   const out = new Array(nd).fill(1);
@@ -112,6 +116,8 @@ function broadcastValues(values: unknown[], shape: number[], to: number[]): unkn
  * Normalize a coordinate selection: one integer (array) per axis, broadcast together, negatives
  * wrapped and bounds checked per axis. Slices, booleans and missing axes are IndexErrors, since
  * point selection has no meaning for them.
+ * @example
+ * normalizeCoordinateSelection([[0, 2], [1, -1]], [10, 10]);   // { coords: [[0, 2], [1, 9]], shape: [2] }
  */
 export function normalizeCoordinateSelection(selection: CoordinateSelection, shape: readonly number[]): NormalizedCoordinates {
   let items: CoordinateDimSelection[];
@@ -133,6 +139,8 @@ export function normalizeCoordinateSelection(selection: CoordinateSelection, sha
 /**
  * Normalize a mask selection to coordinates of its true entries (C order). The mask must be
  * boolean and exactly the array's shape, as zarr-python requires.
+ * @example
+ * normalizeMaskSelection(mask, [10, 10]);   // the coordinates of mask's true entries
  */
 export function normalizeMaskSelection(mask: MaskSelection, shape: readonly number[]): NormalizedCoordinates {
   let a: NDArray;
@@ -166,6 +174,8 @@ export function normalizeMaskSelection(mask: MaskSelection, shape: readonly numb
 /**
  * Group the points of a normalized coordinate selection by chunk (in chunk-grid C order), so each
  * chunk is read or rewritten exactly once whatever order the points come in.
+ * @example
+ * projectPoints(normalizeCoordinateSelection([[0, 15], [0, 15]], [20, 20]), [10, 10], [10, 1]);   // points grouped by chunk
  */
 export function projectPoints(sel: NormalizedCoordinates, chunks: readonly number[], chunkStrides: readonly number[]): PointChunkProjection[] {
   const nd = chunks.length;

@@ -129,6 +129,9 @@ export function isScalarList(items: readonly unknown[]): boolean {
 /**
  * Normalize an orthogonal selection against a shape: expand `"..."`, pad with whole axes, resolve
  * negative indices, turn boolean arrays into positions, and bounds-check, naming the axis at fault.
+ * @example
+ * const sel = normalizeOrthogonalSelection([[2, 3], null], [10, 10]);
+ * orthogonalShape(sel);   // [2, 10]
  */
 export function normalizeOrthogonalSelection(selection: OrthogonalSelection, shape: readonly number[]): OrthoDim[] {
   const items = splitSelection(selection, shape.length);
@@ -154,7 +157,11 @@ export function normalizeOrthogonalSelection(selection: OrthogonalSelection, sha
   });
 }
 
-/** The result shape: integer axes are dropped, as in zarr-python. */
+/**
+ * The result shape: integer axes are dropped, as in zarr-python.
+ * @example
+ * orthogonalShape(normalizeOrthogonalSelection([0, [1, 5, 7]], [10, 10]));   // [3]: the integer axis is dropped
+ */
 export function orthogonalShape(sel: readonly OrthoDim[]): number[] {
   const out: number[] = [];
   for (const d of sel) {
@@ -167,6 +174,8 @@ export function orthogonalShape(sel: readonly OrthoDim[]): number[] {
 /**
  * Per-chunk parts of one orthogonal axis, in chunk order. Array axes are grouped by chunk while
  * keeping each position's output slot, so a chunk is visited once however the indices are ordered.
+ * @example
+ * projectOrthoDim(normalizeOrthogonalSelection([[1, 15]], [20])[0]!, 20, 10);   // one part for chunk 0, one for chunk 1
  */
 export function projectOrthoDim(sel: OrthoDim, length: number, chunk: number): OrthoDimProjection[] {
   if (sel.kind !== "array") return projectDim(sel, length, chunk).map((p) => ({ kind: "regular" as const, ...p }));
@@ -182,7 +191,11 @@ export function projectOrthoDim(sel: OrthoDim, length: number, chunk: number): O
   return [...groups.keys()].sort((a, b) => a - b).map((k) => ({ kind: "points" as const, chunkIndex: k, ...groups.get(k)! }));
 }
 
-/** Every chunk an orthogonal selection touches (cartesian product of the per-axis parts), lazily. */
+/**
+ * Every chunk an orthogonal selection touches (cartesian product of the per-axis parts), lazily.
+ * @example
+ * for (const p of projectOrthogonalSelection(normalizeOrthogonalSelection([[1, 15], null], [20, 20]), [20, 20], [10, 10])) console.log(p.chunkCoords);
+ */
 export function* projectOrthogonalSelection(sel: readonly OrthoDim[], shape: readonly number[], chunks: readonly number[]): Generator<OrthoChunkProjection> {
   for (const dims of cartesian(sel.map((s, d) => projectOrthoDim(s, shape[d], chunks[d])))) yield { chunkCoords: dims.map((p) => p.chunkIndex), dims };
 }
@@ -192,6 +205,10 @@ export function* projectOrthogonalSelection(sel: readonly OrthoDim[], shape: rea
  * `chunkStrides` are the chunk's element strides; `outStrides` the output's strides per *array*
  * axis (0 for dropped integer axes, or for broadcast value axes on writes). Trailing regular axes
  * are handed to `run` as one strided block so callers can use the fast strided kernels there.
+ * @example
+ * forEachOrthoBlock(p, [10, 1], [20, 1], (chunkOffset, outOffset, shape) => {
+ *   // copy one strided block of `shape` elements
+ * });
  */
 export function forEachOrthoBlock(
   p: OrthoChunkProjection,

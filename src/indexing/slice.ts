@@ -5,7 +5,12 @@
  */
 import { BoundsCheckError, IndexError } from "../errors.ts";
 
-/** A Python-style slice; `null` bounds mean "from the start" / "to the end". */
+/**
+ * A Python-style slice; `null` bounds mean "from the start" / "to the end".
+ * @example
+ * const s = new Slice(0, 100, 10);              // slice(0, 100, 10)
+ * await z.get([s]);
+ */
 export class Slice {
   constructor(readonly start: number | null = null, readonly stop: number | null = null, readonly step: number | null = null) {
     if (step === 0) throw new IndexError("slice step cannot be zero");
@@ -31,7 +36,12 @@ export class Slice {
   }
 }
 
-/** `slice(stop)` or `slice(start, stop, step?)`, as in Python. */
+/**
+ * `slice(stop)` or `slice(start, stop, step?)`, as in Python.
+ * @example
+ * await z.get([slice(0, 5), slice(null, null, 1000)]);  // z[0:5, ::1000]
+ * await z.get([slice(10), -1]);                         // z[:10, -1]
+ */
 export function slice(start: number | null, stop?: number | null, step?: number | null): Slice {
   if (stop === undefined) return new Slice(null, start, null);
   return new Slice(start, stop, step ?? null);
@@ -71,7 +81,11 @@ function parseIndexToken(tok: string, whole: string): DimSelection | typeof elli
   return n;
 }
 
-/** Parse a numpy-style selection string such as `"0, :"`, `"1:5:2, ..."` or `"-1, -1"`. */
+/**
+ * Parse a numpy-style selection string such as `"0, :"`, `"1:5:2, ..."` or `"-1, -1"`.
+ * @example
+ * parseSelection("0:5, ::100");   // [slice(0, 5), slice(null, null, 100)]
+ */
 export function parseSelection(s: string): (DimSelection | typeof ellipsis)[] {
   const body = s.trim().replace(/^\[/, "").replace(/\]$/, "");
   if (body === "") return [];

@@ -94,6 +94,9 @@ export function chunkByteCount(chunks: readonly number[], itemsize: number): num
  * Parse `.zarray` bytes; `key` (e.g. `foo/.zarray`) names the key in errors. Untrusted input is
  * bounded by {@link getLimits}: every problem is a {@link MetadataError} (a {@link LimitExceededError}
  * for limits) naming the key and the field; the declared total shape may be huge, a single chunk may not.
+ * @example
+ * const meta = parseArrayMetadata((await store.get("foo/.zarray"))!, "foo/.zarray");
+ * console.log(meta.shape, meta.chunks, meta.dtype);
  */
 export function parseArrayMetadata(bytes: Uint8Array | string, key = ".zarray"): ArrayMetadata {
   const limits = getLimits();
@@ -158,7 +161,11 @@ export function parseArrayMetadata(bytes: Uint8Array | string, key = ".zarray"):
   };
 }
 
-/** Encode as zarr-python writes `.zarray` (sorted keys, 4-space indent, `dimension_separator` only when set). */
+/**
+ * Encode as zarr-python writes `.zarray` (sorted keys, 4-space indent, `dimension_separator` only when set).
+ * @example
+ * await store.set("foo/.zarray", encodeArrayMetadata({ ...meta, shape: [200, 100] }));
+ */
 export function encodeArrayMetadata(meta: ArrayMetadata): Uint8Array {
   const out: Record<string, unknown> = {
     zarr_format: 2,

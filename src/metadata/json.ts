@@ -92,7 +92,11 @@ function cmpCodepoints(a: string, b: string): number {
   return A.length - B.length;
 }
 
-/** Serialize exactly as zarr-python's `json_dumps` (indent 4, sorted keys, ASCII-only). */
+/**
+ * Serialize exactly as zarr-python's `json_dumps` (indent 4, sorted keys, ASCII-only).
+ * @example
+ * pyJsonDumps({ b: 1, a: [1, 2] });   // '{\n    "a": [\n        1,\n        2\n    ],\n    "b": 1\n}'
+ */
 export function pyJsonDumps(value: unknown): string {
   return dump(value, "", "");
 }
@@ -115,6 +119,8 @@ function defineOwn(obj: Record<string, unknown>, k: string, v: unknown): void {
  * `maxMetadataBytes` (see {@link getLimits}) are refused with a {@link LimitExceededError}; a
  * `__proto__` key becomes an ordinary own property, never the object's prototype.
  * Throws {@link MetadataError} naming `what` (the key) on malformed text.
+ * @example
+ * parseJson('{"fill_value": NaN, "big": 9007199254740993}');   // { fill_value: NaN, big: 9007199254740993n }
  */
 export function parseJson(text: string | Uint8Array, what = "JSON"): unknown {
   const { maxJsonDepth, maxMetadataBytes } = getLimits();

@@ -13,7 +13,13 @@ import { formatNDArray, formatNDArrayStr } from "./format.ts";
 /** Memory order of a contiguous array: row-major (C) or column-major (F). */
 export type Order = "C" | "F";
 
-/** An N-dimensional array: typed `data`, `shape`, element `strides`, and a numpy `dtype` string. */
+/**
+ * An N-dimensional array: typed `data`, `shape`, element `strides`, and a numpy `dtype` string.
+ * @example
+ * const a = new NDArray(new Int32Array(6), [2, 3], "<i4");
+ * a.set([1, 2], 7);
+ * console.log(a.get(1, 2), a.shape, String(a));  // 7 [ 2, 3 ] array([[0, 0, 0], [0, 0, 7]], dtype=int32)
+ */
 export class NDArray<T extends DataArray = DataArray> {
   /** numpy dtype string, e.g. `"<i4"`; structured dtypes use the JSON list form. */
   readonly dtype: string;
@@ -196,7 +202,12 @@ export function inferDtype(data: DataArray): string {
   return d;
 }
 
-/** Wrap an existing typed array as an NDArray without copying. */
+/**
+ * Wrap an existing typed array as an NDArray without copying.
+ * @example
+ * const a = ndarray(new Float64Array([1, 2, 3, 4, 5, 6]), [2, 3]);  // no copy; dtype from the typed array
+ * await z.set("0:2, 0:3", a);
+ */
 export function ndarray<T extends DataArray>(data: T, shape: readonly number[], opts: NDArrayOptions = {}): NDArray<T> {
   const dt = parseDtype(opts.dtype ?? inferDtype(data));
   const lanes = dt.kind === "O" ? 1 : laneInfo(dt).lanes;
@@ -213,13 +224,22 @@ export function ndarray<T extends DataArray>(data: T, shape: readonly number[], 
   return new NDArray(data, shape, dt, strides);
 }
 
-/** An uninitialized (zeroed) array. */
+/**
+ * An uninitialized (zeroed) array.
+ * @example
+ * const a = emptyNDArray([2, 3], "<i4");   // np.empty((2, 3), dtype="i4"), zero-filled here
+ */
 export function empty(shape: readonly number[], dtype: DtypeLike = "<f8"): NDArray {
   const dt = parseDtype(dtype);
   return new NDArray(allocate(dt, product(shape)), shape, dt);
 }
 
-/** An array filled with one value. */
+/**
+ * An array filled with one value.
+ * @example
+ * const a = fullNDArray([2, 3], 7, "<i4"); // np.full((2, 3), 7, dtype="i4")
+ * await z.set("0:2, 0:3", a);
+ */
 export function full(shape: readonly number[], value: unknown, dtype: DtypeLike = "<f8"): NDArray {
   const a = empty(shape, dtype);
   const n = a.size;
@@ -227,7 +247,13 @@ export function full(shape: readonly number[], value: unknown, dtype: DtypeLike 
   return a;
 }
 
-/** numpy's `arange`: `arange(stop)` or `arange(start, stop, step?, dtype?)`; the default dtype is `<i8`, as numpy's. */
+/**
+ * numpy's `arange`: `arange(stop)` or `arange(start, stop, step?, dtype?)`; the default dtype is `<i8`, as numpy's.
+ * @example
+ * const a = arange(10);                    // np.arange(10): dtype <i8
+ * const b = arange(0, 1, 0.25, "<f8");     // np.arange(0, 1, 0.25)
+ * await z.set("0, :", arange(10000, undefined, 1, "<i4"));
+ */
 export function arange(start: number, stop?: number, step = 1, dtype: DtypeLike = "<i8"): NDArray {
   if (stop === undefined) [start, stop] = [0, start];
   if (step === 0) throw new IndexError("arange step must not be 0");
@@ -268,6 +294,9 @@ function guessDtype(values: unknown[]): string {
 /**
  * Build an NDArray from nested JS arrays (or an NDArray, or a typed array, or a scalar). The dtype is
  * inferred like numpy's (ints → `<i8`, floats → `<f8`, strings → `<U n`) unless given.
+ * @example
+ * const a = asNDArray([[1, 2], [3, 4]]);          // np.asarray([[1, 2], [3, 4]]): dtype <i8
+ * const f = asNDArray([[1, 2], [3, 4]], "<f4");   // np.asarray(..., dtype="f4")
  */
 export function asNDArray(value: unknown, dtype?: DtypeLike): NDArray {
   if (value instanceof NDArray) {
@@ -288,7 +317,11 @@ export function asNDArray(value: unknown, dtype?: DtypeLike): NDArray {
   return a;
 }
 
-/** A copy converted to another dtype (C order), like numpy's `astype`. */
+/**
+ * A copy converted to another dtype (C order), like numpy's `astype`.
+ * @example
+ * const f = astype(arange(5), "<f4");      // np.arange(5).astype("f4")
+ */
 export function astype(a: NDArray, dtype: DtypeLike): NDArray {
   const dt = parseDtype(dtype);
   const out = new NDArray(allocate(dt, a.size), a.shape, dt);

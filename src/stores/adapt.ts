@@ -30,6 +30,9 @@ function isStore(x: unknown): x is Store {
  * or a path or URL (string or `URL`), opened by {@link storeFromUrl}: a directory, an `.n5` or `.zip`
  * path, `file://`, `http(s)://`, `s3://`, `abfs://`, or a chain such as `simplecache::s3://...`.
  * @throws {ZarrError} for anything else, or an unknown URL scheme.
+ * @example
+ * const store = asStore("data/example.zarr");               // a DirectoryStore
+ * const remote = asStore("s3://bucket/x.zarr", { storageOptions: { anon: true } });
  */
 export function asStore(x: StoreLike, opts: UrlStoreOptions = {}): Store {
   if (typeof x === "string") return storeFromUrl(x, opts);
@@ -44,6 +47,8 @@ export function asStore(x: StoreLike, opts: UrlStoreOptions = {}): Store {
 /**
  * How to reopen `store` elsewhere (a worker thread), from its declared `capabilities.descriptor`, or
  * `undefined` when it declares none (memory-backed stores: their data must travel another way).
+ * @example
+ * const d = storeDescriptorOf(new DirectoryStore("data/example.zarr"));   // { type: "directory", ... }
  */
 export function storeDescriptorOf(store: Store): StoreDescriptor | undefined {
   return capabilitiesOf(store).descriptor?.();
@@ -62,6 +67,8 @@ function stringOption(d: StoreDescriptor, name: string): string {
  * boundary to a worker. Wrappers are rebuilt around their reopened inner store; a worker gets its
  * own LRU cache (caches are per thread).
  * @throws {ZarrError} for an unknown descriptor type or missing options.
+ * @example
+ * const store = storeFromDescriptor(storeDescriptorOf(parentStore)!);   // in a worker: the same files
  */
 export function storeFromDescriptor(d: StoreDescriptor | DirectoryStoreDescriptor): Store {
   const desc = d as StoreDescriptor;

@@ -20,7 +20,12 @@ import {
   type StoreDescriptor,
 } from "./store.ts";
 
-/** Whether a key is a zarr v2 metadata key (`.zarray`, `.zgroup` or `.zattrs`, at any depth). */
+/**
+ * Whether a key is a zarr v2 metadata key (`.zarray`, `.zgroup` or `.zattrs`, at any depth).
+ * @example
+ * isMetadataKey("foo/.zarray");   // true
+ * isMetadataKey("foo/0.0");       // false
+ */
 export function isMetadataKey(key: string): boolean {
   return key.endsWith(".zarray") || key.endsWith(".zgroup") || key.endsWith(".zattrs");
 }
@@ -78,6 +83,8 @@ async function allKeys(store: Store): Promise<string[]> {
 /**
  * The bytes zarr-python 2.13's `consolidate_metadata` would write for `store`:
  * `json_dumps({"zarr_consolidated_format": 1, "metadata": {key: json_loads(store[key])}})`.
+ * @example
+ * await store.set(".zmetadata", await buildConsolidatedMetadata(store));   // what consolidateMetadata writes
  */
 export async function buildConsolidatedMetadata(store: Store): Promise<Uint8Array> {
   const metadata: Record<string, unknown> = {};
@@ -100,6 +107,9 @@ export async function buildConsolidatedMetadata(store: Store): Promise<Uint8Arra
  * `localFile` are forwarded; `localFile` refuses metadata keys (their bytes are not the file's) and,
  * when read-only, writes. A `descriptor` (the wrapped store's, plus the metadata) is offered when the
  * wrapped store has one.
+ * @example
+ * const meta = JSON.parse(new TextDecoder().decode(await inner.get(".zmetadata"))).metadata;
+ * const store = new ConsolidatedMetadataStore(inner, meta, true);   // metadata from .zmetadata, chunks from inner
  */
 export class ConsolidatedMetadataStore implements Store {
   /** What zarr-python's `info` prints as "Store type" for a hierarchy opened with `open_consolidated`. */

@@ -130,6 +130,9 @@ async function entryIsFile(dir: string, entry: Dirent): Promise<boolean> {
  * previous value stays readable until the new one is complete. Every key is normalized and checked,
  * and the resolved file path is checked to stay under the root, so no key can reach outside it.
  * Symbolic links inside the root are followed, as zarr-python does.
+ * @example
+ * const store = new DirectoryStore("data/example.zarr");   // zarr.DirectoryStore("data/example.zarr")
+ * const z = await zeros([10000, 10000], { chunks: [1000, 1000], dtype: "<i4", store, overwrite: true });
  */
 export class DirectoryStore implements Store {
   /** What zarr-python's `info` prints as "Store type" for its equivalent store. */

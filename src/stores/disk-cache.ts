@@ -20,7 +20,12 @@ export interface DiskCacheOptions {
   cacheDir?: string;
 }
 
-/** A remote store with a local directory caching every value read. */
+/**
+ * A remote store with a local directory caching every value read.
+ * @example
+ * const store = new DiskCacheStore(new HTTPStore("https://example.com/data.zarr"), { cacheDir: "/tmp/zarr-cache" });
+ * const z = await openArray(store, { mode: "r" });   // the same as open("simplecache::https://example.com/data.zarr")
+ */
 export class DiskCacheStore implements Store {
   /** As fsspec names the wrapper. */
   readonly storeType = "fsspec.implementations.cached.SimpleCacheFileSystem";

@@ -53,7 +53,14 @@ function zarrDtype(m: H5Meta, path: string): string {
   throw new ZarrError(`HDF5 dataset '${path}': HDF5 type class ${m.type} is not supported (integers, floats and fixed-length strings are)`);
 }
 
-/** A read-only zarr view of an HDF5 file. */
+/**
+ * A read-only zarr view of an HDF5 file.
+ * @example
+ * const h5 = await HDF5Store.open("data/example.h5");
+ * const dest = await group("data/from-hdf5.zarr");
+ * await copyAll(await openGroup(h5, { mode: "r" }), dest, { log: console.log });  // zarr.copy_all(h5py.File(...), dest)
+ * await h5.close();
+ */
 export class HDF5Store implements Store {
   /** What the info table shows. */
   readonly storeType = "h5py.File";

@@ -25,4 +25,3 @@ export { DBMStore, type DBMStoreOptions } from "./dbm.ts";
 export { HTTPStore, type HTTPStoreOptions } from "./http.ts";
 export { S3Store, type S3StoreOptions } from "./s3.ts";
 export { ABSStore, type ABSStoreOptions } from "./abs.ts";
-import "./url-schemes.ts";

@@ -55,6 +55,8 @@ function normalize(input: unknown, what: string, allowLeadingSlash: boolean): st
  * that could still escape a root is refused: `.`/`..` segments, NUL characters and drive letters.
  * `undefined`, `null` and `""` all mean the root and give `""`.
  * @throws {InvalidKeyError} naming the offending path.
+ * @example
+ * normalizeStoragePath("/foo//bar/");   // "foo/bar", as zarr.storage.normalize_storage_path
  */
 export function normalizeStoragePath(path?: string | null): string {
   return normalize(path, "path", true);
@@ -67,6 +69,9 @@ export function normalizeStoragePath(path?: string | null): string {
  * Windows, a plain character elsewhere) is refused instead of guessed at, and an empty key (which
  * would address the root directory itself) is refused too.
  * @throws {InvalidKeyError} naming the offending key.
+ * @example
+ * normalizeKey("foo//bar/.zarray");   // "foo/bar/.zarray"
+ * normalizeKey("../etc/passwd");      // throws InvalidKeyError
  */
 export function normalizeKey(key: string): string {
   const normalized = normalize(key, "key", false);
@@ -82,6 +87,9 @@ export function normalizeKey(key: string): string {
  * empty (the whole store). With `keepTrailingSlash`, a trailing `/` survives so that
  * `list("foo/")` keeps meaning "keys inside foo" rather than "keys starting with foo".
  * @throws {InvalidKeyError} naming the offending prefix.
+ * @example
+ * normalizePrefix("foo//bar/");         // "foo/bar"
+ * normalizePrefix("foo/", true);        // "foo/"
  */
 export function normalizePrefix(prefix?: string | null, keepTrailingSlash = false): string {
   const normalized = normalize(prefix, "prefix", false);
@@ -95,6 +103,8 @@ export function normalizePrefix(prefix?: string | null, keepTrailingSlash = fals
  * Order keys the way Python's `sorted()` orders `str`: by Unicode code point. JavaScript's default
  * sort compares UTF-16 code units, which disagrees for characters outside the BMP, and listings are
  * compared against zarr-python's.
+ * @example
+ * keys.sort(compareKeys);   // the order Python's sorted() gives
  */
 export function compareKeys(a: string, b: string): number {
   if (a === b) return 0;
@@ -120,6 +130,9 @@ export const NUMERIC_NAME = /^\d+$/;
  * stores, whose `.zarray` predates the `dimension_separator` field, be read with `"."` chunk keys.
  * Keys whose last segment is not a dotted chunk index (metadata keys, 1-D chunk keys, already nested
  * keys) are returned unchanged.
+ * @example
+ * nestedChunkKey("foo/bar/0.1.2");   // "foo/bar/0/1/2"
+ * nestedChunkKey("foo/.zarray");     // unchanged
  */
 export function nestedChunkKey(key: string): string {
   const slash = key.lastIndexOf("/");

@@ -8,7 +8,15 @@
 import { ZarrError } from "../errors.ts";
 import { compareKeys } from "./keys.ts";
 
-/** An optional dependency of a store (an npm package) is not installed. */
+/**
+ * An optional dependency of a store (an npm package) is not installed.
+ * @example
+ * try {
+ *   await openGroup(new SQLiteStore("data/example.sqldb"));
+ * } catch (e) {
+ *   if (e instanceof MissingDependencyError) console.error(`npm install ${e.packageName}`);
+ * }
+ */
 export class MissingDependencyError extends ZarrError {
   /** The npm package that is missing. */
   readonly packageName: string;

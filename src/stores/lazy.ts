@@ -8,7 +8,11 @@ import { sliceRange, type AbortOptions, type RangeQuery, type Store } from "./st
 import { listKeys } from "./list-keys.ts";
 import { listDirOf } from "./list-dir.ts";
 
-/** Forwards every call to the store `load` resolves to, loading it once. */
+/**
+ * Forwards every call to the store `load` resolves to, loading it once.
+ * @example
+ * const store = new LazyStore(async () => new DirectoryStore("data/example.zarr"), "zarr.storage.DirectoryStore", "data/example.zarr");
+ */
 export class LazyStore implements Store {
   #store: Promise<Store> | undefined;
   readonly #load: () => Promise<Store>;

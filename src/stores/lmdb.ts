@@ -27,7 +27,15 @@ export interface LMDBStoreOptions {
   allowDataFormat2?: boolean;
 }
 
-/** lmdb-js was built with an LMDB whose data format other LMDB builds cannot share. */
+/**
+ * lmdb-js was built with an LMDB whose data format other LMDB builds cannot share.
+ * @example
+ * try {
+ *   await openGroup(new LMDBStore("data/example.lmdb"), { mode: "r" });
+ * } catch (e) {
+ *   if (e instanceof LMDBFormatError) console.error(e.message);   // says which LMDB build is needed
+ * }
+ */
 export class LMDBFormatError extends ZarrError {}
 
 /* The parts of lmdb-js's API this store uses. */

@@ -30,6 +30,9 @@ import {
  * store's files directly would bypass the cache, and one writing them directly would leave a stale
  * value cached, since the capability has no "write finished" hook through which to invalidate it
  * at the right moment. So chunk I/O through a cache always goes through `get`/`set`.
+ * @example
+ * const store = new LRUStoreCache(new HTTPStore("https://example.com/data.zarr"), 256 << 20);  // zarr.LRUStoreCache(store, max_size=2**28)
+ * const root = await openGroup(store, { mode: "r" });
  */
 export class LRUStoreCache implements Store {
   /** Values served from the cache. */

@@ -15,6 +15,11 @@ import { sliceRange, throwIfAborted, type AbortOptions, type RangeQuery, type St
  * to {@link MemoryStore.set}, nor mutate what {@link MemoryStore.get} returns. All methods answer
  * synchronously; an already-aborted signal throws its reason (an `AbortError`) before anything is
  * read or changed, so callers that cancel a batch see the same behaviour as with a file store.
+ * @example
+ * const store = new MemoryStore();                  // zarr.MemoryStore()
+ * const z = await zeros([100], { chunks: [10], store });
+ * await z.set(null, 1);
+ * console.log(store.list());                        // [".zarray", "0", "1", ...]
  */
 export class MemoryStore implements Store {
   /** What zarr-python's `info` prints as "Store type" for its equivalent store. */
@@ -134,6 +139,9 @@ export class MemoryStore implements Store {
 /**
  * The in-memory store a bare `zeros()`/`create()` gets, named as zarr-python 2.13 names its default
  * array store (a KVStore over a dict), so `info()` prints the same "Store type".
+ * @example
+ * const z = await zeros([100], { chunks: [10] });   // a bare zeros() gets a KVStore
+ * console.log(z.store instanceof KVStore);          // true
  */
 export class KVStore extends MemoryStore {
   override readonly storeType: string = "zarr.storage.KVStore";

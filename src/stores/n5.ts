@@ -36,7 +36,11 @@ function splitKey(key: string): [string, string] {
   return i < 0 ? ["", key] : [key.slice(0, i + 1), key.slice(i + 1)];
 }
 
-/** zarr chunk key `a/b/1.2.3` → N5 key `a/b/3/2/1`; other keys unchanged. */
+/**
+ * zarr chunk key `a/b/1.2.3` → N5 key `a/b/3/2/1`; other keys unchanged.
+ * @example
+ * invertChunkKey("a/b/1.2.3");   // "a/b/3/2/1"
+ */
 export function invertChunkKey(key: string): string {
   const [dir, last] = splitKey(key);
   return CHUNK_KEY.test(last) ? dir + last.split(".").reverse().join("/") : key;
@@ -125,7 +129,13 @@ function userAttrs(attrs: Json): Json {
   return out;
 }
 
-/** A store holding an N5 container, seen through zarr keys. */
+/**
+ * A store holding an N5 container, seen through zarr keys.
+ * @example
+ * const store = new N5Store("data/example.n5");    // zarr.N5Store("data/example.n5")
+ * const root = await group(store);
+ * await root.zeros("foo", { shape: [100, 100], chunks: [10, 10], dtype: "<u2" });
+ */
 export class N5Store implements Store {
   /** What zarr-python's info table shows. */
   readonly storeType = "zarr.n5.N5Store";

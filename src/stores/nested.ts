@@ -15,6 +15,9 @@ import { nestedChunkKey } from "./keys.ts";
  * keys, and this translation (zarr-python's `_nested_map_ckey`) makes them land on the nested files.
  * Its {@link DirectoryStore.dimensionSeparator} is always `"/"`, which is also what arrays created
  * in it default to, as in zarr-python 2.13. `list` reports files as they are on disk (`"a/0/0"`).
+ * @example
+ * const store = new NestedDirectoryStore("data/nested.zarr");  // chunk 1.2 lives in the file 1/2
+ * const z = await openArray(store, { mode: "r" });
  */
 export class NestedDirectoryStore extends DirectoryStore {
   override readonly storeType: string = "zarr.storage.NestedDirectoryStore";

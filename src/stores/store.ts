@@ -128,12 +128,26 @@ export interface Store extends WritableStore, ListableStore {
   filePath?(key: string): string;
 }
 
-/** The capabilities a store declares (an empty object when it declares none). */
+/**
+ * The capabilities a store declares (an empty object when it declares none).
+ * @example
+ * if (capabilitiesOf(store).localFile) console.log("chunk files can be read on the libuv pool");
+ */
 export function capabilitiesOf(store: ReadableStore): StoreCapabilities {
   return (store as Store).capabilities ?? {};
 }
 
-/** Throw the signal's reason when it has been aborted (an `AbortError` DOMException by default). */
+/**
+ * Throw the signal's reason when it has been aborted (an `AbortError` DOMException by default).
+ * @example
+ * class MyStore {
+ *   readonly entries = new Map<string, Uint8Array>();
+ *   async get(key: string, opts: AbortOptions = {}) {
+ *     throwIfAborted(opts.signal);   // a cancelled read does no work
+ *     return this.entries.get(key);
+ *   }
+ * }
+ */
 export function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw signal.reason ?? new DOMException("This operation was aborted", "AbortError");
 }
@@ -156,7 +170,12 @@ export async function getRangeOf(
   return sliceRange(all, range);
 }
 
-/** The part of `value` a {@link RangeQuery} names, clipped to the value as HTTP range requests are. */
+/**
+ * The part of `value` a {@link RangeQuery} names, clipped to the value as HTTP range requests are.
+ * @example
+ * sliceRange(bytes, { offset: 16, length: 8 });   // bytes 16..23
+ * sliceRange(bytes, { suffixLength: 4 });         // the last 4 bytes
+ */
 export function sliceRange(value: Uint8Array, range: RangeQuery): Uint8Array {
   if ("suffixLength" in range) return value.subarray(Math.max(0, value.byteLength - range.suffixLength));
   const start = Math.min(range.offset, value.byteLength);

@@ -9,7 +9,7 @@ import { ZarrError } from "../errors.ts";
 import { ABSStore } from "./abs.ts";
 import { HTTPStore } from "./http.ts";
 import { S3Store } from "./s3.ts";
-import { registerUrlScheme, type StorageOptions } from "./url.ts";
+import type { RemoteFactory, StorageOptions } from "./url.ts";
 
 const str = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
 
@@ -23,10 +23,7 @@ function httpStore(url: URL, o: StorageOptions): HTTPStore {
   const headers = (o.headers ?? clientKwargs(o).headers) as Record<string, string> | undefined;
   return new HTTPStore(url, { headers, retries: typeof o.retries === "number" ? o.retries : undefined, fetch: o.fetch as typeof fetch | undefined });
 }
-registerUrlScheme("http", async (url, o) => httpStore(url, o));
-registerUrlScheme("https", async (url, o) => httpStore(url, o));
-
-registerUrlScheme("s3", async (url, o) => {
+async function s3Store(url: URL, o: StorageOptions): Promise<S3Store> {
   const ck = clientKwargs(o);
   const key = str(o.key) ?? str((o.credentials as { accessKeyId?: string } | undefined)?.accessKeyId);
   const secret = str(o.secret) ?? str((o.credentials as { secretAccessKey?: string } | undefined)?.secretAccessKey);
@@ -40,7 +37,8 @@ registerUrlScheme("s3", async (url, o) => {
     credentials: key && secret ? { accessKeyId: key, secretAccessKey: secret, ...(token ? { sessionToken: token } : {}) } : undefined,
     forcePathStyle: typeof o.forcePathStyle === "boolean" ? o.forcePathStyle : endpoint !== undefined ? true : undefined,
   });
-});
+}
+
 
 async function absStore(url: URL, o: StorageOptions): Promise<ABSStore> {
   // abfs://container/prefix, or abfs://container@account.dfs.core.windows.net/prefix
@@ -54,5 +52,11 @@ async function absStore(url: URL, o: StorageOptions): Promise<ABSStore> {
   if (!connectionString) throw new ZarrError(`cannot open ${url.href}: ABSStore needs storage options connection_string, or account_name and account_key`);
   return new ABSStore({ container, prefix: decodeURIComponent(url.pathname), connectionString });
 }
-registerUrlScheme("abfs", absStore);
-registerUrlScheme("az", absStore);
+/** The remote schemes zarrflow ships, loaded by `storeFromUrl` only when a URL names one. */
+export const builtinRemoteSchemes: Readonly<Record<string, RemoteFactory>> = Object.freeze({
+  http: async (url: URL, o: StorageOptions) => httpStore(url, o),
+  https: async (url: URL, o: StorageOptions) => httpStore(url, o),
+  s3: s3Store,
+  abfs: absStore,
+  az: absStore,
+});

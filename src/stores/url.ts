@@ -27,11 +27,14 @@ export interface UrlStoreOptions {
 }
 
 /** A remote scheme: creates its store (loading its SDK) from the URL and the storage options. */
-type RemoteFactory = (url: URL, options: StorageOptions) => Promise<Store>;
+export type RemoteFactory = (url: URL, options: StorageOptions) => Promise<Store>;
+
+/** The schemes of `url-schemes.ts`, whose module (and SDKs) load only when a URL names one. */
+const BUILTIN_SCHEMES = ["http", "https", "s3", "abfs", "az"];
 
 /**
- * Remote schemes, each loaded on first use. Stores register here by scheme; the SDK behind each is
- * an optional dependency, so a missing one fails on first use with an error naming the package.
+ * Schemes registered by users (taking precedence over the built-in ones). The SDK behind each
+ * built-in scheme is an optional dependency, so a missing one fails on first use naming the package.
  */
 const remoteSchemes: Record<string, RemoteFactory> = {};
 
@@ -45,7 +48,12 @@ export function registerUrlScheme(scheme: string, factory: RemoteFactory): void 
   remoteSchemes[scheme.toLowerCase()] = factory;
 }
 
-/** Whether a string names a URL or a URL chain rather than a local path. */
+/**
+ * Whether a string names a URL or a URL chain rather than a local path.
+ * @example
+ * isUrlLike("s3://bucket/x.zarr");   // true
+ * isUrlLike("data/example.zarr");    // false
+ */
 export function isUrlLike(s: string): boolean {
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(s) || s.includes("::");
 }
@@ -90,9 +98,11 @@ export function storeFromUrl(url: string, opts: UrlStoreOptions = {}): Store {
   if (!m) return localStore(url, opts);
   const scheme = m[1].toLowerCase();
   if (scheme === "file") return localStore(fileURLToPath(url), opts);
-  const factory = remoteSchemes[scheme];
+  const factory: RemoteFactory | undefined =
+    remoteSchemes[scheme] ??
+    (BUILTIN_SCHEMES.includes(scheme) ? async (u, o) => (await import("./url-schemes.ts")).builtinRemoteSchemes[scheme](u, o) : undefined);
   if (!factory) {
-    const known = ["file", ...Object.keys(remoteSchemes)].sort().join(", ");
+    const known = [...new Set(["file", ...BUILTIN_SCHEMES, ...Object.keys(remoteSchemes)])].sort().join(", ");
     throw new ZarrError(`cannot open ${JSON.stringify(url)}: unknown URL scheme '${scheme}' (known: ${known}); it is not taken for a local path`);
   }
   const parsed = new URL(url);

@@ -106,6 +106,11 @@ function writeAll(fd: number, bytes: Uint8Array): void {
  * is rewritten with that one only. Unlike zarr-python (which raises NotImplementedError), `delete`
  * is supported. Entries whose names are not valid keys (`../x`, absolute names) cannot be read but
  * are kept when the archive is rewritten.
+ * @example
+ * const store = new ZipStore("data/example.zip", { mode: "w" });   // zarr.ZipStore("data/example.zip", mode="w")
+ * const root = await group(store);
+ * await root.full("foo", 42, { shape: [100, 100], chunks: [10, 10], dtype: "<i4" });
+ * store.close();   // writes the archive; required after writing, as in zarr-python
  */
 export class ZipStore implements Store {
   /** What zarr-python's `info` prints as "Store type". */

@@ -7,12 +7,20 @@ import { availableParallelism } from "node:os";
 
 let ioConcurrency = Math.max(8, availableParallelism() * 4);
 
-/** How many chunk I/O tasks an array operation keeps in flight (default: 4 × cores, at least 8). */
+/**
+ * How many chunk I/O tasks an array operation keeps in flight (default: 4 × cores, at least 8).
+ * @example
+ * console.log(getIoConcurrency());
+ */
 export function getIoConcurrency(): number {
   return ioConcurrency;
 }
 
-/** Change the number of chunk I/O tasks in flight for later operations. */
+/**
+ * Change the number of chunk I/O tasks in flight for later operations.
+ * @example
+ * setIoConcurrency(64);   // many chunk requests in flight, e.g. for S3 or HTTP stores
+ */
 export function setIoConcurrency(n: number): void {
   if (!Number.isInteger(n) || n < 1) throw new RangeError(`concurrency must be a positive integer, got ${n}`);
   ioConcurrency = n;
@@ -54,12 +62,18 @@ const codecWaiters: (() => void)[] = [];
  * How many chunk codec jobs run at once (default: twice the cores, at most libuv's 4 pool
  * threads). Kept separate from I/O concurrency: codec jobs are CPU-bound, and far more of them than
  * cores only thrashes caches, while a few more than cores let file reads overlap decoding.
+ * @example
+ * console.log(getCodecConcurrency());
  */
 export function getCodecConcurrency(): number {
   return codecConcurrency;
 }
 
-/** Change how many chunk codec jobs run at once. */
+/**
+ * Change how many chunk codec jobs run at once.
+ * @example
+ * setCodecConcurrency(2);   // leave cores free for the rest of the application
+ */
 export function setCodecConcurrency(n: number): void {
   if (!Number.isInteger(n) || n < 1) throw new RangeError(`codec concurrency must be a positive integer, got ${n}`);
   codecConcurrency = n;

@@ -6,7 +6,11 @@
 import { createRequire } from "node:module";
 import { ZarrError } from "../errors.ts";
 
-/** An optional peer dependency a feature needs is not installed. The message says what to install. */
+/**
+ * An optional peer dependency a feature needs is not installed. The message says what to install.
+ * @example
+ * try { await new RedisSynchronizer("redis://localhost").lock("x"); } catch (e) { if (e instanceof MissingPeerDependencyError) console.log(e.packageName); }
+ */
 export class MissingPeerDependencyError extends ZarrError {
   /** @param packageName the npm package to install; @param feature what needed it. */
   constructor(readonly packageName: string, readonly feature: string, cause?: unknown) {

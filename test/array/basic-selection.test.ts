@@ -5,7 +5,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { array, ellipsis, NDArray, Slice, zeros, full, ZarrArray, type BasicSelection, type DimSelection } from "../../src/index.ts";
+import { array, ellipsis, NDArray, Slice, zeros, full, ZarrArray, type BasicSelection, type DimSelection } from "../../src/internal.ts";
 import { RefArray, rng, selText, type RefDim, type RefSel } from "./reference.ts";
 
 type Rand = ReturnType<typeof rng>;

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { chunkKeyPattern, defaultSeparatorOf, n5KeyEncoding, v2KeyEncoding } from "../../src/chunk/key-encoding.ts";
 import { rawV2Format } from "../../src/chunk/format.ts";
 import { buildNativeJob } from "../../src/codecs/native-job.ts";
-import { create, MemoryStore, ZarrArray, type Store } from "../../src/index.ts";
+import { create, MemoryStore, ZarrArray, type Store } from "../../src/internal.ts";
 
 test("v2 and N5 key encodings round-trip coordinates", () => {
   const dot = v2KeyEncoding("."), slash = v2KeyEncoding("/"), n5 = n5KeyEncoding();

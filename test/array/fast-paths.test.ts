@@ -5,7 +5,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { zeros, ndarray, slice, Blosc, Zstd } from "../../src/index.ts";
+import { zeros, ndarray, slice, Blosc, Zstd } from "../../src/internal.ts";
 
 const N = 300, M = 200;
 const value = (i: number, j: number) => i * M + j;

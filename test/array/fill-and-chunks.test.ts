@@ -4,7 +4,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { array, DirectoryStore, empty, emptyNDArray, full, MemoryStore, NDArray, openArray, ShapeError, zeros, ZarrArray } from "../../src/index.ts";
+import { array, DirectoryStore, empty, emptyNDArray, full, MemoryStore, NDArray, openArray, ShapeError, zeros, ZarrArray } from "../../src/internal.ts";
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { open, arange, type ZarrArray } from "../../src/index.ts";
+import { open, arange, type ZarrArray } from "../../src/internal.ts";
 
 test("equals: the same array in the same store, as zarr-python's == (not equal contents)", async () => {
   const dir = mkdtempSync(join(tmpdir(), "zf-eq-"));

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { create, DirectoryStore, MemoryStore, ZarrArray, hasNativeCodecs, type Store } from "../../src/index.ts";
+import { create, DirectoryStore, MemoryStore, ZarrArray, hasNativeCodecs, type Store } from "../../src/internal.ts";
 import { ThreadSynchronizer } from "../../sync/index.ts";
 import type { LocalFileCapability, StoreCapabilities } from "../../src/stores/store.ts";
 

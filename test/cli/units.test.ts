@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { pathToFileURL } from "node:url";
 import { describe, test } from "node:test";
-import { MemoryStore, ZipStore, group } from "../../src/index.ts";
+import { MemoryStore, ZipStore, group } from "../../src/internal.ts";
 import { UsageError, exitCodeFor } from "../../cli/errors.ts";
 import { guardStore, newMeter } from "../../cli/guard.ts";
 import { parseCompressor, parseFillValue, parseIntList, parseSize } from "../../cli/parse.ts";

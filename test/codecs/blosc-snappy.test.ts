@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Blosc, arange, listCompressors, open, type ZarrArray } from "../../src/index.ts";
+import { Blosc, arange, listCompressors, open, type ZarrArray } from "../../src/internal.ts";
 import { runPython, skipWithoutZarrPython } from "../interop/python.ts";
 
 test("snappy is listed and round-trips with zarr-python both ways", { skip: skipWithoutZarrPython }, async () => {

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   DirectoryStore, MemoryStore, ReadOnlyError, ZarrArray, ZarrGroup, consolidateMetadata, copyStore, group, openConsolidated, arange, type Store,
-} from "../../src/index.ts";
+} from "../../src/internal.ts";
 import { runPython, skipWithoutZarrPython } from "../interop/python.ts";
 import { FIXTURES, assertArrayMatches, fixturesPresent, manifest, skipReason } from "./fixtures.ts";
 

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   CopyError, DirectoryStore, MemoryStore, ZarrArray, ZipStore, arange, copy, copyAll, copyNode, copyStore, group, tree, zeros, type Store, type ZarrGroup,
-} from "../../src/index.ts";
+} from "../../src/internal.ts";
 import { readable } from "../../streams/index.ts";
 import { runPython, skipWithoutZarrPython } from "../interop/python.ts";
 

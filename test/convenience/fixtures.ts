@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { listCodecs, type ZarrArray } from "../../src/index.ts";
+import { listCodecs, type ZarrArray } from "../../src/internal.ts";
 import { assertMatchesNpy, readManifest, readNpyFile, type ManifestArray } from "../fixtures/compare.ts";
 import { SHARED_FIXTURES } from "../helpers/fixtures-root.ts";
 

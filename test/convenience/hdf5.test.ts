@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { HDF5Store, ZarrArray, ZarrGroup, copy, copyAll, openGroup, tree, ReadOnlyError } from "../../src/index.ts";
+import { HDF5Store, ZarrArray, ZarrGroup, copy, copyAll, openGroup, tree, ReadOnlyError } from "../../src/internal.ts";
 import { runPython, skipWithoutZarrPython } from "../interop/python.ts";
 
 const hasH5py = (() => {

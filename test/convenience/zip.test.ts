@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { zipSync } from "fflate";
-import { ReadOnlyError, ZarrArray, ZarrGroup, ZipStore, arange, group, openArray, openGroup } from "../../src/index.ts";
+import { ReadOnlyError, ZarrArray, ZarrGroup, ZipStore, arange, group, openArray, openGroup } from "../../src/internal.ts";
 import { runPython, skipWithoutZarrPython } from "../interop/python.ts";
 import { FIXTURES, assertArrayMatches, fixturesPresent, manifest, skipReason } from "./fixtures.ts";
 

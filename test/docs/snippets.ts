@@ -42,14 +42,18 @@ export function extractSnippets(md: string): Snippet[] {
   return out;
 }
 
-/** Rewrite `from "zarrflow"` (and `zarrflow/streams`, `zarrflow/sync`) to this repository's sources. */
+/** Rewrite `from "zarrflow"` and its subpaths (package.json `exports`) to this repository's sources. */
 function localImports(code: string): string {
   const map: Record<string, string> = {
     zarrflow: join(ROOT, "src/index.ts"),
+    "zarrflow/codecs": join(ROOT, "src/codecs/index.ts"),
+    "zarrflow/errors": join(ROOT, "src/errors.ts"),
+    "zarrflow/stores": join(ROOT, "src/stores/index.ts"),
+    "zarrflow/internal": join(ROOT, "src/internal.ts"),
     "zarrflow/streams": join(ROOT, "streams/index.ts"),
     "zarrflow/sync": join(ROOT, "sync/index.ts"),
   };
-  return code.replace(/from "(zarrflow(?:\/streams|\/sync)?)"/g, (_, name: string) => `from ${JSON.stringify(map[name])}`);
+  return code.replace(/from "(zarrflow(?:\/[a-z]+)?)"/g, (whole, name: string) => (map[name] ? `from ${JSON.stringify(map[name])}` : whole));
 }
 
 /** Run a snippet as an ES module in a fresh directory; its stdout, or a thrown error with stderr. */

@@ -7,7 +7,7 @@ import { chunkAccess } from "../../src/array/chunk-access.ts";
 import { readFileSync, writeFileSync } from "node:fs";
 import {
   Blosc, BZ2, create, ndarray, GZip, LZ4, LZMA, MemoryStore, openGroup, ZarrArray, ZarrError, Zlib, Zstd, type Codec,
-} from "../../src/index.ts";
+} from "../../src/internal.ts";
 import { caseRng, damageText, mutateDoc, toJsonText, type Rng } from "./gen.ts";
 
 /** A store whose chunk writes stop after a few, so full writes over huge shapes end quickly. */

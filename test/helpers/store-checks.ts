@@ -5,7 +5,7 @@
  * A summary (metadata, attributes, values) is compared between the two libraries.
  */
 import assert from "node:assert/strict";
-import { group, NDArray, open, ZarrArray, ZarrGroup, type Store } from "../../src/index.ts";
+import { group, NDArray, open, ZarrArray, ZarrGroup, type Store } from "../../src/internal.ts";
 import { runPython } from "../interop/python.ts";
 
 /** What one array looks like to a reader. */

@@ -9,7 +9,7 @@ import { spawnSync } from "node:child_process";
 import {
   array, arange, create, slice, zeros, ndarray, asNDArray, NDArray, ZarrArray, MemoryStore, BoundsCheckError, IndexError,
   normalizeOrthogonalSelection, projectOrthogonalSelection, normalizeCoordinateSelection, projectPoints, type Synchronizer,
-} from "../../src/index.ts";
+} from "../../src/internal.ts";
 import { rng } from "../array/reference.ts";
 
 const PY = "/usr/bin/python3";

@@ -24,7 +24,7 @@ import { join, relative } from "node:path";
 import {
   DirectoryStore, NestedDirectoryStore, create, openArray, openGroup, group, slice, arange, emptyNDArray,
   type NDArray, type ZarrGroup, type CreateOptions,
-} from "../../src/index.ts";
+} from "../../src/internal.ts";
 import { runPython, skipWithoutZarrPython } from "./python.ts";
 import { assertMatchesNpy, npyValues, readNpyFile, assertValues } from "../fixtures/compare.ts";
 

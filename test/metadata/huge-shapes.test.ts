@@ -4,7 +4,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { create, MemoryStore, slice, ZarrArray } from "../../src/index.ts";
+import { create, MemoryStore, slice, ZarrArray } from "../../src/internal.ts";
 import { gridCoords, iterDim, lazyCartesian, projectDim, projectSelection } from "../../src/indexing/chunk-projection.ts";
 import { normalizeBasicSelection, Slice } from "../../src/indexing/slice.ts";
 

@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import {
   DEFAULT_LIMITS, getLimits, LimitExceededError, MemoryStore, MetadataError, openArray, openGroup, parseJson, resetLimits, setLimits,
   ZarrArray, ZarrError, zeros,
-} from "../../src/index.ts";
+} from "../../src/internal.ts";
 import { formatValue } from "../../src/errors.ts";
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -65,7 +65,7 @@ test("setLimits raises or lowers limits; getLimits reports them; bad values chan
 });
 
 test("ZARRFLOW_MAX_CHUNK_BYTES sets the default at start-up", () => {
-  const script = `import { getLimits, zeros } from "./src/index.ts";
+  const script = `import { getLimits, zeros } from "./src/internal.ts";
     console.log(getLimits().maxChunkBytes);
     await zeros([100], { chunks: [100], dtype: "<f8" }).then(() => console.log("ok"), (e) => console.log(e.name));`;
   const run = (v: string) => spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { cwd: repo, env: { ...process.env, ZARRFLOW_MAX_CHUNK_BYTES: v }, encoding: "utf8" });

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { create, DirectoryStore, hasNativeCodecs, LZMA, openArray, parseArrayMetadata } from "../../src/index.ts";
+import { create, DirectoryStore, hasNativeCodecs, LZMA, openArray, parseArrayMetadata } from "../../src/internal.ts";
 import { FILTER_LZMA1, FILTER_LZMA1_EXACT, FORMAT_ALONE, FORMAT_RAW } from "../../src/codecs/lzma.ts";
 import { runPython, skipWithoutZarrPython } from "../interop/python.ts";
 

@@ -4,7 +4,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Categorize, CodecError, getCodec, isObjectCodec, JSON as JSONAlias, JSONCodec, MsgPack, NDArray, ObjectCategorize, VLenArray, VLenBytes, VLenUTF8, listCodecs } from "../../src/index.ts";
+import { Categorize, CodecError, getCodec, isObjectCodec, JSON as JSONAlias, JSONCodec, MsgPack, NDArray, ObjectCategorize, VLenArray, VLenBytes, VLenUTF8, listCodecs } from "../../src/internal.ts";
 
 test("object codecs are registered and built from their configs", async () => {
   for (const id of ["vlen-utf8", "vlen-bytes", "vlen-array", "json2", "msgpack2"]) assert.ok(listCodecs().includes(id), id);

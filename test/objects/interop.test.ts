@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { create, getCodec, NDArray, openArray, type CodecConfig } from "../../src/index.ts";
+import { create, getCodec, NDArray, openArray, type CodecConfig } from "../../src/internal.ts";
 import { runPython, skipWithoutZarrPython } from "../interop/python.ts";
 import { assertTagged, fromTagged } from "./tagged.ts";
 

@@ -9,7 +9,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { getCodec, isObjectCodec, type ObjectCodec } from "../../src/index.ts";
+import { getCodec, isObjectCodec, type ObjectCodec } from "../../src/internal.ts";
 import { assertTagged, fromTagged, hasIntegralFloat, type TaggedFile } from "./tagged.ts";
 import { SHARED_FIXTURES } from "../helpers/fixtures-root.ts";
 

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { CodecError, getCodec, parseDtype, type ObjectCodec } from "../../src/index.ts";
+import { CodecError, getCodec, parseDtype, type ObjectCodec } from "../../src/internal.ts";
 import { decodeRawElement } from "../../src/dtype/elements.ts";
 import { SHARED_FIXTURES } from "../helpers/fixtures-root.ts";
 import { readNpy } from "../helpers/npy.ts";

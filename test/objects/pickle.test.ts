@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, test } from "node:test";
-import { CodecError, NDArray, Pickle, create, getCodec, openArray, unpickle } from "../../src/index.ts";
+import { CodecError, NDArray, Pickle, create, getCodec, openArray, unpickle } from "../../src/internal.ts";
 import { runPython, skipWithoutZarrPython } from "../interop/python.ts";
 
 /** Python side: a tagged form of values, comparable with {@link jsTag} of what zarrflow decodes. */

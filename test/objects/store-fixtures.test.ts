@@ -8,7 +8,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { create, getCodec, MemoryStore, NDArray, openArray } from "../../src/index.ts";
+import { create, getCodec, MemoryStore, NDArray, openArray } from "../../src/internal.ts";
 import { assertTagged, fromTagged, type TaggedFile } from "./tagged.ts";
 import { SHARED_FIXTURES } from "../helpers/fixtures-root.ts";
 

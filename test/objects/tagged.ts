@@ -3,7 +3,7 @@
  * for object values"). Not a test file itself.
  */
 import assert from "node:assert/strict";
-import { asNDArray, NDArray } from "../../src/index.ts";
+import { asNDArray, NDArray } from "../../src/internal.ts";
 import { PyFloat } from "../../src/metadata/json.ts";
 
 /** A tagged fixture file: `{dtype, shape, order, values}`. */

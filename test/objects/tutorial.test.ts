@@ -6,7 +6,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { array, empty, JSONCodec, NDArray, ObjectCategorize, VLenArray, VLenUTF8, type ZarrArray } from "../../src/index.ts";
+import { array, empty, JSONCodec, NDArray, ObjectCategorize, VLenArray, VLenUTF8, type ZarrArray } from "../../src/internal.ts";
 import { runPython, skipWithoutZarrPython } from "../interop/python.ts";
 
 const greetings = ["¡Hola mundo!", "Hej Världen!", "Servus Woid!", "Hei maailma!", "Xin chào thế giới", "Njatjeta Botë!", "Γεια σου κόσμε!", "こんにちは世界", "世界,你好!", "Helló, világ!", "Zdravo svete!", "เฮลโลเวิลด์"];

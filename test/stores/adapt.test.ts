@@ -40,7 +40,10 @@ test("asStore passes stores through and opens paths as DirectoryStore", () => {
   }
   assert.throws(() => asStore(42 as never), ZarrError);
   assert.throws(() => asStore(null as never), ZarrError);
-  assert.throws(() => asStore(new URL("https://example.com/x.zarr")), ZarrError);
+  // A remote URL opens its remote store (lazily: nothing is fetched yet), never a local directory.
+  const remote = asStore(new URL("https://example.com/x.zarr"));
+  assert.ok(!(remote instanceof DirectoryStore));
+  assert.throws(() => asStore(new URL("nosuch://example.com/x.zarr")), ZarrError);
 });
 
 test("storeFromDescriptor reopens directory stores", () => {

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { DirectoryStore, ReadOnlyError, ZarrError, open, ZarrArray } from "../../src/index.ts";
+import { DirectoryStore, ReadOnlyError, ZarrError, open, ZarrArray } from "../../src/internal.ts";
 import { HTTPStore } from "../../src/stores/http.ts";
 import { storeFromUrl } from "../../src/stores/index.ts";
 import { runStoreConformance } from "./conformance.ts";

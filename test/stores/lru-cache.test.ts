@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { LRUStoreCache, MemoryStore, zeros, group, ndarray, openArray } from "../../src/index.ts";
+import { LRUStoreCache, MemoryStore, zeros, group, ndarray, openArray } from "../../src/internal.ts";
 
 /** A store that counts reads, standing in for a slow remote store. */
 class CountingStore extends MemoryStore {

@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { N5Store, openArray, openGroup, group, arange, MetadataError, getCodec } from "../../src/index.ts";
+import { N5Store, openArray, openGroup, group, arange, MetadataError, getCodec } from "../../src/internal.ts";
 import { assertValues, npyValues, readManifest, readNpyFile } from "../fixtures/compare.ts";
 import { SHARED_FIXTURES } from "../helpers/fixtures-root.ts";
 import { runPython, skipWithoutZarrPython } from "../interop/python.ts";

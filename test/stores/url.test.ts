@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { open, openArray, openGroup, storeFromUrl, DiskCacheStore, N5Store, ZipStore, DirectoryStore, ZarrError, arange, type ZarrArray } from "../../src/index.ts";
+import { open, openArray, openGroup, storeFromUrl, DiskCacheStore, N5Store, ZipStore, DirectoryStore, ZarrError, arange, type ZarrArray } from "../../src/internal.ts";
 import { SHARED_FIXTURES } from "../helpers/fixtures-root.ts";
 
 const FIX = join(SHARED_FIXTURES, "zarr-python-2.13");

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { take, toArray, lastValueFrom } from "rxjs";
-import { zeros, ndarray, MemoryStore, fromArray, ZarrError, type ArrayBlock } from "../../src/index.ts";
+import { zeros, ndarray, MemoryStore, fromArray, ZarrError, type ArrayBlock } from "../../src/internal.ts";
 import { ZarrArray } from "../../src/array.ts";
 import { CountingStore, iota } from "./_util.ts";
 import { blocks, readable, writable } from "../../streams/index.ts";
@@ -211,7 +211,7 @@ test("fromArray() into a zarrflow operator waits for it (RxJS, bounded read-ahea
   const dst = await zeros([100, 2], { chunks: [1, 2], dtype: "<i4", store: dstStore, compressor: null });
   const stats = slowSets(dstStore, 1);
   let maxAhead = 0;
-  const { copy } = await import("../../src/index.ts");
+  const { copy } = await import("../../src/internal.ts");
   const { map } = await import("rxjs");
   await lastValueFrom(
     fromArray(z).pipe(

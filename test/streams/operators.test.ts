@@ -4,7 +4,7 @@ import { from, lastValueFrom, toArray } from "rxjs";
 import {
   zeros, ndarray, MemoryStore, fromArray, append, copy, copyArray, resize, readableFrom,
   type AppendEvent, type Progress, type ArrayBlock, type BlockInput,
-} from "../../src/index.ts";
+} from "../../src/internal.ts";
 import { ZarrArray } from "../../src/array.ts";
 import { CountingStore, iota, rng } from "./_util.ts";
 import { blocks as arrayBlocks, readable } from "../../streams/index.ts";

@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { lastValueFrom, map } from "rxjs";
 import {
   zeros, ndarray, MemoryStore, fromArray, rechunk, rechunkArray, rechunkingPlan, readableFrom, ZarrError, type Progress,
-} from "../../src/index.ts";
+} from "../../src/internal.ts";
 import { CountingStore, iota, rng } from "./_util.ts";
 import { readable } from "../../streams/index.ts";
 

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { startWorker, type ArrayDescriptor, type ZarrArray } from "../../src/index.ts";
+import { startWorker, type ArrayDescriptor, type ZarrArray } from "../../src/internal.ts";
 import { rng } from "../streams/_util.ts";
 
 export type Tile = [number, number, number, number, number];

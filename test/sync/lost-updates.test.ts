@@ -6,7 +6,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { zeros, slice, MemoryStore, ThreadSynchronizer, ProcessSynchronizer, type Synchronizer } from "../../src/index.ts";
+import { zeros, slice, MemoryStore, ThreadSynchronizer, ProcessSynchronizer, type Synchronizer } from "../../src/internal.ts";
 import { CountingStore } from "../streams/_util.ts";
 import { tempDir } from "./_util.ts";
 

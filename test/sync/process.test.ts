@@ -4,7 +4,7 @@ import { spawn } from "node:child_process";
 import { mkdirSync, utimesSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { create, DirectoryStore, ProcessSynchronizer, SharedMemoryStore, type Store } from "../../src/index.ts";
+import { create, DirectoryStore, ProcessSynchronizer, SharedMemoryStore, type Store } from "../../src/internal.ts";
 import { CHUNKS, SHAPE, assertNoneLost, runProcesses, runWorkers, tempDir, workload } from "./_util.ts";
 import { toDescriptor } from "../../sync/index.ts";
 

@@ -1,7 +1,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { Redis } from "ioredis";
-import { create, zeros, slice, DirectoryStore, MemoryStore, RedisSynchronizer } from "../../src/index.ts";
+import { create, zeros, slice, DirectoryStore, MemoryStore, RedisSynchronizer } from "../../src/internal.ts";
 import { CountingStore } from "../streams/_util.ts";
 import { CHUNKS, SHAPE, assertNoneLost, runProcesses, tempDir, workload } from "./_util.ts";
 import { startRedis } from "./_redis.ts";

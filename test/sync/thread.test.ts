@@ -4,7 +4,7 @@ import { once } from "node:events";
 import { fileURLToPath } from "node:url";
 import {
   create, zeros, DirectoryStore, MemoryStore, SharedMemoryStore, ThreadSynchronizer, openFromDescriptor, startWorker, setCodecThreads, getCodecThreads,
-} from "../../src/index.ts";
+} from "../../src/internal.ts";
 import { CHUNKS, SHAPE, assertNoneLost, runWorkers, tempDir, workload } from "./_util.ts";
 import { toDescriptor } from "../../sync/index.ts";
 

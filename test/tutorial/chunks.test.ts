@@ -4,7 +4,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { arange, array, zeros, ShapeError } from "../../src/index.ts";
+import { arange, array, zeros, ShapeError } from "../../src/internal.ts";
 import { assertInfoClose, infoNumber, runPython, skipNoPython } from "./helpers.ts";
 
 test("chunks with None or -1 span a whole axis", async () => {

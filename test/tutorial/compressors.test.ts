@@ -8,7 +8,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
   arange, array, Blosc, Delta, getDefaultCompressor, listCompressors, LZMA, MemoryStore, setDefaultCompressor, zeros, Zstd,
-} from "../../src/index.ts";
+} from "../../src/internal.ts";
 import { assertInfoClose, infoNumber, runPython, skipNoNative, skipNoPython } from "./helpers.ts";
 
 const data = arange(100000000, undefined, 1, "i4").reshape(10000, 10000);

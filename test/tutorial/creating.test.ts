@@ -4,7 +4,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { arange, zeros, NDArray, ZarrArray } from "../../src/index.ts";
+import { arange, zeros, NDArray, ZarrArray } from "../../src/internal.ts";
 import { assertInfoClose, runPython, skipNoPython } from "./helpers.ts";
 
 const ROW = "array([   0,    1,    2, ..., 9997, 9998, 9999], dtype=int32)";

@@ -3,7 +3,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { group, ZarrArray, ZarrGroup, KeyError, ContainsArrayError } from "../../src/index.ts";
+import { group, ZarrArray, ZarrGroup, KeyError, ContainsArrayError } from "../../src/internal.ts";
 import { assertInfoClose, runPython, skipNoPython } from "./helpers.ts";
 
 test("groups: create_group, zeros, create_dataset, require_dataset, access by path, tree()", async () => {

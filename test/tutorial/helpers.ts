@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { hasNativeCodecs, nativeUnavailableReason } from "../../src/index.ts";
+import { hasNativeCodecs, nativeUnavailableReason } from "../../src/internal.ts";
 
 export const PYTHON = "/usr/bin/python3";
 

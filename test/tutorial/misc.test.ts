@@ -4,7 +4,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { array, empty, emptyLike, MemoryStore, NDArray, zeros } from "../../src/index.ts";
+import { array, empty, emptyLike, MemoryStore, NDArray, zeros } from "../../src/internal.ts";
 import { bytes, runPython, skipNoPython } from "./helpers.ts";
 
 test("datetimes: array(['2007-07-13', '2006-01-13', '2010-08-13'], dtype='M8[D]')", async () => {

@@ -5,7 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { arange, array, load, NDArray, open, save, zeros, ZarrArray, ZarrGroup } from "../../src/index.ts";
+import { arange, array, load, NDArray, open, save, zeros, ZarrArray, ZarrGroup } from "../../src/internal.ts";
 import { assertInfoClose, runPython, skipNoPython, tempDir } from "./helpers.ts";
 
 /** True when two NDArrays hold the same shape and elements (numpy's `np.all(a == b)`). */

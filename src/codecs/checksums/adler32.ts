@@ -9,6 +9,8 @@ import { checksumDecode, checksumEncode } from "./crc32.ts";
 /**
  * zlib's Adler-32 (Python's `zlib.adler32`), deferring the modulo over blocks of 3800 bytes so the
  * sums stay exact in doubles without a division per byte.
+ * @example
+ * adler32(new TextEncoder().encode("zarr"));   // zlib.adler32(b"zarr")
  */
 export function adler32(data: Uint8Array, value = 1): number {
   let a = value & 0xffff;
@@ -29,7 +31,11 @@ export function adler32(data: Uint8Array, value = 1): number {
 
 const NAME = "Adler32";
 
-/** Adler32 codec compatible with numcodecs 0.11 (checksum prefix, little-endian). */
+/**
+ * Adler32 codec compatible with numcodecs 0.11 (checksum prefix, little-endian).
+ * @example
+ * const z = await zeros([100], { chunks: [10], filters: [new Adler32()] });   // numcodecs.Adler32(): checksum each chunk
+ */
 export class Adler32 implements Codec {
   /** The numcodecs id. */
   static readonly codecId = "adler32";

@@ -25,6 +25,8 @@ const nativeCrc32 = (zlib as unknown as { crc32?: (data: Uint8Array, value?: num
 /**
  * zlib's CRC-32 (the same value as Python's `zlib.crc32`). Uses Node's native `zlib.crc32` when the
  * runtime has it (Node ≥ 20.15) and a table-driven fallback otherwise.
+ * @example
+ * crc32(new TextEncoder().encode("zarr"));     // zlib.crc32(b"zarr")
  */
 export function crc32(data: Uint8Array, value = 0): number {
   if (nativeCrc32) return nativeCrc32(data, value) >>> 0;
@@ -69,7 +71,11 @@ export function checksumDecode(
 
 const NAME = "CRC32";
 
-/** CRC32 codec compatible with numcodecs 0.11 (checksum prefix, little-endian). */
+/**
+ * CRC32 codec compatible with numcodecs 0.11 (checksum prefix, little-endian).
+ * @example
+ * const z = await zeros([100], { chunks: [10], filters: [new CRC32()] });     // numcodecs.CRC32()
+ */
 export class CRC32 implements Codec {
   /** The numcodecs id. */
   static readonly codecId = "crc32";

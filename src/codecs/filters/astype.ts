@@ -24,6 +24,8 @@ const NAME = "AsType";
  * unchecked casts (float→int truncates, ints wrap, float16 rounds half to even). Casts between
  * bool/int/uint/float dtypes of any byte order are supported; other dtypes only when both sides
  * are the same type (a copy or byte swap).
+ * @example
+ * const z = await zeros([1000], { chunks: [100], dtype: "<f8", filters: [new AsType({ encodeDtype: "<f4", decodeDtype: "<f8" })] });
  */
 export class AsType implements Codec {
   /** The numcodecs id. */

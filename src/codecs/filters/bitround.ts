@@ -24,6 +24,8 @@ const MAX_BITS: Record<number, number> = { 2: 10, 4: 23, 8: 52 };
  * the array it is handed, so this codec needs `ctx.dtype` to encode. The integer arithmetic
  * (arithmetic shift, wrapping add) is reproduced so NaN/inf bit patterns come out as in numcodecs.
  * Big-endian floats are rounded too (numcodecs 0.11 fails on them with a KeyError).
+ * @example
+ * const z = await zeros([1000], { chunks: [100], dtype: "<f4", filters: [new BitRound({ keepbits: 10 })] });  // numcodecs.BitRound(keepbits=10)
  */
 export class BitRound implements Codec {
   /** The numcodecs id. */

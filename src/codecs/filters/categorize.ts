@@ -29,6 +29,9 @@ const NAME = "Categorize";
  * (`|O`) arrays are handled by {@link ObjectCategorize}, which `getCodec` returns for `|O` configs.
  * Codes that do not fit `astype` wrap as numpy 1.24 does, and a
  * later duplicate label wins when encoding, as in numcodecs' loop.
+ * @example
+ * const labels = ["female", "male"];
+ * const z = await zeros([1000], { chunks: [100], dtype: "<U6", filters: [new Categorize({ labels, dtype: "<U6", astype: "|u1" })] });
  */
 export class Categorize implements Codec {
   /** The numcodecs id. */

@@ -25,6 +25,8 @@ const NAME = "Delta";
  * `astype` with numpy's (wrapping, truncating) cast rules, so an undersized `astype` corrupts data
  * exactly as numcodecs does; decoding casts back to `dtype` and takes a wrapping cumulative sum.
  * Bool arrays use numpy's bool semantics (`diff` is xor, `cumsum` is or), which numcodecs inherits.
+ * @example
+ * const z = await array(arange(100000, undefined, 1, "<i8"), { chunks: [10000], filters: [new Delta({ dtype: "<i8", astype: "<i1" })] });  // numcodecs.Delta(dtype='i8', astype='i1')
  */
 export class Delta implements Codec {
   /** The numcodecs id. */

@@ -35,6 +35,10 @@ const NAME = "FixedScaleOffset";
  *
  * JSON cannot tell `1000` from `1000.0`; integral `offset`/`scale` are treated as Python ints,
  * which is what numcodecs configs written from ints contain.
+ * @example
+ * // numcodecs.FixedScaleOffset(offset=1000, scale=10, dtype='f8', astype='u1')
+ * const filters = [new FixedScaleOffset({ offset: 1000, scale: 10, dtype: "<f8", astype: "|u1" })];
+ * const z = await zeros([1000], { chunks: [100], dtype: "<f8", filters });
  */
 export class FixedScaleOffset implements Codec {
   /** The numcodecs id. */

@@ -1,5 +1,6 @@
 /**
- * The numcodecs filters, checksums and Base64, registered under their numcodecs ids on import.
+ * The numcodecs filters, checksums and Base64. The registry resolves them by id lazily
+ * (`../builtins.ts`); {@link registerFilterCodecs} registers them eagerly (e.g. to restore defaults).
  * @module
  */
 import { registerCodec } from "../registry.ts";
@@ -14,10 +15,9 @@ import { FixedScaleOffset } from "./fixedscaleoffset.ts";
 import { PackBits } from "./packbits.ts";
 import { Quantize } from "./quantize.ts";
 import { Shuffle } from "./shuffle.ts";
-// Object codecs register themselves on import; Categorize on `|O` dispatches to the object variant.
+// Categorize on `|O` dispatches to the object variant.
 import { ObjectCategorize } from "../object/categorize.ts";
 import { isObjectDtypeString } from "../object/object-codec.ts";
-import "../object/index.ts";
 
 export { AsType, type AsTypeOptions } from "./astype.ts";
 export { BitRound, type BitRoundOptions } from "./bitround.ts";
@@ -32,8 +32,11 @@ export { CRC32, crc32 } from "../checksums/crc32.ts";
 export { Base64 } from "../base64.ts";
 
 /**
- * Register every codec in this group. Runs on import; exported so a caller that replaced a
- * registration can restore the defaults.
+ * Register every codec in this group eagerly, so a caller that replaced a registration can
+ * restore the defaults.
+ * @example
+ * registerCodec("delta", myDeltaFactory);
+ * registerFilterCodecs();   // back to zarrflow's Delta
  */
 export function registerFilterCodecs(): void {
   registerCodec(Delta.codecId, (c) => Delta.fromConfig(c));
@@ -49,4 +52,3 @@ export function registerFilterCodecs(): void {
   registerCodec(Base64.codecId, (c) => Base64.fromConfig(c));
 }
 
-registerFilterCodecs();

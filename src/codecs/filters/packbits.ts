@@ -12,6 +12,8 @@ const NAME = "PackBits";
  * PackBits compatible with numcodecs 0.11: byte 0 holds how many padding bits complete the last
  * byte, then `np.packbits` output (most significant bit first). Any non-zero input byte counts as
  * `True`, as numpy's bool view does.
+ * @example
+ * const z = await zeros([1000], { chunks: [100], dtype: "|b1", filters: [new PackBits()] });   // numcodecs.PackBits(): 8 booleans per byte
  */
 export class PackBits implements Codec {
   /** The numcodecs id. */

@@ -30,6 +30,8 @@ const NAME = "Quantize";
  * last-bit rounding differs between glibc and V8; for every `digits` Python can evaluate
  * (-308..307) the exponent comes out as exactly `-digits`, and the bit count was checked against
  * CPython for that whole range, so this uses the exact forms.
+ * @example
+ * quantizeScale(3);   // 1024: 2 ** ceil(log2(10 ** 3))
  */
 export function quantizeScale(digits: number): number {
   if (digits < -308 || digits > 307) {
@@ -44,6 +46,8 @@ export function quantizeScale(digits: number): number {
  * Quantize compatible with numcodecs 0.11: `around(scale * x) / scale` in the dtype numpy picks for
  * `array * python_float` (so a float16 array with a large scale is computed in float32), then a
  * cast to `astype`. Decoding only casts back, as in numcodecs.
+ * @example
+ * const z = await zeros([1000], { chunks: [100], dtype: "<f8", filters: [new Quantize({ digits: 3, dtype: "<f8" })] });  // numcodecs.Quantize(digits=3, dtype='f8')
  */
 export class Quantize implements Codec {
   /** The numcodecs id. */

@@ -18,6 +18,8 @@ const NAME = "Shuffle";
 /**
  * Shuffle compatible with numcodecs 0.11. `elementsize` comes from the config, not the array
  * dtype, exactly as in numcodecs, so a mismatched config shuffles with the configured size.
+ * @example
+ * const z = await zeros([1000], { chunks: [100], dtype: "<f8", filters: [new Shuffle({ elementsize: 8 })], compressor: new Zlib() });
  */
 export class Shuffle implements Codec {
   /** The numcodecs id. */

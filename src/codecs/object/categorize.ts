@@ -25,7 +25,12 @@ export interface ObjectCategorizeOptions {
 
 const NAME = "Categorize";
 
-/** numcodecs 0.11 `Categorize(labels, dtype=object)`: an {@link ObjectCodec} whose output is the codes. */
+/**
+ * numcodecs 0.11 `Categorize(labels, dtype=object)`: an {@link ObjectCodec} whose output is the codes.
+ * @example
+ * const z = await empty([4], { dtype: "|O", objectCodec: new ObjectCategorize({ labels: ["a", "b"], astype: "|u1" }) });
+ * await z.set(null, ["a", "b", "b", "a"]);
+ */
 export class ObjectCategorize extends ObjectCodecBase {
   protected readonly codecName = "Categorize";
   /** The numcodecs id (shared with the unicode variant). */

@@ -1,6 +1,6 @@
 /**
  * Object codecs (numcodecs' VLenUTF8, VLenBytes, VLenArray, JSON, MsgPack and object Categorize),
- * registered under their numcodecs ids on import. The object variant of `categorize` is chosen by
+ * resolved by id lazily through the codec registry. The object variant of `categorize` is chosen by
  * the `categorize` factory in the filters module when the config's dtype is `|O`.
  * @module
  */
@@ -16,9 +16,13 @@ export { JSONCodec, type JSONCodecOptions } from "./json.ts";
 export { JSONCodec as JSON } from "./json.ts";
 export { MsgPack, type MsgPackOptions } from "./msgpack.ts";
 export { ObjectCategorize, type ObjectCategorizeOptions } from "./categorize.ts";
-export { Pickle, unpickle, type PickleOptions } from "./pickle.ts"; // registers the read-only, safe Pickle codec
+export { Pickle, unpickle, type PickleOptions } from "./pickle.ts";
 
-/** Register the object codecs (run on import; exported to restore the defaults). */
+/**
+ * Register the object codecs eagerly (e.g. to restore the defaults after replacing one).
+ * @example
+ * registerObjectCodecs();   // restore the built-in vlen-utf8, json2, msgpack2, ... factories
+ */
 export function registerObjectCodecs(): void {
   registerCodec(VLenUTF8.codecId, (c) => VLenUTF8.fromConfig(c));
   registerCodec(VLenBytes.codecId, (c) => VLenBytes.fromConfig(c));
@@ -27,12 +31,14 @@ export function registerObjectCodecs(): void {
   registerCodec(MsgPack.codecId, (c) => MsgPack.fromConfig(c));
 }
 
-registerObjectCodecs();
 
 /**
  * zarr-python's object-dtype shorthands (`normalize_dtype`): `"str"` → object dtype with
  * {@link VLenUTF8}, `"bytes"` → {@link VLenBytes}, `"array:<dtype>"` (e.g. `"array:i8"`) →
  * {@link VLenArray} of that dtype. Returns null for any other dtype.
+ * @example
+ * objectDtypeShorthand("str");       // { dtype: "|O", codec: VLenUTF8 }
+ * objectDtypeShorthand("array:i8");  // { dtype: "|O", codec: VLenArray("<i8") }
  */
 export function objectDtypeShorthand(dtype: unknown): { dtype: "|O"; codec: VLenUTF8 | VLenBytes | VLenArray } | null {
   if (typeof dtype !== "string") return null;

@@ -63,7 +63,12 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return p === Object.prototype || p === null;
 }
 
-/** numcodecs' JSON codec (`json2`). Exported as `JSONCodec` so it does not shadow the global `JSON`. */
+/**
+ * numcodecs' JSON codec (`json2`). Exported as `JSONCodec` so it does not shadow the global `JSON`.
+ * @example
+ * const z = await empty([3], { dtype: "|O", objectCodec: new JSONCodec() });   // numcodecs.JSON()
+ * await z.set(null, [42, "foo", ["bar", 1]]);
+ */
 export class JSONCodec extends ObjectCodecBase {
   protected readonly codecName = "JSON";
   /** The numcodecs id. */

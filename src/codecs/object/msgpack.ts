@@ -58,7 +58,12 @@ function finish(v: unknown): unknown {
   return v;
 }
 
-/** numcodecs' MsgPack codec (`msgpack2`). */
+/**
+ * numcodecs' MsgPack codec (`msgpack2`).
+ * @example
+ * const z = await empty([3], { dtype: "|O", objectCodec: new MsgPack() });   // numcodecs.MsgPack()
+ * await z.set(null, [42, "foo", ["bar", 1]]);
+ */
 export class MsgPack extends ObjectCodecBase {
   protected readonly codecName = "MsgPack";
   /** The numcodecs id. */

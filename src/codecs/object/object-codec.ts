@@ -32,12 +32,21 @@ export interface ObjectCodec extends Codec {
   decodeObjects(bytes: Uint8Array, count?: number, layout?: ObjectLayout): Promise<unknown[]>;
 }
 
-/** True when `c` is an {@link ObjectCodec}. */
+/**
+ * True when `c` is an {@link ObjectCodec}.
+ * @example
+ * isObjectCodec(new VLenUTF8());   // true
+ * isObjectCodec(new Zlib());       // false
+ */
 export function isObjectCodec(c: unknown): c is ObjectCodec {
   return c !== null && typeof c === "object" && (c as ObjectCodec).isObjectCodec === true;
 }
 
-/** True for the dtype spellings that mean numpy's object dtype (`"|O"`, `"O"`, `"object"`). */
+/**
+ * True for the dtype spellings that mean numpy's object dtype (`"|O"`, `"O"`, `"object"`).
+ * @example
+ * isObjectDtypeString("|O");   // true
+ */
 export function isObjectDtypeString(d: unknown): boolean {
   return d === "|O" || d === "O" || d === "object" || d === "<O" || d === ">O";
 }

@@ -57,7 +57,12 @@ function isMissing(v: unknown): boolean {
   return v === null || v === undefined || v === 0 || v === 0n || v === false;
 }
 
-/** numcodecs `VLenUTF8`: variable-length UTF-8 strings. Decodes to JS strings. */
+/**
+ * numcodecs `VLenUTF8`: variable-length UTF-8 strings. Decodes to JS strings.
+ * @example
+ * const z = await empty([3], { dtype: "|O", objectCodec: new VLenUTF8() });   // zarr.empty(3, dtype=object, object_codec=numcodecs.VLenUTF8())
+ * await z.set(null, ["foo", "bar", "baz"]);
+ */
 export class VLenUTF8 extends ObjectCodecBase {
   protected readonly codecName = "VLenUTF8";
   /** The numcodecs id. */
@@ -106,7 +111,12 @@ export class VLenUTF8 extends ObjectCodecBase {
   }
 }
 
-/** numcodecs `VLenBytes`: variable-length byte strings. Decodes to `Uint8Array`s. */
+/**
+ * numcodecs `VLenBytes`: variable-length byte strings. Decodes to `Uint8Array`s.
+ * @example
+ * const z = await empty([2], { dtype: "bytes" });   // dtype=bytes: VLenBytes
+ * await z.set(null, [new Uint8Array([1, 2]), new Uint8Array([3])]);
+ */
 export class VLenBytes extends ObjectCodecBase {
   protected readonly codecName = "VLenBytes";
   /** The numcodecs id. */
@@ -158,6 +168,9 @@ export interface VLenArrayOptions {
 /**
  * numcodecs `VLenArray`: variable-length 1-D numeric arrays. Items are {@link NDArray}s (or JS
  * arrays / typed arrays, converted to `dtype`); they decode to 1-D NDArrays of `dtype`.
+ * @example
+ * const z = await empty([2], { dtype: "|O", objectCodec: new VLenArray("<i8") });   // numcodecs.VLenArray(int)
+ * await z.set(null, [[1, 3, 5], [4]]);
  */
 export class VLenArray extends ObjectCodecBase {
   protected readonly codecName = "VLenArray";
