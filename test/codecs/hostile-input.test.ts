@@ -11,8 +11,9 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
-  Blosc, BZ2, CodecError, create, DirectoryStore, GZip, hasNativeCodecs, LZ4, LZMA, MemoryStore, ndarray, StoreIOError, Zlib, Zstd, type Codec,
+  Blosc, BZ2, create, DirectoryStore, GZip, hasNativeCodecs, LZ4, LZMA, MemoryStore, ndarray, Zlib, Zstd, type Codec,
 } from "../../src/index.ts";
+import { CodecError, StoreIOError } from "../../src/errors.ts";
 import { getLimits, setLimits } from "../../src/limits.ts";
 import { sample } from "./fallback-helpers.ts";
 
