@@ -49,7 +49,7 @@ export async function bz2Decompress(data: Uint8Array, maxOut: number): Promise<U
   const sink: OutputStream = {
     writeByte(b: number) {
       if (pos >= buf.length) {
-        if (pos >= maxOut) throw new CodecError(`bz2 decode failed: decoded data exceeds the limit of ${maxOut} bytes`);
+        if (pos >= maxOut) throw new CodecError(`bz2 decode failed: output exceeds the expected ${maxOut} bytes`);
         const next = new Uint8Array(Math.min(maxOut, buf.length * 2));
         next.set(buf);
         buf = next;

@@ -21,7 +21,7 @@ export class BoundedOutput {
   ensure(n: number): void {
     const need = this.pos + n;
     if (need <= this.buf.length) return;
-    if (need > this.max) fail(`decoded data exceeds the limit of ${this.max} bytes`);
+    if (need > this.max) fail(`output exceeds the expected ${this.max} bytes`);
     const next = new Uint8Array(Math.min(this.max, Math.max(need, this.buf.length * 2)));
     next.set(this.buf.subarray(0, this.pos));
     this.buf = next;
@@ -304,7 +304,7 @@ export function decodeLzma2(data: Uint8Array, pos: number, out: BoundedOutput, d
     } else if (needProps) fail("corrupt LZMA2 data (missing properties)");
     if (reset >= 1) dec.resetState();
     if (pos + packed > data.length) fail("truncated LZMA2 chunk");
-    if (out.pos + unpacked > out.max) fail(`decoded data exceeds the limit of ${out.max} bytes`);
+    if (out.pos + unpacked > out.max) fail(`output exceeds the expected ${out.max} bytes`);
     const r = dec.decode(data, pos, pos + packed, out.pos + unpacked, false);
     if (r.pos !== pos + packed || !r.finished) fail("corrupt LZMA2 chunk (compressed size mismatch)");
     pos += packed;
