@@ -20,6 +20,26 @@ export class ZarrError extends Error {
 }
 
 /**
+ * Reading or writing a key's data failed in the storage itself rather than in its content: a
+ * permission or full-disk error, or something other than a regular file (a FIFO, a device) where a
+ * chunk file should be. Kept apart from {@link CodecError} so a caller can tell a broken disk from a
+ * corrupt chunk. The message names the key and the cause.
+ * @example
+ * try { await z.get(); } catch (e) { if (e instanceof StoreIOError) console.log(e.key, e.code); } // "0" "ENOSPC"
+ */
+export class StoreIOError extends ZarrError {
+  constructor(
+    message: string,
+    /** The store key concerned. */
+    readonly key: string,
+    /** The errno name (`"EACCES"`, `"ENOSPC"`, …), or `"ERR_NOT_REGULAR_FILE"`. */
+    readonly code: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
  * A key or path that is malformed or escapes the store root (`..`, absolute paths).
  * @example
  * await new MemoryStore().get("../x");   // throws InvalidKeyError naming "../x"

@@ -64,29 +64,82 @@ const int64_t kWindow = 128 * 1024;  // stays in L2 between the kernel's copy an
 
 }  // namespace
 
-bool ReadRawRegion(const std::string& path, const Scatter& s, uint8_t* dst, size_t dstLen, bool* missing, std::string* error) {
+std::string ErrnoName(int e) {
+  switch (e) {
+#define ZF_ERRNO(x) case x: return #x;
+    ZF_ERRNO(EACCES) ZF_ERRNO(EPERM) ZF_ERRNO(ENOENT) ZF_ERRNO(ENOTDIR) ZF_ERRNO(EISDIR) ZF_ERRNO(ENOSPC)
+    ZF_ERRNO(EROFS) ZF_ERRNO(EIO) ZF_ERRNO(EMFILE) ZF_ERRNO(ENFILE) ZF_ERRNO(ENAMETOOLONG) ZF_ERRNO(ELOOP)
+    ZF_ERRNO(EEXIST) ZF_ERRNO(EFBIG) ZF_ERRNO(ENXIO) ZF_ERRNO(ENODEV) ZF_ERRNO(ETXTBSY) ZF_ERRNO(EXDEV)
+    ZF_ERRNO(EBUSY) ZF_ERRNO(EAGAIN) ZF_ERRNO(EINVAL) ZF_ERRNO(ENOMEM) ZF_ERRNO(EOVERFLOW) ZF_ERRNO(ESTALE)
+#ifdef EDQUOT
+    ZF_ERRNO(EDQUOT)
+#endif
+#undef ZF_ERRNO
+    default: return "E" + std::to_string(e);
+  }
+}
+
+namespace {
+
+IoError Fail(const std::string& what, const std::string& path, int e) {
+  return {what + " " + path + ": " + std::strerror(e), ErrnoName(e)};
+}
+
+const char* KindOf(mode_t m) {
+  if (S_ISFIFO(m)) return "a FIFO";
+  if (S_ISCHR(m)) return "a character device";
+  if (S_ISBLK(m)) return "a block device";
+  if (S_ISSOCK(m)) return "a socket";
+  return "not a regular file";
+}
+
+// Opens `path` for reading if it is a regular file: the fd, or -1 with *missing (no such file, or a
+// directory: the chunk is not stored) or *error set. O_NONBLOCK: opening a FIFO without a writer
+// must not block the pool thread; anything but a regular file is refused before it is read.
+int OpenRegular(const std::string& path, struct stat* st, bool* missing, IoError* error) {
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+  if (fd < 0) {
+    const int e = errno;
+    if (e == ENOENT || e == ENOTDIR || e == EISDIR) *missing = true;
+    else *error = Fail("cannot open", path, e);
+    return -1;
+  }
+  if (fstat(fd, st) != 0) {
+    const int e = errno;
+    close(fd);
+    *error = Fail("cannot stat", path, e);
+    return -1;
+  }
+  if (S_ISDIR(st->st_mode)) {
+    close(fd);
+    *missing = true;
+    return -1;
+  }
+  if (!S_ISREG(st->st_mode)) {
+    close(fd);
+    *error = {path + " is " + KindOf(st->st_mode) + ", not a regular file; refusing to read it as a chunk", "ERR_NOT_REGULAR_FILE"};
+    return -1;
+  }
+  return fd;
+}
+
+}  // namespace
+
+
+bool ReadRawRegion(const std::string& path, const Scatter& s, uint8_t* dst, size_t dstLen, bool* missing, IoError* error) {
   // Bounds first, as the whole-file path checks them.
   int64_t lo, hi;
   Extent(s, s.sst, s.srcOff, &lo, &hi);
-  if (lo < 0 || hi > s.chunkBytes) { *error = "scatter source region out of range"; return false; }
+  if (lo < 0 || hi > s.chunkBytes) { *error = {"scatter source region out of range", ""}; return false; }
   Extent(s, s.dst, s.dstOff, &lo, &hi);
-  if (lo < 0 || hi > static_cast<int64_t>(dstLen)) { *error = "scatter destination region out of range"; return false; }
-  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    if (errno == ENOENT || errno == ENOTDIR || errno == EISDIR) *missing = true;
-    else *error = "cannot open " + path + ": " + std::strerror(errno);
-    return false;
-  }
+  if (lo < 0 || hi > static_cast<int64_t>(dstLen)) { *error = {"scatter destination region out of range", ""}; return false; }
   struct stat st;
-  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    close(fd);
-    if (S_ISDIR(st.st_mode)) *missing = true;
-    else *error = "cannot stat " + path;
-    return false;
-  }
+  const int fd = OpenRegular(path, &st, missing, error);
+  if (fd < 0) return false;
   if (st.st_size != s.chunkBytes) {
     close(fd);
-    *error = "decoded to " + std::to_string(st.st_size) + " bytes, expected " + std::to_string(s.chunkBytes);
+    // A codec-level error (no errno code): the stored bytes are not a chunk of this size.
+    *error = {"decoded to " + std::to_string(st.st_size) + " bytes, expected " + std::to_string(s.chunkBytes), ""};
     return false;
   }
   // Merge axes contiguous in both (as CopyStrided does); empty regions copy nothing.
@@ -172,24 +225,14 @@ bool ReadRawRegion(const std::string& path, const Scatter& s, uint8_t* dst, size
     }
   }
   close(fd);
-  if (!err.empty()) { *error = err; return false; }
+  if (!err.empty()) { *error = {err, "EIO"}; return false; }
   return true;
 }
 
-bool ReadChunkFile(const std::string& path, std::vector<uint8_t>& buf, size_t* len, bool* missing, std::string* error) {
-  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    if (errno == ENOENT || errno == ENOTDIR || errno == EISDIR) *missing = true;
-    else *error = "cannot open " + path + ": " + std::strerror(errno);
-    return false;
-  }
+bool ReadChunkFile(const std::string& path, std::vector<uint8_t>& buf, size_t* len, bool* missing, IoError* error) {
   struct stat st;
-  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    close(fd);
-    if (S_ISDIR(st.st_mode)) *missing = true;
-    else *error = "cannot stat " + path;
-    return false;
-  }
+  const int fd = OpenRegular(path, &st, missing, error);
+  if (fd < 0) return false;
   const size_t size = static_cast<size_t>(st.st_size);
   // Chunk files are replaced by rename, never rewritten in place, so the size is stable.
   if (buf.size() < size) buf.resize(size);
@@ -198,8 +241,9 @@ bool ReadChunkFile(const std::string& path, std::vector<uint8_t>& buf, size_t* l
     ssize_t r = read(fd, buf.data() + got, size - got);
     if (r < 0) {
       if (errno == EINTR) continue;
-      *error = "cannot read " + path + ": " + std::strerror(errno);
+      const int e = errno;
       close(fd);
+      *error = Fail("cannot read", path, e);
       return false;
     }
     if (r == 0) break;
@@ -210,16 +254,16 @@ bool ReadChunkFile(const std::string& path, std::vector<uint8_t>& buf, size_t* l
   return true;
 }
 
-std::string WriteAtomic(const std::string& file, const std::string& tmp, const uint8_t* data, size_t n) {
+IoError WriteAtomic(const std::string& file, const std::string& tmp, const uint8_t* data, size_t n) {
   int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
   if (fd < 0 && errno == ENOENT && MakeParents(tmp)) fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-  if (fd < 0) return "cannot create " + tmp + ": " + std::strerror(errno);
+  if (fd < 0) return Fail("cannot create", tmp, errno);
   size_t done = 0;
   while (done < n) {
     ssize_t w = write(fd, data + done, n - done);
     if (w < 0) {
       if (errno == EINTR) continue;
-      std::string e = "cannot write " + tmp + ": " + std::strerror(errno);
+      IoError e = Fail("cannot write", tmp, errno);
       close(fd);
       unlink(tmp.c_str());
       return e;
@@ -227,15 +271,16 @@ std::string WriteAtomic(const std::string& file, const std::string& tmp, const u
     done += static_cast<size_t>(w);
   }
   if (close(fd) != 0) {
-    unlink(tmp.c_str());
-    return "cannot close " + tmp + ": " + std::strerror(errno);
-  }
-  if (rename(tmp.c_str(), file.c_str()) != 0) {
-    std::string e = "cannot rename " + tmp + " to " + file + ": " + std::strerror(errno);
+    IoError e = Fail("cannot close", tmp, errno);
     unlink(tmp.c_str());
     return e;
   }
-  return "";
+  if (rename(tmp.c_str(), file.c_str()) != 0) {
+    IoError e = {"cannot rename " + tmp + " to " + file + ": " + std::strerror(errno), ErrnoName(errno)};
+    unlink(tmp.c_str());
+    return e;
+  }
+  return {};
 }
 
 }  // namespace addon

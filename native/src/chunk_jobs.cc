@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "blosc/blosc.h"
 #include "chunk_file.h"
 #include "exports.h"
 #include "job.h"
@@ -29,13 +30,19 @@ struct ScatterJob {
   const uint8_t* src = nullptr;  // the stored chunk: in.stored, or the file read on the pool thread
   size_t srcLen = 0;
   std::string error;
+  std::string errorCode;  // set for file I/O failures (errno name): a store I/O error, not a codec one
   napi_deferred deferred = nullptr;
   napi_async_work work = nullptr;
   bool missing = false;  // the file does not exist: the caller fills with the fill value
 
   // Reads the whole file into thread-local memory; false (with `missing` or `error`) on failure.
   bool ReadFile() {
-    if (!ReadChunkFile(in.path, tlsFile, &srcLen, &missing, &error)) return false;
+    IoError io;
+    if (!ReadChunkFile(in.path, tlsFile, &srcLen, &missing, &io)) {
+      error = io.message;
+      errorCode = io.code;
+      return false;
+    }
     src = tlsFile.data();
     return true;
   }
@@ -66,7 +73,11 @@ struct ScatterJob {
     const int64_t partialStart = in.partialStart, partialCount = in.partialCount;
     if (!in.path.empty() && !hasCodec) {
       // Uncompressed local chunk: read only the bytes the region needs, straight into place.
-      ReadRawRegion(in.path, spec, dst, dstLen, &missing, &error);
+      IoError io;
+      if (!ReadRawRegion(in.path, spec, dst, dstLen, &missing, &io)) {
+        error = io.message;
+        errorCode = io.code;
+      }
       return;
     }
     if (!in.path.empty()) {
@@ -78,7 +89,15 @@ struct ScatterJob {
     const uint8_t* chunk = src;
     size_t chunkLen = srcLen;
     if (hasCodec && partialCount > 0 && params.kind == CodecKind::Blosc) {
-      // Small selection: decode only the blosc blocks that hold it.
+      // Small selection: decode only the blosc blocks that hold it, from a container that holds
+      // exactly one chunk (a header claiming another size is corrupt, as on the whole-chunk path).
+      zf::blosc::Header h;
+      error = zf::blosc::ReadHeader(src, srcLen, &h);
+      if (!error.empty()) return;
+      if (static_cast<int64_t>(h.nbytes) != spec.chunkBytes) {
+        error = "blosc header says " + std::to_string(h.nbytes) + " bytes, expected " + std::to_string(spec.chunkBytes);
+        return;
+      }
       const size_t need = static_cast<size_t>(partialCount) + 512;  // room for whole items (typesize <= 255) at both ends
       if (tlsScratchStore.size() < need) tlsScratchStore.resize(need);
       size_t base = 0;
@@ -129,13 +148,21 @@ struct ScatterJob {
   }
 };
 
-void ExecuteScatter(napi_env, void* data) { static_cast<ScatterJob*>(data)->Run(); }
+// Nothing may escape a pool thread: a throw (std::bad_alloc from the scratch buffers) becomes the job's error.
+void ExecuteScatter(napi_env, void* data) {
+  auto* job = static_cast<ScatterJob*>(data);
+  try {
+    job->Run();
+  } catch (...) {
+    job->error = "out of memory";
+  }
+}
 
 void CompleteScatter(napi_env env, napi_status status, void* data) {
   ScatterJob* job = static_cast<ScatterJob*>(data);
   napi_value found;
   napi_get_boolean(env, !job->missing, &found);
-  Settle(env, job->deferred, status == napi_cancelled ? "cancelled" : job->error, found);
+  Settle(env, job->deferred, status == napi_cancelled ? "cancelled" : job->error, found, status == napi_cancelled ? "" : job->errorCode);
   job->in.Unref(env);
   napi_delete_async_work(env, job->work);
   delete job;
@@ -179,6 +206,7 @@ struct GatherJob {
   JobSpec in;  // in.file/in.temp set: write the encoded chunk there (atomically) instead of returning it
   OutBuf out;
   std::string error;
+  std::string errorCode;  // set for file I/O failures (errno name)
   napi_deferred deferred = nullptr;
   napi_async_work work = nullptr;
 
@@ -204,15 +232,28 @@ struct GatherJob {
     if (tlsScratchStore.size() < n) tlsScratchStore.resize(n);
     CopyStrided(spec, src, tlsScratchStore.data());
     if (!hasCodec) {
-      error = WriteAtomic(file, tmp, tlsScratchStore.data(), n);
+      SetIo(WriteAtomic(file, tmp, tlsScratchStore.data(), n));
       return;
     }
     error = zf::Compress(in.params, tlsScratchStore.data(), n, out);
-    if (error.empty() && !file.empty()) error = WriteAtomic(file, tmp, out.data(), out.size());
+    if (error.empty() && !file.empty()) SetIo(WriteAtomic(file, tmp, out.data(), out.size()));
+  }
+
+  void SetIo(const IoError& io) {
+    error = io.message;
+    errorCode = io.code;
   }
 };
 
-void ExecuteGather(napi_env, void* data) { static_cast<GatherJob*>(data)->Run(); }
+void ExecuteGather(napi_env, void* data) {
+  auto* job = static_cast<GatherJob*>(data);
+  try {
+    job->Run();
+  } catch (...) {
+    job->error = "out of memory";
+    job->errorCode.clear();
+  }
+}
 
 void CompleteGather(napi_env env, napi_status status, void* data) {
   GatherJob* job = static_cast<GatherJob*>(data);
@@ -224,7 +265,7 @@ void CompleteGather(napi_env env, napi_status status, void* data) {
     result = OwnedToBuffer(env, job->out);
     if (!result) error = "could not create the result buffer";
   }
-  Settle(env, job->deferred, error, result);
+  Settle(env, job->deferred, error, result, status == napi_cancelled ? "" : job->errorCode);
   job->in.Unref(env);
   napi_delete_async_work(env, job->work);
   delete job;

@@ -49,7 +49,7 @@ std::string BloscDecompress(const Params&, const uint8_t* src, size_t n, OutBuf&
   std::string err = blosc::ReadHeader(src, n, &h);
   if (!err.empty()) return err;
   // The header was checked against the buffer before this allocation.
-  if (!out.Reserve(h.nbytes)) return out.owned() ? "out of memory" : TooSmall(h.nbytes, out.cap());
+  if (!out.Reserve(h.nbytes)) return ReserveError(out, h.nbytes);
   if (h.nbytes == 0) {
     out.set_size(0);
     return "";
@@ -109,7 +109,7 @@ std::string ZstdDecompress(const Params&, const uint8_t* src, size_t n, OutBuf& 
              " compressed bytes)";
     }
     if (total > SIZE_MAX) return "frame too large";
-    if (!out.Reserve(size_t(total))) return out.owned() ? "out of memory" : TooSmall(size_t(total), out.cap());
+    if (!out.Reserve(size_t(total))) return ReserveError(out, size_t(total));
     size_t r = ZSTD_decompressDCtx(tlsZstd.d, out.data(), size_t(total), src, n);
     if (ZSTD_isError(r)) return std::string("corrupt data (") + ZSTD_getErrorName(r) + ")";
     if (r != total) return "corrupt data (decoded size does not match the frame header)";
@@ -118,7 +118,7 @@ std::string ZstdDecompress(const Params&, const uint8_t* src, size_t n, OutBuf& 
   }
   // Content size not recorded (streamed frames): decode incrementally.
   ZSTD_DCtx_reset(tlsZstd.d, ZSTD_reset_session_only);
-  if (out.owned() && !out.Reserve(std::min<unsigned long long>(bound, GuessCap(n)))) return "out of memory";
+  if (out.owned() && !out.Reserve(std::min<unsigned long long>(bound, StartCap(out, n)))) return "out of memory";
   ZSTD_inBuffer in = {src, n, 0};
   size_t ret = 1;
   std::string err;
@@ -137,7 +137,7 @@ std::string ZstdDecompress(const Params&, const uint8_t* src, size_t n, OutBuf& 
     if (in.pos == in.size && (ret == 0 || ob.pos < ob.size)) break;
     if (in.pos == inBefore && ob.pos == outBefore) {
       ZSTD_DCtx_reset(tlsZstd.d, ZSTD_reset_session_only);
-      return kFixedFull;
+      return FullError(out);
     }
   }
   if (ret != 0) {
@@ -172,7 +172,7 @@ std::string Lz4Decompress(const Params&, const uint8_t* src, size_t n, OutBuf& o
     return "corrupt size header (claims " + std::to_string(size) + " bytes from " + std::to_string(body) +
            " compressed bytes)";
   }
-  if (!out.Reserve(size)) return out.owned() ? "out of memory" : TooSmall(size, out.cap());
+  if (!out.Reserve(size)) return ReserveError(out, size);
   int r = LZ4_decompress_safe(reinterpret_cast<const char*>(src + 4), reinterpret_cast<char*>(out.data()),
                               int(body), int(size));
   if (r < 0) return "corrupt data (LZ4_decompress_safe returned " + std::to_string(r) + ")";

@@ -87,7 +87,7 @@ std::string Bz2Stream(const uint8_t* src, size_t n, size_t* pos, OutBuf& out) {
       break;
     }
     if (room == 0 && s.avail_in == inBefore) {
-      err = kFixedFull;
+      err = FullError(out);
       break;
     }
     // Output space left over means bzip2 emitted all it could; without input it cannot go on.
@@ -101,7 +101,7 @@ std::string Bz2Stream(const uint8_t* src, size_t n, size_t* pos, OutBuf& out) {
 }
 
 std::string Bz2Decompress(const Params&, const uint8_t* src, size_t n, OutBuf& out) {
-  if (out.owned() && !out.Reserve(GuessCap(n))) return "out of memory";
+  if (out.owned() && !out.Reserve(StartCap(out, n))) return "out of memory";
   size_t pos = 0;  // empty input decodes to nothing, as in Python
   int streams = 0;
   // Python's bz2.decompress: concatenated streams; garbage after a complete stream is ignored.

@@ -36,11 +36,11 @@ struct Job {
 
 // Parses (codec, data, opts[, out]) into a job. Returns false with a pending exception on bad arguments.
 bool PrepareJob(napi_env env, napi_callback_info info, bool decode, Job* job) {
-  size_t argc = 4;
-  napi_value argv[4];
+  size_t argc = 5;
+  napi_value argv[5];
   if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok) return false;
   if (argc < 2) {
-    ThrowError(env, "expected (codec, data, options[, out])");
+    ThrowError(env, "expected (codec, data, options[, out[, maxBytes]])");
     return false;
   }
   std::string err;
@@ -68,6 +68,17 @@ bool PrepareJob(napi_env env, napi_callback_info info, bool decode, Job* job) {
     }
     job->out.SetFixed(outData, outLen);
     job->fixedOut = true;
+  }
+  if (decode && argc > 4 && !IsNullish(env, argv[4])) {
+    // Bound on the decoded size when there is no `out`: decoding stops with an error past it.
+    double max = 0;
+    napi_valuetype t;
+    if (napi_typeof(env, argv[4], &t) != napi_ok || t != napi_number || napi_get_value_double(env, argv[4], &max) != napi_ok ||
+        !(max >= 0 && max <= 9007199254740991.0)) {
+      ThrowError(env, "maxBytes must be a non-negative integer");
+      return false;
+    }
+    job->out.SetLimit(static_cast<size_t>(max));
   }
   return true;
 }
@@ -103,7 +114,15 @@ napi_value Decompress(napi_env env, napi_callback_info info) { return RunSync(en
 
 namespace {
 
-void ExecuteJob(napi_env, void* data) { static_cast<Job*>(data)->Run(); }
+// Nothing may escape a pool thread (the codecs do not throw; this is the last line of defence).
+void ExecuteJob(napi_env, void* data) {
+  auto* job = static_cast<Job*>(data);
+  try {
+    job->Run();
+  } catch (...) {
+    job->error = "out of memory";
+  }
+}
 
 void CompleteJob(napi_env env, napi_status status, void* data) {
   Job* job = static_cast<Job*>(data);

@@ -120,7 +120,7 @@ std::string LzmaRun(lzma_stream& s, const uint8_t* src, size_t n, OutBuf& out, b
     s.avail_out = room;
     const size_t inBefore = s.avail_in;
     const lzma_ret r = lzma_code(&s, encode ? LZMA_FINISH : LZMA_RUN);
-    if (room == 0 && r != LZMA_STREAM_END && (r == LZMA_BUF_ERROR || s.avail_in == inBefore)) return kFixedFull;
+    if (room == 0 && r != LZMA_STREAM_END && (r == LZMA_BUF_ERROR || s.avail_in == inBefore)) return FullError(out);
     out.set_size(out.size() + room - s.avail_out);
     if (r == LZMA_STREAM_END) {
       if (consumed) *consumed = n - s.avail_in;
@@ -182,7 +182,7 @@ std::string LzmaDecompress(const Params& p, const uint8_t* src, size_t n, OutBuf
   } else if (p.format < 0 || p.format > 3) {
     return "invalid container format " + std::to_string(p.format);
   }
-  if (out.owned() && !out.Reserve(GuessCap(n))) return "out of memory";
+  if (out.owned() && !out.Reserve(StartCap(out, n))) return "out of memory";
   size_t pos = 0;
   int streams = 0;
   // Python's lzma.decompress: concatenated streams; garbage after a complete stream is ignored.
@@ -205,7 +205,9 @@ std::string LzmaDecompress(const Params& p, const uint8_t* src, size_t n, OutBuf
     lzma_end(&s);
     if (!err.empty()) {
       const bool truncated = err.rfind("truncated", 0) == 0;
-      if (streams > 0 && !truncated) {
+      // Output past the limit (or the caller's buffer) is never garbage after the data.
+      const bool full = err.rfind("decoded data exceeds", 0) == 0 || err == kFixedFull;
+      if (streams > 0 && !truncated && !full) {
         out.set_size(sizeBefore);
         return "";
       }

@@ -41,17 +41,38 @@ inline size_t GuessCap(size_t n) { return std::max<size_t>(n * 4, 64 * 1024); }
 inline constexpr char kFixedFull[] = "output buffer too small (decoded data is larger)";
 inline constexpr char kNoZlib[] = "zlib is not available (no libz.so.1 on this system)";
 
+// Why an output of `need` bytes cannot be had: the caller's buffer is too small, the decoded size
+// exceeds the limit set on the owned buffer, or memory ran out.
+inline std::string ReserveError(const OutBuf& out, size_t need) {
+  if (!out.owned()) return TooSmall(need, out.cap());
+  if (need > out.limit()) {
+    return "decoded size " + std::to_string(need) + " exceeds the limit of " + std::to_string(out.limit()) + " bytes";
+  }
+  return "out of memory";
+}
+
+// A decoder made no progress with a full output buffer: the caller's buffer is too small, or the
+// decoded data is larger than the owned buffer's limit.
+inline std::string FullError(const OutBuf& out) {
+  if (!out.owned()) return kFixedFull;
+  return "decoded data exceeds the limit of " + std::to_string(out.limit()) + " bytes";
+}
+
+// First capacity of a streaming decoder's owned buffer: a guess from the input size, within the limit.
+inline size_t StartCap(const OutBuf& out, size_t n) { return std::min(GuessCap(n), std::max<size_t>(out.limit(), 1)); }
+
 inline bool GrowOrFail(OutBuf& out, std::string* err) {
   if (out.Grow(64 * 1024)) return true;
-  *err = out.owned() ? "out of memory" : kFixedFull;
+  *err = out.owned() ? (out.cap() >= out.limit() ? FullError(out) : "out of memory") : kFixedFull;
   return false;
 }
 
-// Before a decoder call: grows a full owned buffer. A full caller buffer is left as it is and the
-// decoder runs with no output room, which still lets it read trailers and report the end of the
-// stream; only if it then makes no progress is the caller's buffer too small.
+// Before a decoder call: grows a full owned buffer. A full caller buffer (or an owned one at its
+// limit) is left as it is and the decoder runs with no output room, which still lets it read
+// trailers and report the end of the stream; only if it then makes no progress is the buffer too
+// small (FullError).
 inline bool MakeRoom(OutBuf& out, std::string* err) {
-  if (out.size() < out.cap() || !out.owned()) return true;
+  if (out.size() < out.cap() || !out.owned() || out.AtLimit()) return true;
   return GrowOrFail(out, err);
 }
 

@@ -117,7 +117,7 @@ std::string InflateMember(z_stream& z, const uint8_t* src, size_t n, size_t* pos
     z.next_out = out.data() + out.size();
     z.avail_out = uInt(room);
     const int r = Zlib()->inflate(&z, Z_NO_FLUSH);
-    if (r == Z_BUF_ERROR && room == 0) return kFixedFull;
+    if (r == Z_BUF_ERROR && room == 0) return FullError(out);
     out.set_size(out.size() + room - z.avail_out);
     if (r == Z_STREAM_END) {
       *pos -= z.avail_in;  // give back what belongs to the next member
@@ -137,7 +137,7 @@ std::string InflateMember(z_stream& z, const uint8_t* src, size_t n, size_t* pos
 std::string ZlibDecompress(const Params&, const uint8_t* src, size_t n, OutBuf& out) {
   const ZlibApi* Z = Zlib();
   if (!Z) return kNoZlib;
-  if (out.owned() && !out.Reserve(GuessCap(n))) return "out of memory";
+  if (out.owned() && !out.Reserve(StartCap(out, n))) return "out of memory";
   z_stream z;
   std::memset(&z, 0, sizeof z);
   if (Z->inflateInit2_(&z, MAX_WBITS, ZLIB_VERSION, int(sizeof z)) != Z_OK) return "inflateInit failed";
@@ -151,7 +151,7 @@ std::string ZlibDecompress(const Params&, const uint8_t* src, size_t n, OutBuf& 
 std::string GzipDecompress(const Params&, const uint8_t* src, size_t n, OutBuf& out) {
   const ZlibApi* Z = Zlib();
   if (!Z) return kNoZlib;
-  if (out.owned() && !out.Reserve(GuessCap(n))) return "out of memory";
+  if (out.owned() && !out.Reserve(StartCap(out, n))) return "out of memory";
   if (n < 2 || src[0] != 0x1f || src[1] != 0x8b) return "not a gzip stream (bad magic bytes)";
   z_stream z;
   std::memset(&z, 0, sizeof z);

@@ -37,7 +37,7 @@ using namespace detail;
 bool OutBuf::Reserve(size_t cap) {
   if (cap == 0) cap = 1;  // never hand NULL to a library
   if (cap <= cap_) return true;
-  if (!owned_) return false;
+  if (!owned_ || cap > std::max<size_t>(limit_, 1)) return false;
   void* p = std::realloc(data_, cap);
   if (!p) return false;
   data_ = static_cast<uint8_t*>(p);
@@ -48,7 +48,9 @@ bool OutBuf::Reserve(size_t cap) {
 bool OutBuf::Grow(size_t minExtra) {
   if (!owned_) return false;
   size_t want = std::max(cap_ * 2, cap_ + minExtra);
-  if (want < cap_) return false;  // overflow
+  if (want < cap_) want = SIZE_MAX;  // overflow
+  want = std::min(want, std::max<size_t>(limit_, 1));
+  if (want <= cap_) return false;
   return Reserve(want);
 }
 

@@ -49,7 +49,8 @@ struct Params {
 };
 
 // Destination of a codec call: either a growable malloc'd buffer owned by this object, or a fixed
-// caller-provided buffer (decode straight into the chunk) that must not be overrun.
+// caller-provided buffer (decode straight into the chunk) that must not be overrun. An owned buffer
+// never grows past its limit (SetLimit), so a decompression bomb stops at the expected size.
 class OutBuf {
  public:
   OutBuf() = default;
@@ -67,7 +68,12 @@ class OutBuf {
     size_ = 0;
     owned_ = false;
   }
-  // Make room for at least `cap` bytes in total. False when fixed and too small, or out of memory.
+  // Cap the size an owned buffer may grow to (decoders: the expected decoded size, or maxChunkBytes).
+  void SetLimit(size_t limit) { limit_ = limit; }
+  size_t limit() const { return limit_; }
+  // An owned buffer that is full and may not grow any more.
+  bool AtLimit() const { return owned_ && size_ >= cap_ && cap_ >= limit_; }
+  // Make room for at least `cap` bytes in total. False when fixed and too small, over the limit, or out of memory.
   bool Reserve(size_t cap);
   // Make room for more output after `size()`; doubles the buffer so streaming stays linear.
   bool Grow(size_t minExtra);
@@ -85,6 +91,7 @@ class OutBuf {
   size_t size_ = 0;
   size_t cap_ = 0;
   bool owned_ = true;
+  size_t limit_ = SIZE_MAX;
 };
 
 std::string Compress(const Params& p, const uint8_t* src, size_t n, OutBuf& out);

@@ -66,14 +66,15 @@ bool GetString(napi_env env, napi_value v, std::string* out) {
   return napi_get_value_string_utf8(env, v, &(*out)[0], len + 1, &len) == napi_ok;
 }
 
-void Settle(napi_env env, napi_deferred deferred, const std::string& error, napi_value value) {
+void Settle(napi_env env, napi_deferred deferred, const std::string& error, napi_value value, const std::string& code) {
   if (error.empty()) {
     napi_resolve_deferred(env, deferred, value);
     return;
   }
-  napi_value msg, err;
+  napi_value msg, err, codeValue = nullptr;
   napi_create_string_utf8(env, error.c_str(), error.size(), &msg);
-  napi_create_error(env, nullptr, msg, &err);
+  if (!code.empty()) napi_create_string_utf8(env, code.c_str(), code.size(), &codeValue);
+  napi_create_error(env, codeValue, msg, &err);
   napi_reject_deferred(env, deferred, err);
 }
 

@@ -31,8 +31,8 @@ bool GetBytes(napi_env env, napi_value v, uint8_t** data, size_t* len, napi_valu
 napi_value OwnedToBuffer(napi_env env, OutBuf& out);
 // Reads a JS string argument.
 bool GetString(napi_env env, napi_value v, std::string* out);
-// Resolves (with `value`) or rejects (with `error`) a job's promise.
-void Settle(napi_env env, napi_deferred deferred, const std::string& error, napi_value value);
+// Resolves (with `value`) or rejects (with `error`, its `code` property set when `code` is given) a job's promise.
+void Settle(napi_env env, napi_deferred deferred, const std::string& error, napi_value value, const std::string& code = "");
 // Queues async work for a job and returns its promise (nullptr with a pending exception on failure).
 napi_value Queue(napi_env env, const char* name, napi_async_execute_callback exec, napi_async_complete_callback done, void* job,
                  napi_deferred* deferred, napi_async_work* work);

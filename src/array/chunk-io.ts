@@ -161,6 +161,7 @@ export class ChunkIO {
       return (await withCodecSlot(() => this.pipeline.decodeObjects(raw, key, product(this.meta.chunks), layout))) as unknown as DataArray;
     }
     const expected = product(this.meta.chunks) * dt.itemsize;
+    // Bounded by the chunk's size: a decompression bomb fails here instead of being decoded whole.
     let bytes = await withCodecSlot(() => this.pipeline.decode(raw, key, undefined, { expectedSize: expected, signal: opts.signal }));
     // A codec may hand back a Node Buffer; chunk storage must be a plain typed array (`new
     // Buffer(n)` through `.constructor` is deprecated, and Buffer's `slice` shares memory).

@@ -81,13 +81,10 @@ export async function writeSelection(io: ChunkIO, sel: readonly NormalizedDim[],
         const copy = gatherCopy(p, cst, fullSrcStrides, scalar ? 0 : src!.offset, scalar !== null, itemsize, swapWidth(dt), chunkBytes);
         if (files) {
           // File-backed store: gather, encode and write (temp file + rename) all on the pool thread.
-          // Any failure falls through to the generic path, which reports it properly.
+          // Failures reject typed (a write error is a StoreIOError, never retried); only a directory
+          // standing where the file goes falls through to the store's own write, which replaces it.
           const target = await files.prepareWrite(key);
-          const done = await withCodecSlot(() => direct.encodeFromToFile(srcBytes!, copy, target)).then(
-            () => true,
-            () => false,
-          );
-          if (done) return;
+          if (await withCodecSlot(() => direct.encodeFromToFile(srcBytes!, copy, target, key))) return;
         } else {
           const encoded = await withCodecSlot(() => direct.encodeFrom(srcBytes!, copy, key));
           throwIfAborted(signal);

@@ -5,7 +5,7 @@
 import { CodecError } from "../errors.ts";
 import type { ChunkContext, Codec, CodecConfig } from "./codec.ts";
 import { bloscCompressJs, bloscDecompressJs, JS_BLOSC_COMPRESSORS } from "./blosc-js/container.ts";
-import { checkKeys, getCodecThreads, guard, intoOut, intParam, nativeCodecs } from "./native.ts";
+import { checkKeys, decodeLimit, getCodecThreads, guard, intoOut, intParam, nativeCodecs, nativeDecompress, tooLarge } from "./native.ts";
 import { useFallback } from "./native-status.ts";
 
 /** No shuffle. */
@@ -196,16 +196,17 @@ export class Blosc implements Codec {
     // Chunks of a snappy array go through decode(), which hands snappy buffers to the WASM build.
     return nativeCodecs && this.cname !== "snappy" ? { codec: "blosc", opts: { nthreads: getCodecThreads() } } : null;
   }
-  async decode(data: Uint8Array, out?: Uint8Array, _ctx?: ChunkContext): Promise<Uint8Array> {
+  async decode(data: Uint8Array, out?: Uint8Array, ctx?: ChunkContext): Promise<Uint8Array> {
     return guard("blosc", "decode", async () => {
       const snappy = data.byteLength > 2 && data[2] >> 5 === 2;
       if (nativeCodecs && !snappy) {
-        return nativeCodecs.decompressAsync("blosc", data, { nthreads: getCodecThreads() }, out);
+        return nativeDecompress("blosc", data, { nthreads: getCodecThreads() }, out, ctx);
       }
       const nbytes = bloscHeaderSize(data);
       if (out && nbytes > out.byteLength) {
         throw new Error(`output buffer too small (needs ${nbytes} bytes, got ${out.byteLength})`);
       }
+      if (nbytes > decodeLimit(out, ctx)) throw tooLarge("blosc", decodeLimit(out, ctx), nbytes);
       if (nbytes === 0) return out ? out.subarray(0, 0) : new Uint8Array(0);
       if (!nativeCodecs) useFallback("blosc");
       if (data[2] >> 5 !== 2) return bloscDecompressJs(data, out);

@@ -4,11 +4,8 @@
  */
 import type { ChunkContext, Codec, CodecConfig } from "./codec.ts";
 import { bz2Compress, bz2Decompress } from "./fallback/bz2-js.ts";
-import { checkKeys, guard, intoOut, intParam, nativeCodecs } from "./native.ts";
+import { checkKeys, decodeLimit, guard, intoOut, intParam, nativeCodecs, nativeDecompress } from "./native.ts";
 import { useFallback } from "./native-status.ts";
-
-/** Largest output the JS fallback decodes without a caller-given bound. */
-const MAX_OUTPUT = 2 ** 31 - 1;
 
 /** Constructor options, as numcodecs' `BZ2(level=1)`. */
 export interface BZ2Options {
@@ -55,11 +52,11 @@ export class BZ2 implements Codec {
   nativeDecode(): { codec: string; opts: Record<string, unknown> } | null {
     return nativeCodecs ? { codec: "bz2", opts: {} } : null;
   }
-  async decode(data: Uint8Array, out?: Uint8Array, _ctx?: ChunkContext): Promise<Uint8Array> {
+  async decode(data: Uint8Array, out?: Uint8Array, ctx?: ChunkContext): Promise<Uint8Array> {
     return guard("bz2", "decode", async () => {
-      if (nativeCodecs) return nativeCodecs.decompressAsync("bz2", data, {}, out);
+      if (nativeCodecs) return nativeDecompress("bz2", data, {}, out, ctx);
       useFallback("bz2");
-      return intoOut("bz2", await bz2Decompress(data, out ? out.byteLength : MAX_OUTPUT), out);
+      return intoOut("bz2", await bz2Decompress(data, decodeLimit(out, ctx)), out);
     });
   }
 

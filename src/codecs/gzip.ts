@@ -5,7 +5,7 @@
 import { promisify } from "node:util";
 import * as nodeZlib from "node:zlib";
 import type { ChunkContext, Codec, CodecConfig } from "./codec.ts";
-import { asBuffer, checkKeys, guard, intoOut, intParam, nativeCodecs } from "./native.ts";
+import { asBuffer, checkKeys, decodeLimit, guard, intoOut, intParam, nativeCodecs, nativeDecompress, tooLarge } from "./native.ts";
 import { useFallback } from "./native-status.ts";
 
 const deflateRaw = promisify(nodeZlib.deflateRaw);
@@ -86,17 +86,18 @@ export class GZip implements Codec {
   nativeDecode(): { codec: string; opts: Record<string, unknown> } | null {
     return nativeCodecs ? { codec: "gzip", opts: {} } : null;
   }
-  async decode(data: Uint8Array, out?: Uint8Array, _ctx?: ChunkContext): Promise<Uint8Array> {
+  async decode(data: Uint8Array, out?: Uint8Array, ctx?: ChunkContext): Promise<Uint8Array> {
     return guard("gzip", "decode", async () => {
-      if (nativeCodecs) return nativeCodecs.decompressAsync("gzip", data, {}, out);
+      if (nativeCodecs) return nativeDecompress("gzip", data, {}, out, ctx);
       useFallback("gzip");
-      // Bounded: never inflate past the caller's buffer (or 2 GiB), so a small hostile input cannot exhaust memory.
-      const maxOutputLength = Math.max(1, out ? out.byteLength : 2 ** 31 - 1);
+      // Bounded while inflating: never past the caller's buffer or the expected size (decodeLimit).
+      const limit = decodeLimit(out, ctx);
+      const maxOutputLength = Math.max(1, Math.min(limit, 2 ** 31 - 1));
       let result: Buffer;
       try {
         result = await gunzip(asBuffer(data), { maxOutputLength });
       } catch (e) {
-        if ((e as { code?: string }).code === "ERR_BUFFER_TOO_LARGE") throw new Error(`output exceeds the expected ${maxOutputLength} bytes`);
+        if ((e as { code?: string }).code === "ERR_BUFFER_TOO_LARGE") throw tooLarge("gzip", limit);
         throw e;
       }
       return intoOut("gzip", new Uint8Array(result.buffer, result.byteOffset, result.byteLength), out);

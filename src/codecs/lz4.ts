@@ -4,7 +4,7 @@
  */
 import { CodecError } from "../errors.ts";
 import type { ChunkContext, Codec, CodecConfig } from "./codec.ts";
-import { checkKeys, guard, intoOut, intParam, nativeCodecs } from "./native.ts";
+import { checkKeys, decodeLimit, guard, intoOut, intParam, nativeCodecs, nativeDecompress, tooLarge } from "./native.ts";
 import { useFallback } from "./native-status.ts";
 
 /** Constructor options, as numcodecs' `LZ4(acceleration=1)`. */
@@ -81,12 +81,13 @@ export class LZ4 implements Codec {
   nativeDecode(): { codec: string; opts: Record<string, unknown> } | null {
     return nativeCodecs ? { codec: "lz4", opts: {} } : null;
   }
-  async decode(data: Uint8Array, out?: Uint8Array, _ctx?: ChunkContext): Promise<Uint8Array> {
+  async decode(data: Uint8Array, out?: Uint8Array, ctx?: ChunkContext): Promise<Uint8Array> {
     return guard("lz4", "decode", async () => {
-      if (nativeCodecs) return nativeCodecs.decompressAsync("lz4", data, {}, out);
+      if (nativeCodecs) return nativeDecompress("lz4", data, {}, out, ctx);
       useFallback("lz4");
       const size = headerSize(data);
       if (out && size > out.byteLength) throw new Error(`output buffer too small (needs ${size} bytes, got ${out.byteLength})`);
+      if (size > decodeLimit(out, ctx)) throw tooLarge("lz4", decodeLimit(out, ctx), size);
       if (size === 0) {
         if (data.byteLength !== 5 || data[4] !== 0) throw new Error("corrupt data (empty block expected)");
         return out ? out.subarray(0, 0) : new Uint8Array(0);

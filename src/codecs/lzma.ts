@@ -6,11 +6,8 @@ import { CodecError, formatValue } from "../errors.ts";
 import type { ChunkContext, Codec, CodecConfig } from "./codec.ts";
 import { xzCompress } from "./fallback/xz.ts";
 import { xzDecompress } from "./fallback/xz-decode.ts";
-import { checkKeys, guard, intoOut, intParam, nativeCodecs } from "./native.ts";
+import { checkKeys, decodeLimit, guard, intoOut, intParam, nativeCodecs, nativeDecompress } from "./native.ts";
 import { useFallback } from "./native-status.ts";
-
-/** Largest output the JS fallback decodes without a caller-given bound. */
-const MAX_OUTPUT = 2 ** 31 - 1;
 
 /** Container formats (Python's `lzma.FORMAT_*`). AUTO is for decoding only. */
 export const FORMAT_AUTO = 0;
@@ -202,11 +199,11 @@ export class LZMA implements Codec {
   nativeDecode(): { codec: string; opts: Record<string, unknown> } | null {
     return nativeCodecs ? { codec: "lzma", opts: this.nativeOptions() } : null;
   }
-  async decode(data: Uint8Array, out?: Uint8Array, _ctx?: ChunkContext): Promise<Uint8Array> {
+  async decode(data: Uint8Array, out?: Uint8Array, ctx?: ChunkContext): Promise<Uint8Array> {
     return guard("lzma", "decode", async () => {
-      if (nativeCodecs) return nativeCodecs.decompressAsync("lzma", data, this.nativeOptions(), out);
+      if (nativeCodecs) return nativeDecompress("lzma", data, this.nativeOptions(), out, ctx);
       useFallback("lzma");
-      return intoOut("lzma", xzDecompress(data, this.nativeOptions(), out ? out.byteLength : MAX_OUTPUT), out);
+      return intoOut("lzma", xzDecompress(data, this.nativeOptions(), decodeLimit(out, ctx)), out);
     });
   }
 

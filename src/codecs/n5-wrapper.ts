@@ -15,6 +15,7 @@ import { parseDtype } from "../dtype/dtype.ts";
 import { CodecError } from "../errors.ts";
 import type { ChunkContext, Codec, CodecConfig } from "./codec.ts";
 import { getCodec } from "./registry.ts";
+import { decodeLimit } from "./native.ts";
 import { padToChunk } from "../util/pad.ts";
 
 /** The configuration zarr-python's N5Store synthesizes in `.zarray`. */
@@ -209,12 +210,12 @@ export class N5LZ4Block implements Codec {
     throw new CodecError("n5 lz4 (lz4-java block framing) is read-only in zarrflow; choose gzip, zstd, xz, bzip2, blosc or raw for new N5 arrays");
   }
 
-  /** Concatenate the blocks of the stream, bounded by the size of `out` when given. */
-  async decode(data: Uint8Array, out?: Uint8Array): Promise<Uint8Array> {
+  /** Concatenate the blocks of the stream, bounded by `out`'s size, the context's bound or `maxChunkBytes`. */
+  async decode(data: Uint8Array, out?: Uint8Array, ctx?: ChunkContext): Promise<Uint8Array> {
     const lz4 = await getCodec({ id: "lz4" });
     const parts: Uint8Array[] = [];
     let total = 0;
-    const limit = out?.byteLength ?? Number.MAX_SAFE_INTEGER;
+    const limit = decodeLimit(out, ctx);
     let p = 0;
     const dv = new DataView(data.buffer, data.byteOffset, data.byteLength);
     while (p < data.byteLength) {

@@ -5,7 +5,7 @@
  * implementation; otherwise the JS/WASM codecs run one chunk at a time.
  * @module
  */
-import { CodecError } from "../errors.ts";
+import { CodecError, StoreIOError } from "../errors.ts";
 import { buildNativeJob, type NativeSource, type RegionCopy } from "./native-job.ts";
 import { nativeCodecs, type NativeCodecName, type NativeOptions } from "./native.ts";
 
@@ -15,7 +15,8 @@ export type { NativeSource, RegionCopy } from "./native-job.ts";
 export interface DirectDecoder {
   /**
    * Decode `source` and copy the region `copy` of the chunk into `array`. Resolves false when a
-   * file source does not exist (the chunk is not stored). Failures are {@link CodecError}s naming `key`.
+   * file source does not exist (the chunk is not stored). Failures name `key`: a {@link StoreIOError}
+   * when reading the file failed (with its errno name) or it is not a regular file, else a {@link CodecError}.
    */
   decodeInto(source: NativeSource, array: Uint8Array, copy: RegionCopy, key: string): Promise<boolean>;
 }
@@ -25,10 +26,24 @@ export interface DirectEncoder {
   /** The encoded chunk gathered from `copy` of `array`; failures are {@link CodecError}s naming `key`. */
   encodeFrom(array: Uint8Array, copy: RegionCopy, key: string): Promise<Uint8Array>;
   /**
-   * The same, written to `target.temp` and renamed over `target.file` on the pool thread. Rejects
-   * on any failure (the temporary file is removed); callers may fall back to the store's own write.
+   * The same, written to `target.temp` and renamed over `target.file` on the pool thread (the
+   * temporary file is removed on failure). Resolves false only when a directory stands where the
+   * file goes, which the store's own write knows how to replace; every other failure rejects, a
+   * write error (ENOSPC, EACCES, …) as a {@link StoreIOError} naming `key`, so it is never retried
+   * or hidden.
    */
-  encodeFromToFile(array: Uint8Array, copy: RegionCopy, target: { file: string; temp: string }): Promise<void>;
+  encodeFromToFile(array: Uint8Array, copy: RegionCopy, target: { file: string; temp: string }, key: string): Promise<boolean>;
+}
+
+/** Rename failures meaning a directory stands where the chunk file goes. */
+const DIRECTORY_IN_THE_WAY = new Set(["EISDIR", "ENOTEMPTY", "EEXIST"]);
+
+/** A rejection of the addon as a typed error naming `key`: file I/O failures carry an errno `code`. */
+function typedError(e: unknown, key: string, what: string): Error {
+  const code = (e as { code?: unknown })?.code;
+  const message = e instanceof Error ? e.message : String(e);
+  if (typeof code === "string" && code !== "") return new StoreIOError(`chunk '${key}': ${message} (${code})`, key, code);
+  return new CodecError(`chunk '${key}' could not be ${what}: ${message}`);
 }
 
 /** The chunk bytes a region touches, as `[start, end)`. */
@@ -59,7 +74,7 @@ export function nativeDecoder(codec: NativeCodecName | null, opts: NativeOptions
       try {
         return await addon.decodeIntoAsync!(buildNativeJob({ codec, opts, array, copy, source, partial: part }));
       } catch (e) {
-        throw new CodecError(`chunk '${key}' could not be decoded: ${(e as Error).message}`);
+        throw typedError(e, key, "decoded");
       }
     },
   };
@@ -74,11 +89,18 @@ export function nativeEncoder(codec: NativeCodecName | null, opts: NativeOptions
       try {
         return (await addon.encodeFromAsync!(buildNativeJob({ codec, opts, array, copy }))) as Uint8Array;
       } catch (e) {
-        throw new CodecError(`chunk '${key}' could not be encoded: ${(e as Error).message}`);
+        throw typedError(e, key, "encoded");
       }
     },
-    async encodeFromToFile(array, copy, target) {
-      await addon.encodeFromAsync!(buildNativeJob({ codec, opts, array, copy, target }));
+    async encodeFromToFile(array, copy, target, key) {
+      try {
+        await addon.encodeFromAsync!(buildNativeJob({ codec, opts, array, copy, target }));
+        return true;
+      } catch (e) {
+        const err = typedError(e, key, "encoded");
+        if (err instanceof StoreIOError && DIRECTORY_IN_THE_WAY.has(err.code)) return false;
+        throw err;
+      }
     },
   };
 }

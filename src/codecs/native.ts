@@ -12,6 +12,8 @@ import { existsSync } from "node:fs";
 import { constants } from "node:os";
 import { fileURLToPath } from "node:url";
 import { CodecError } from "../errors.ts";
+import { getLimits } from "../limits.ts";
+import type { ChunkContext } from "./codec.ts";
 import type { NativeJob } from "./native-job.ts";
 
 /** Codec ids the addon implements. */
@@ -30,13 +32,17 @@ export type NativeOptions = Record<string, unknown>;
 export interface NativeCodecs {
   compress(codec: NativeCodecName, data: Uint8Array, opts: NativeOptions): Uint8Array;
   compressAsync(codec: NativeCodecName, data: Uint8Array, opts: NativeOptions): Promise<Uint8Array>;
-  /** With `out`, decodes straight into it and returns a view of the decoded prefix. */
-  decompress(codec: NativeCodecName, data: Uint8Array, opts: NativeOptions, out?: Uint8Array | null): Uint8Array;
+  /**
+   * With `out`, decodes straight into it and returns a view of the decoded prefix. Without it, the
+   * result never grows past `maxBytes` (decoding stops with an error instead).
+   */
+  decompress(codec: NativeCodecName, data: Uint8Array, opts: NativeOptions, out?: Uint8Array | null, maxBytes?: number): Uint8Array;
   decompressAsync(
     codec: NativeCodecName,
     data: Uint8Array,
     opts: NativeOptions,
     out?: Uint8Array | null,
+    maxBytes?: number,
   ): Promise<Uint8Array>;
   /**
    * Decode one chunk on a pool thread (reading `job.path` there too when given) and copy the
@@ -58,8 +64,15 @@ export interface NativeCodecs {
   versions(): Record<"blosc" | "zstd" | "lz4" | "zlib" | "bz2" | "lzma", string>;
 }
 
+/**
+ * `ZARRFLOW_NATIVE_ADDON` names another build of the addon, e.g. the sanitizer build of
+ * native/build-sanitize.sh that CI runs the codec tests and fuzz corpus on. It is loaded without
+ * RTLD_DEEPBIND, which AddressSanitizer cannot work with.
+ */
+const addonOverride = process.env.ZARRFLOW_NATIVE_ADDON || null;
+
 // From src/codecs/ in the sources, or from dist/src/codecs/ in a compiled build.
-const addonPath = [
+const addonPath = addonOverride ?? [
   fileURLToPath(new URL("../../native/build/Release/zarrflow_codecs.node", import.meta.url)),
   fileURLToPath(new URL("../../../native/build/Release/zarrflow_codecs.node", import.meta.url)),
 ].find((p) => existsSync(p)) ?? fileURLToPath(new URL("../../native/build/Release/zarrflow_codecs.node", import.meta.url));
@@ -82,7 +95,7 @@ function loadAddon(): NativeCodecs | null {
     // a newer node could export (as node does for its Chromium zlib, whose output differs from the
     // system zlib that Python uses). Deep binding makes the addon prefer the libraries it linked.
     const mod = { exports: {} as unknown };
-    const deep = (constants.dlopen as Record<string, number>).RTLD_DEEPBIND ?? 0;
+    const deep = addonOverride ? 0 : ((constants.dlopen as Record<string, number>).RTLD_DEEPBIND ?? 0);
     process.dlopen(mod, addonPath, (constants.dlopen as Record<string, number>).RTLD_NOW | deep);
     const addon = mod.exports as NativeCodecs;
     if (typeof addon.decompressAsync !== "function") throw new Error("addon is missing decompressAsync");
@@ -144,6 +157,28 @@ export async function guard<T>(codecId: string, op: "encode" | "decode", fn: () 
     const msg = e instanceof Error ? e.message : String(e);
     throw new CodecError(`${codecId} ${op} failed: ${msg}`);
   }
+}
+
+/**
+ * The most bytes a decode may produce: the size of the caller's `out`, else the bound the pipeline
+ * set in the context, else `maxChunkBytes`. Every decoder honours it while decoding, not after, so
+ * a small hostile stream cannot allocate more than a legitimate chunk would.
+ */
+export function decodeLimit(out?: Uint8Array, ctx?: ChunkContext): number {
+  if (out) return out.byteLength;
+  const max = ctx?.maxBytes;
+  return typeof max === "number" && max >= 0 ? max : getLimits().maxChunkBytes;
+}
+
+/** Decode without `out`, natively, bounded by {@link decodeLimit}. */
+export function nativeDecompress(codec: NativeCodecName, data: Uint8Array, opts: NativeOptions, out: Uint8Array | undefined, ctx: ChunkContext | undefined): Promise<Uint8Array> {
+  return nativeCodecs!.decompressAsync(codec, data, opts, out, out ? undefined : decodeLimit(out, ctx));
+}
+
+/** The error of a decoded size (known from a header, or not) beyond {@link decodeLimit}. */
+export function tooLarge(codecId: string, limit: number, size?: number): CodecError {
+  const what = size === undefined ? "decoded data exceeds" : `decoded size ${size} exceeds`;
+  return new CodecError(`${codecId} decode failed: ${what} the limit of ${limit} bytes (the chunk's size, or maxChunkBytes)`);
 }
 
 /**

@@ -137,8 +137,10 @@ export class CodecPipeline {
 
   /**
    * Decode stored bytes. `out` (the chunk's full size) lets the compressor decode straight into
-   * caller memory when no filters follow; callers must use the returned bytes. Without the native
-   * addon, chunks from {@link setPoolMinBytes} up (by `opts.expectedSize`, else the stored size)
+   * caller memory when no filters follow; callers must use the returned bytes. `opts.expectedSize`,
+   * the chunk's decoded size, bounds what every stage may produce (see {@link ChunkContext.maxBytes}),
+   * so a decompression bomb fails at the size of a real chunk instead of being decoded whole. Without
+   * the native addon, chunks from {@link setPoolMinBytes} up (by `opts.expectedSize`, else the stored size)
    * are decoded by the whole chain in one worker-pool job, bounded by `opts.expectedSize`.
    */
   async decode(bytes: Uint8Array, key: string, out?: Uint8Array, opts: PipelineCallOptions = {}): Promise<Uint8Array> {
@@ -161,13 +163,33 @@ export class CodecPipeline {
     let b = bytes;
     try {
       const nf = this.filters.length;
-      if (this.compressor) b = await this.compressor.decode(b, nf === 0 ? out : undefined, this.contexts[nf]);
-      for (let i = nf - 1; i >= 0; i--) b = await this.filters[i].decode(b, i === 0 ? out : undefined, this.contexts[i]);
+      const ctxs = this.boundedContexts(out?.byteLength ?? opts.expectedSize);
+      if (this.compressor) b = await this.compressor.decode(b, nf === 0 ? out : undefined, ctxs[nf]);
+      for (let i = nf - 1; i >= 0; i--) b = await this.filters[i].decode(b, i === 0 ? out : undefined, ctxs[i]);
     } catch (e) {
       if (e instanceof CodecError) throw new CodecError(`chunk '${key}': ${e.message}`);
       throw new CodecError(`chunk '${key}' could not be decoded: ${(e as Error).message ?? e}`);
     }
     return b;
+  }
+
+  /**
+   * The stage contexts with `maxBytes` set from the chunk's decoded size: exact for the last decode
+   * stage; for the stages before it, the size scaled by the dtype change plus a third and 1 KiB of
+   * slack, which covers every numcodecs filter's encoded growth (Base64's 4/3 is the largest).
+   */
+  private boundedContexts(expected: number | undefined): ChunkContext[] {
+    if (expected === undefined) return this.contexts;
+    const out: ChunkContext[] = [];
+    let bound = expected;
+    for (let i = 0; i < this.contexts.length; i++) {
+      out.push({ ...this.contexts[i], maxBytes: bound });
+      if (i < this.filters.length) {
+        const ratio = this.contexts[i + 1].itemsize / Math.max(1, this.contexts[i].itemsize);
+        bound = Math.ceil((bound * ratio * 4) / 3) + 1024;
+      }
+    }
+    return out;
   }
 
   // ---- backends

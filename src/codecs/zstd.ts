@@ -4,7 +4,7 @@
  */
 import { CodecError } from "../errors.ts";
 import type { ChunkContext, Codec, CodecConfig } from "./codec.ts";
-import { checkKeys, guard, intoOut, intParam, nativeCodecs } from "./native.ts";
+import { checkKeys, decodeLimit, guard, intoOut, intParam, nativeCodecs, nativeDecompress, tooLarge } from "./native.ts";
 import { useFallback } from "./native-status.ts";
 
 /** Constructor options, as numcodecs 0.11's `Zstd(level=1)`. */
@@ -24,23 +24,122 @@ export interface ZstdOptions {
 const BLOCK_MAX = 128 * 1024;
 
 /**
- * The content size claimed by the first frame's header, when it has one. The WASM fallback trusts
- * it for allocation, so an impossible claim is rejected before decoding.
+ * What the frame and block headers of a zstd stream allow it to decode to, read without decoding:
+ * the sum of the frames' declared content sizes (`exact`), or, where a frame does not declare one,
+ * an upper bound from its block headers (a compressed block yields at most 128 KiB). Throws on a
+ * stream libzstd would reject too (bad magic, reserved block type, truncation), so the WASM decoder
+ * only ever sees streams whose output is known to fit.
  */
-function claimedContentSize(data: Uint8Array): number | undefined {
-  if (data.byteLength < 6) return undefined;
+export function zstdOutputBound(data: Uint8Array): { bound: number; exact: boolean } {
   const dv = new DataView(data.buffer, data.byteOffset, data.byteLength);
-  if (dv.getUint32(0, true) !== 0xfd2fb528) return undefined;
-  const fhd = data[4];
-  const fcsFlag = fhd >> 6;
-  const singleSegment = (fhd >> 5) & 1;
-  let pos = 5 + (singleSegment ? 0 : 1) + [0, 1, 2, 4][fhd & 3];
-  const fcsSize = fcsFlag === 0 ? singleSegment : [0, 2, 4, 8][fcsFlag];
-  if (fcsSize === 0 || pos + fcsSize > data.byteLength) return undefined;
-  if (fcsSize === 1) return data[pos];
-  if (fcsSize === 2) return dv.getUint16(pos, true) + 256;
-  if (fcsSize === 4) return dv.getUint32(pos, true);
-  return Number(dv.getBigUint64(pos, true));
+  const n = data.byteLength;
+  const corrupt = (why: string): never => {
+    throw new Error(`corrupt data (${why})`);
+  };
+  let pos = 0;
+  let bound = 0;
+  let exact = true;
+  while (pos < n) {
+    if (pos + 4 > n) corrupt("truncated frame magic");
+    const magic = dv.getUint32(pos, true);
+    if ((magic & 0xfffffff0) === 0x184d2a50) {
+      // Skippable frame: magic, 4-byte size, payload.
+      if (pos + 8 > n) corrupt("truncated skippable frame");
+      pos += 8 + dv.getUint32(pos + 4, true);
+      if (pos > n) corrupt("truncated skippable frame");
+      continue;
+    }
+    if (magic !== 0xfd2fb528) corrupt(pos === 0 ? "not a zstd frame" : "garbage after the last frame");
+    pos += 4;
+    if (pos >= n) corrupt("truncated frame header");
+    const fhd = data[pos++];
+    const fcsFlag = fhd >> 6;
+    const singleSegment = (fhd >> 5) & 1;
+    if (fhd & 0x08) corrupt("reserved bit set in the frame header");
+    const checksum = (fhd >> 2) & 1;
+    const fcsSize = fcsFlag === 0 ? singleSegment : [0, 2, 4, 8][fcsFlag];
+    pos += (singleSegment ? 0 : 1) + [0, 1, 2, 4][fhd & 3];
+    if (pos + fcsSize > n) corrupt("truncated frame header");
+    let declared: number | undefined;
+    if (fcsSize === 1) declared = data[pos];
+    else if (fcsSize === 2) declared = dv.getUint16(pos, true) + 256;
+    else if (fcsSize === 4) declared = dv.getUint32(pos, true);
+    else if (fcsSize === 8) declared = Number(dv.getBigUint64(pos, true));
+    pos += fcsSize;
+    let blocks = 0;
+    for (;;) {
+      if (pos + 3 > n) corrupt("truncated block header");
+      const h = data[pos] | (data[pos + 1] << 8) | (data[pos + 2] << 16);
+      pos += 3;
+      const last = h & 1;
+      const type = (h >> 1) & 3;
+      const size = h >>> 3;
+      if (type === 3) corrupt("reserved block type");
+      if (size > BLOCK_MAX) corrupt("block larger than 128 KiB");
+      blocks += type === 2 ? BLOCK_MAX : size;
+      pos += type === 1 ? 1 : size;
+      if (pos > n) corrupt("truncated block");
+      if (last) break;
+    }
+    pos += checksum ? 4 : 0;
+    if (pos > n) corrupt("truncated checksum");
+    if (declared !== undefined) {
+      if (declared > blocks) corrupt(`frame header claims ${declared} bytes, more than its blocks can hold`);
+      bound += declared;
+    } else {
+      bound += blocks;
+      exact = false;
+    }
+  }
+  return { bound, exact };
+}
+
+type StreamBinding = {
+  begin(): boolean;
+  transform(d: Uint8Array, cb: (out: Uint8Array) => void): boolean;
+  end(cb: (out: Uint8Array) => void): boolean;
+  delete(): void;
+};
+let zstdStreams: Promise<{ ZstdDecompressStreamBinding: new () => StreamBinding }> | undefined;
+function loadStreams() {
+  // zstd-codec (a dependency) ships no types; its streaming decoder is what lets output be bounded.
+  const spec = "zstd-codec/lib/module.js";
+  zstdStreams ??= import(spec).then(
+    (m) => new Promise((resolve) => (m.default as { run(f: (b: never) => void): void }).run((b) => resolve(b))),
+  );
+  return zstdStreams;
+}
+
+/**
+ * Decodes a stream whose size the headers do not settle, a few bytes of input at a time, stopping as
+ * soon as the output passes `limit` (a 64-byte slice decodes to at most a few MiB).
+ */
+async function streamDecode(data: Uint8Array, limit: number): Promise<Uint8Array> {
+  const s = new (await loadStreams()).ZstdDecompressStreamBinding();
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  const take = (d: Uint8Array) => {
+    total += d.byteLength;
+    if (total <= limit) parts.push(d.slice());
+  };
+  try {
+    if (!s.begin()) throw new Error("could not start a zstd stream");
+    for (let i = 0; i < data.byteLength; i += 64) {
+      if (!s.transform(data.subarray(i, i + 64), take)) throw new Error("corrupt data");
+      if (total > limit) throw tooLarge("zstd", limit);
+    }
+    if (!s.end(take)) throw new Error("corrupt data");
+    if (total > limit) throw tooLarge("zstd", limit);
+  } finally {
+    s.delete();
+  }
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.byteLength;
+  }
+  return out;
 }
 
 type WasmCodec = { encode(d: Uint8Array): Promise<Uint8Array>; decode(d: Uint8Array): Promise<Uint8Array> };
@@ -90,8 +189,6 @@ export class Zstd implements Codec {
     });
   }
 
-  /** Decompresses all frames; with `out`, straight into it (native). */
-
 
   /** The native addon's encoder for this input (used for gather-and-encode), or null without it. */
   nativeEncode(_ctx?: ChunkContext): { codec: string; opts: Record<string, unknown> } | null {
@@ -101,21 +198,22 @@ export class Zstd implements Codec {
   nativeDecode(): { codec: string; opts: Record<string, unknown> } | null {
     return nativeCodecs ? { codec: "zstd", opts: {} } : null;
   }
-  async decode(data: Uint8Array, out?: Uint8Array, _ctx?: ChunkContext): Promise<Uint8Array> {
+  /**
+   * Decompresses all frames; with `out`, straight into it (native). Output never grows past
+   * {@link decodeLimit} (`out`'s size, the context's bound, or `maxChunkBytes`).
+   */
+  async decode(data: Uint8Array, out?: Uint8Array, ctx?: ChunkContext): Promise<Uint8Array> {
     return guard("zstd", "decode", async () => {
-      if (nativeCodecs) return nativeCodecs.decompressAsync("zstd", data, {}, out);
+      if (nativeCodecs) return nativeDecompress("zstd", data, {}, out, ctx);
       useFallback("zstd");
       if (data.byteLength === 0) throw new Error("empty input is not a zstd frame");
-      const claimed = claimedContentSize(data);
-      if (claimed !== undefined) {
-        if (claimed > (Math.floor(data.byteLength / 3) + 1) * BLOCK_MAX) {
-          throw new Error(`corrupt frame header (claims ${claimed} bytes from ${data.byteLength} compressed bytes)`);
-        }
-        if (out && claimed > out.byteLength) {
-          throw new Error(`output buffer too small (needs ${claimed} bytes, got ${out.byteLength})`);
-        }
+      const limit = decodeLimit(out, ctx);
+      const { bound, exact } = zstdOutputBound(data);
+      if (exact && bound > limit) {
+        if (out) throw new Error(`output buffer too small (needs ${bound} bytes, got ${out.byteLength})`);
+        throw tooLarge("zstd", limit, bound);
       }
-      const result = await (await loadWasm()).fromConfig({ id: "zstd" }).decode(data);
+      const result = bound <= limit ? await (await loadWasm()).fromConfig({ id: "zstd" }).decode(data) : await streamDecode(data, limit);
       return intoOut("zstd", result, out);
     });
   }

@@ -4,10 +4,10 @@
  * @module
  */
 
-import { statSync, type Dirent } from "node:fs";
+import { constants as fsConstants, statSync, type Dirent, type Stats } from "node:fs";
 import * as fsp from "node:fs/promises";
 import * as nodePath from "node:path";
-import { InvalidKeyError, KeyError, ZarrError } from "../errors.ts";
+import { InvalidKeyError, KeyError, StoreIOError, ZarrError } from "../errors.ts";
 import { NUMERIC_NAME, compareKeys, normalizeKey, normalizePrefix } from "./keys.ts";
 import {
   throwIfAborted,
@@ -51,6 +51,56 @@ function errCode(e: unknown): string | undefined {
 
 /** Errors meaning "nothing there" when reading or statting a key's file. */
 const MISSING = new Set(["ENOENT", "ENOTDIR"]);
+
+/**
+ * Flags for opening a key's file to read it: non-blocking, so a FIFO without a writer cannot park a
+ * libuv thread (its type is refused right after, before any read); no controlling terminal.
+ */
+const READ_FLAGS = fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0) | (fsConstants.O_NOCTTY ?? 0);
+
+/** What stands at a path that is not a regular file, for messages. */
+function kindOf(st: Stats): string {
+  if (st.isFIFO()) return "a FIFO";
+  if (st.isCharacterDevice()) return "a character device";
+  if (st.isBlockDevice()) return "a block device";
+  if (st.isSocket()) return "a socket";
+  return "not a regular file";
+}
+
+/**
+ * Opens a key's file for reading, or returns undefined when the key is not stored (no such file, or
+ * a directory: a key naming a directory is a prefix, as zarr-python's `DirectoryStore` sees it).
+ * Anything else that is not a regular file (FIFO, device, socket) and every other failure is a
+ * {@link StoreIOError} naming the key, never read and never a hang.
+ */
+async function openRegular(file: string, key: string): Promise<{ fh: fsp.FileHandle; st: Stats } | undefined> {
+  let fh: fsp.FileHandle;
+  try {
+    fh = await fsp.open(file, READ_FLAGS);
+  } catch (e) {
+    const code = errCode(e);
+    if (code === "EISDIR" || MISSING.has(code ?? "")) return undefined;
+    throw ioError(e, key, "cannot open");
+  }
+  let st: Stats;
+  try {
+    st = await fh.stat();
+  } catch (e) {
+    await fh.close().catch(() => {});
+    throw ioError(e, key, "cannot stat");
+  }
+  if (st.isFile()) return { fh, st };
+  await fh.close().catch(() => {});
+  if (st.isDirectory()) return undefined;
+  throw new StoreIOError(`key ${JSON.stringify(key)}: ${file} is ${kindOf(st)}, not a regular file; refusing to read it`, key, "ERR_NOT_REGULAR_FILE");
+}
+
+/** A file-system failure as a {@link StoreIOError} naming the key (abort errors pass through). */
+function ioError(e: unknown, key: string, what: string): unknown {
+  const code = errCode(e);
+  if (!code || (e as Error).name === "AbortError") return e;
+  return new StoreIOError(`key ${JSON.stringify(key)}: ${what}: ${(e as Error).message}`, key, code);
+}
 
 /** Entries of a directory, or `[]` when it is missing or not a directory. */
 async function readDirEntries(dir: string): Promise<Dirent[]> {
@@ -168,17 +218,23 @@ export class DirectoryStore implements Store {
     return this.#fileOf(key);
   }
 
-  /** The bytes of the key's file, or `undefined` when there is no such file. */
+  /**
+   * The bytes of the key's file, or `undefined` when there is no such file (or a directory stands
+   * there). Only regular files are read.
+   * @throws {StoreIOError} for a FIFO, device or socket at the key, or a failed read (with its errno name).
+   */
   async get(key: string, opts?: AbortOptions): Promise<Uint8Array | undefined> {
     const file = this.#fileOf(key);
     throwIfAborted(opts?.signal);
+    const opened = await openRegular(file, key);
+    if (!opened) return undefined;
     let buf: Buffer;
     try {
-      buf = await fsp.readFile(file, { signal: opts?.signal });
+      buf = await opened.fh.readFile({ signal: opts?.signal });
     } catch (e) {
-      const code = errCode(e);
-      if (code === "EISDIR" || MISSING.has(code ?? "")) return undefined;
-      throw e;
+      throw ioError(e, key, "cannot read");
+    } finally {
+      await opened.fh.close().catch(() => {});
     }
     // A plain Uint8Array view: Buffer's `slice` shares memory where Uint8Array's copies.
     return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
@@ -192,18 +248,11 @@ export class DirectoryStore implements Store {
     const file = this.#fileOf(key);
     const signal = opts?.signal;
     throwIfAborted(signal);
-    let fh: fsp.FileHandle;
-    try {
-      fh = await fsp.open(file, "r");
-    } catch (e) {
-      const code = errCode(e);
-      if (code === "EISDIR" || MISSING.has(code ?? "")) return undefined;
-      throw e;
-    }
+    const opened = await openRegular(file, key);
+    if (!opened) return undefined;
+    const { fh, st } = opened;
     try {
       throwIfAborted(signal);
-      const st = await fh.stat();
-      if (!st.isFile()) return undefined;
       const size = st.size;
       let start: number, end: number;
       if ("suffixLength" in range) {
@@ -242,7 +291,7 @@ export class DirectoryStore implements Store {
       if (code === "EEXIST" || code === "ENOTDIR") {
         throw new KeyError(`cannot store key ${JSON.stringify(key)}: a parent path is a file, not a directory`);
       }
-      throw e;
+      throw ioError(e, key, "cannot create its directory");
     }
     if (this.#sweep && !this.#swept.has(dir)) {
       // Bounded memory for huge nested trees: forgetting only means a directory is swept again.
@@ -258,6 +307,7 @@ export class DirectoryStore implements Store {
    * zarr-python, a directory standing where the key's file must go is removed, but only once the new
    * bytes are safely written. An abort before the rename leaves the old value in place.
    * @throws {KeyError} when a parent "directory" of the key is an existing file.
+   * @throws {StoreIOError} when the file system refuses the write (ENOSPC, EACCES, …), naming the key.
    */
   async set(key: string, value: Uint8Array, opts?: AbortOptions): Promise<void> {
     const signal = opts?.signal;
@@ -279,7 +329,7 @@ export class DirectoryStore implements Store {
       }
     } catch (e) {
       await fsp.rm(temp, { force: true }).catch(() => {});
-      throw e;
+      throw ioError(e, key, "cannot write");
     }
   }
 

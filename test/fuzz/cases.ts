@@ -235,6 +235,14 @@ function damageChunk(b: Uint8Array, name: string, rng: Rng): { bytes: Uint8Array
   return { bytes: x, how: `header at ${at} := ${value.toString(16)}${wide ? " (64-bit)" : ""}` };
 }
 
+/** One bomb case: the decompression bomb of the `index`-th codec with one (skipping "none"), read every way. */
+export async function runBombCase(bases: ChunkBase[], _seed: number, index: number, timeoutMs: number, announce: (input: string) => void = () => {}): Promise<{ outcomes: OpOutcome[]; input: string }> {
+  const withBombs = bases.filter((b) => b.bomb);
+  const base = withBombs[index % withBombs.length];
+  const bytes = new Uint8Array(Buffer.from(base.bomb!, "base64"));
+  return readChunkEveryWay(base, bytes, `${base.name}: bomb of ${bytes.length} bytes decoding to ${base.bombBytes} zero bytes`, timeoutMs, announce);
+}
+
 /** One chunk case: damage a valid chunk of one codec (or swap in a bomb), then read it three ways. */
 export async function runChunkCase(bases: ChunkBase[], seed: number, index: number, timeoutMs: number, announce: (input: string) => void = () => {}): Promise<{ outcomes: OpOutcome[]; input: string }> {
   const rng = caseRng(seed, index);
@@ -250,8 +258,12 @@ export async function runChunkCase(bases: ChunkBase[], seed: number, index: numb
     bytes = new Uint8Array(Buffer.from(other.chunk, "base64"));
     how = `chunk of ${other.name}`;
   } else ({ bytes, how } = damageChunk(original, base.name, rng));
+  return readChunkEveryWay(base, bytes, `${base.name}: ${how} (${bytes.length} bytes; seed ${seed} case ${index})`, timeoutMs, announce);
+}
+
+/** Store `bytes` as chunk 0.0 of an array using `base`'s codec, then read it through every path. */
+async function readChunkEveryWay(base: ChunkBase, bytes: Uint8Array, input: string, timeoutMs: number, announce: (input: string) => void): Promise<{ outcomes: OpOutcome[]; input: string }> {
   const outcomes: OpOutcome[] = [];
-  const input = `${base.name}: ${how} (${bytes.length} bytes; seed ${seed} case ${index})`;
   announce(input);
   const s = new MemoryStore();
   const z = await runOp("create", () => create({ store: s, shape: [64, 50], chunks: CHUNK_SHAPE, dtype: "<i4", compressor: base.config as never }), timeoutMs, outcomes);

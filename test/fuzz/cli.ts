@@ -1,7 +1,7 @@
 /**
  * `npm run fuzz`: the long fuzz run. Options: `--seed N` (default: random, printed), `--cases N`
- * (metadata cases; chunk cases are half as many per path), `--only metadata|chunks-native|chunks-fallback`,
- * `--start I` to reproduce from case I. Chunk bombs decode to 384 MiB; a case whose peak RSS grows by
+ * (metadata cases; chunk cases are half as many per path), `--only metadata|zip|chunks-native|chunks-fallback`,
+ * `--start I` to reproduce from case I, `--bomb-mb N` (default 384). Chunk bombs decode to 384 MiB; a case whose peak RSS grows by
  * more than 256 MiB counts as a huge allocation. Exits non-zero when any case crashed, hung, threw an untyped
  * error or allocated hugely, after listing them.
  */
@@ -20,8 +20,9 @@ console.log(`fuzz seed ${seed}`);
 const results: FuzzSummary[] = [];
 {
   if (!only || only === "metadata") results.push(await runFuzz({ label: "metadata", kind: "metadata", seed, cases, start }));
+  if (!only || only === "zip") results.push(await runFuzz({ label: "zip", kind: "zip", seed, cases: Math.ceil(cases / 4), start }));
   if (!only || only.startsWith("chunks")) {
-    const bases = await prepareBases(384);
+    const bases = await prepareBases(Number(arg("bomb-mb") ?? 384));
     const chunkCases = Math.ceil(cases / 2);
     if (!only || only === "chunks-native") results.push(await runFuzz({ label: "chunks (native)", kind: "chunks", seed, cases: chunkCases, start, basesFile: bases }));
     if (!only || only === "chunks-fallback") {

@@ -4,6 +4,8 @@
  * (a) metadata: valid `.zarray`/`.zgroup`/`.zattrs` mutated (types, huge and negative numbers, NaN,
  *     deep nesting, `__proto__`, unicode, bigint-sized integers, weird dtypes, 100k-field structs,
  *     broken text), then open/get/set on a MemoryStore;
+ * (z) zip: ZipStore archives damaged (bit flips, truncation, header/directory fields at extremes),
+ *     then opened, listed and read;
  * (b) chunks: valid compressed chunks of every codec damaged (bit flips, truncation, garbage,
  *     header fields such as sizes set to extremes) or replaced by decompression bombs, then read,
  *     on the native path and on the fallback path (ZARRFLOW_NO_NATIVE=1).
@@ -33,6 +35,13 @@ test("metadata fuzz: every outcome is a success or a typed ZarrError, no crash, 
   assert.ok(s.typed > 100 && s.ok > 100, `both outcomes are exercised: ${s.line}`);
 });
 
+test("zip reader fuzz: damaged archives open, list and read as values or typed ZarrErrors, no crash, hang or huge allocation", { timeout: 600_000 }, async () => {
+  const s = await runFuzz({ label: "zip", kind: "zip", seed: SEED, cases: 150, opTimeoutMs: 10_000, growLimitMB: CHUNK_GROW_LIMIT_MB });
+  assertClean(s);
+  assert.equal(s.hugeAllocations, 0, describeFailures(s));
+  assert.ok(s.typed > 20 && s.ok > 20, `both outcomes are exercised: ${s.line}`);
+});
+
 let chunkRuns: Promise<{ native: FuzzSummary; fallback: FuzzSummary }> | undefined;
 function runChunks() {
   chunkRuns ??= (async () => {
@@ -55,17 +64,29 @@ test("chunk fuzz, fallback codecs (ZARRFLOW_NO_NATIVE=1): damaged chunks give va
   assertClean((await runChunks()).fallback);
 });
 
-// Known failures in code this suite's authors do not own (src/array.ts's chunk decode without an
-// output bound, and the fallback decoders): decompression bombs are decoded whole before their size
-// is checked. These run and report; they are marked todo until the owners bound decoding.
-const BOMB_TODO = "bombs decode whole on the readChunk path and in the fallback decoders (array.ts, src/codecs/*): see the harden report";
-
-test("decompression bombs are refused without decoding them (native)", { timeout: 900_000, todo: BOMB_TODO }, async () => {
+// Decompression bombs (128 MiB of zeros in a few hundred bytes, every codec) must be refused at
+// the chunk's size (array reads) or at maxChunkBytes (a bare codec.decode; the worker sets 16 MiB),
+// while decoding, on both paths: no case may grow the worker's peak RSS by more than 96 MiB.
+test("decompression bombs are refused without decoding them (native)", { timeout: 900_000 }, async () => {
   const { native } = await runChunks();
   assert.equal(native.hugeAllocations, 0, describeFailures(native));
 });
 
-test("decompression bombs are refused without decoding them (fallback)", { timeout: 900_000, todo: BOMB_TODO }, async () => {
+test("decompression bombs are refused without decoding them (fallback)", { timeout: 900_000 }, async () => {
   const { fallback } = await runChunks();
   assert.equal(fallback.hugeAllocations, 0, describeFailures(fallback));
 });
+
+// The same, deterministically: every codec's bomb read every way, once per path. Each read must
+// fail typed (an array read at the chunk's size, a bare decode at maxChunkBytes), none succeed.
+for (const [label, env] of [["native", {}], ["fallback", { ZARRFLOW_NO_NATIVE: "1" }]] as const) {
+  test(`every codec's decompression bomb fails typed and within memory (${label})`, { timeout: 900_000 }, async () => {
+    const basesFile = await prepareBases(BOMB_MB);
+    const s = await runFuzz({ label: `bombs (${label})`, kind: "bombs", seed: SEED, cases: 13, basesFile, growLimitMB: CHUNK_GROW_LIMIT_MB, opTimeoutMs: 15_000, env });
+    assertClean(s);
+    assert.equal(s.hugeAllocations, 0, describeFailures(s));
+    assert.equal(s.cases, 13);
+    // 13 codecs x 5 reads, all refused; "create" is the only op that may succeed.
+    assert.equal(s.typed, 13 * 5, s.line);
+  });
+}

@@ -40,7 +40,7 @@ export interface FuzzSummary {
 /** Options of one run. */
 export interface FuzzOptions {
   label: string;
-  kind: "metadata" | "chunks";
+  kind: "metadata" | "chunks" | "bombs" | "zip";
   seed: number;
   cases: number;
   /** First case (default 0). */

@@ -4,11 +4,22 @@
  *   worker.ts prepare <basesFile> <bombMB>
  *   worker.ts metadata <seed> <start> <end> <timeoutMs>
  *   worker.ts chunks <seed> <start> <end> <timeoutMs> <basesFile>
+ *   worker.ts zip <seed> <start> <end> <timeoutMs>
+ *   worker.ts bombs <seed> <start> <end> <timeoutMs> <basesFile>   (case i: the bomb of the i-th codec)
  * Prints `S <i>` before, `I <i> <input>` once the input is built, and `R <i> <json>` after each case (synchronously, so the runner knows
  * which case was running when the process died). Not a test file itself.
  */
 import { readFileSync, writeFileSync, writeSync } from "node:fs";
-import { loadChunkBases, metadataBases, prepareChunkBases, runChunkCase, runMetadataCase, type OpOutcome } from "./cases.ts";
+import { setLimits } from "../../src/limits.ts";
+import { runZipCase, zipBases } from "./zip-cases.ts";
+import { loadChunkBases, metadataBases, prepareChunkBases, runBombCase, runChunkCase, runMetadataCase, type OpOutcome } from "./cases.ts";
+
+/**
+ * `maxChunkBytes` while fuzzing chunks: array reads are bounded by the chunk's own size (6,400
+ * bytes here), a bare `codec.decode(bytes)` by this limit, which must sit below the bombs' size so
+ * that refusing them, not decoding them, is what keeps memory flat.
+ */
+export const FUZZ_MAX_CHUNK_BYTES = 16 * 2 ** 20;
 
 /** Peak RSS (MB) since the last reset, from the kernel's high-water mark. */
 function peakMB(): number {
@@ -33,8 +44,9 @@ async function main(): Promise<void> {
     return;
   }
   const [seed, start, end, timeoutMs] = args.slice(0, 4).map(Number);
-  const bases = kind === "metadata" ? await metadataBases() : loadChunkBases(args[4]);
-  const run = kind === "metadata" ? runMetadataCase : runChunkCase;
+  if (kind !== "metadata") setLimits({ maxChunkBytes: FUZZ_MAX_CHUNK_BYTES });
+  const bases = kind === "metadata" ? await metadataBases() : kind === "zip" ? await zipBases() : loadChunkBases(args[4]);
+  const run = kind === "metadata" ? runMetadataCase : kind === "zip" ? runZipCase : kind === "bombs" ? runBombCase : runChunkCase;
   line(`READY ${peakMB().toFixed(0)}`);
   for (let i = start; i < end; i++) {
     line(`S ${i}`);

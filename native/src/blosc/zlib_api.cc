@@ -33,7 +33,13 @@ const ZlibApi* Load() {
   static ZlibApi api;
   static const char* const kNames[] = {"libz.so.1", "libz.1.dylib", "libz.so"};
   for (const char* name : kNames) {
+#if defined(ZF_SANITIZE) && defined(__GLIBC__)
+    // Sanitizer build (native/build-sanitize.sh): ASan refuses RTLD_DEEPBIND, so libz.so.1 goes
+    // into a link namespace of its own instead, where node's zlib symbols cannot shadow its own.
+    void* h = dlmopen(LM_ID_NEWLM, name, RTLD_NOW | RTLD_LOCAL);
+#else
     void* h = dlopen(name, kOpenFlags);
+#endif
     if (h && Fill(h, &api)) {
       api.source = name;
       return &api;
