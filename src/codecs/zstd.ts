@@ -100,12 +100,14 @@ type StreamBinding = {
   end(cb: (out: Uint8Array) => void): boolean;
   delete(): void;
 };
-let zstdStreams: Promise<{ ZstdDecompressStreamBinding: new () => StreamBinding }> | undefined;
+let zstdStreams: Promise<{ b: { ZstdDecompressStreamBinding: new () => StreamBinding } }> | undefined;
 function loadStreams() {
   // zstd-codec (a dependency) ships no types; its streaming decoder is what lets output be bounded.
   const spec = "zstd-codec/lib/module.js";
+  // The binding is an Emscripten module with its own `then`: a promise resolving to it (or a `then`
+  // callback returning it) would adopt it as a thenable and never settle, so it stays wrapped.
   zstdStreams ??= import(spec).then(
-    (m) => new Promise((resolve) => (m.default as { run(f: (b: never) => void): void }).run((b) => resolve(b))),
+    (m) => new Promise<{ b: never }>((resolve) => (m.default as { run(f: (b: never) => void): void }).run((b) => resolve({ b }))),
   );
   return zstdStreams;
 }
@@ -115,7 +117,7 @@ function loadStreams() {
  * soon as the output passes `limit` (a 64-byte slice decodes to at most a few MiB).
  */
 async function streamDecode(data: Uint8Array, limit: number): Promise<Uint8Array> {
-  const s = new (await loadStreams()).ZstdDecompressStreamBinding();
+  const s = new (await loadStreams()).b.ZstdDecompressStreamBinding();
   const parts: Uint8Array[] = [];
   let total = 0;
   const take = (d: Uint8Array) => {
