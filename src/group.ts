@@ -14,7 +14,7 @@ import { encodeGroupMetadata, parseGroupMetadata } from "./metadata/array-metada
 import { asStore, type StoreLike } from "./stores/adapt.ts";
 import { normalizeStoragePath, compareKeys } from "./stores/keys.ts";
 import { MemoryStore } from "./stores/memory.ts";
-import type { Store } from "./stores/store.ts";
+import { closeStore, type Store } from "./stores/store.ts";
 import type { Synchronizer } from "./synchronizer.ts";
 
 /** Options for groups. */
@@ -356,6 +356,23 @@ export class ZarrGroup {
    */
   async array(name: string, data: unknown, opts: CreateOptions = {}): Promise<ZarrArray> {
     return this.createDataset(name, { ...opts, data });
+  }
+
+  /**
+   * Close the group's store when it holds a resource (SQLite, LMDB, zip, a remote client); with
+   * `await using` this happens when the block ends.
+   * @example
+   * await using root = await openGroup("data/example.zip", { mode: "w" });
+   * await root.zeros("z", { shape: [10], chunks: [5], dtype: "i4" });
+   * // the zip file is written and closed here
+   */
+  async close(): Promise<void> {
+    await closeStore(this.store);
+  }
+
+  /** {@link ZarrGroup.close} at the end of an `await using` block. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
   }
 
   /**

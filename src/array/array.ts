@@ -19,7 +19,7 @@ import { timeValue } from "../dtype/datetime-value.ts";
 import type { GetResult, OrthogonalResult } from "./get-result.ts";
 import { product } from "../ndarray/strided.ts";
 import type { Store } from "../stores/store.ts";
-import { capabilitiesOf, throwIfAborted } from "../stores/store.ts";
+import { capabilitiesOf, closeStore, throwIfAborted } from "../stores/store.ts";
 import type { Synchronizer } from "../synchronizer.ts";
 import type { InfoReport } from "../info.ts";
 import { getOrthogonal, getPoints, setOrthogonal, setPoints } from "./advanced.ts";
@@ -355,6 +355,20 @@ export class ZarrArray<D extends string = string, N extends number = number> {
    */
   async nchunksInitialized(): Promise<number> {
     return nchunksInitialized(this.#io);
+  }
+
+  /**
+   * Close the array's store when it holds a resource; `await using` does it at the end of a block.
+   * @example
+   * await using z = await openArray("data/example.sqlite", { mode: "r" });
+   */
+  async close(): Promise<void> {
+    await closeStore(this.store);
+  }
+
+  /** {@link ZarrArray.close} at the end of an `await using` block. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
   }
 
   /**

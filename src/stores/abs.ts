@@ -247,6 +247,11 @@ export class ABSStore implements Store {
     return size;
   }
 
+  /** Closes the store at the end of an `await using` block (explicit resource management). */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
   /** Nothing to release beyond the SDK's HTTP pool; later calls fail. Closing twice is harmless. */
   async close(): Promise<void> {
     this.#closed = true;

@@ -291,6 +291,11 @@ export class ConsolidatedMetadataStore implements Store {
     return n;
   }
 
+  /** Closes the store at the end of an `await using` block (explicit resource management). */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
   /** Close the wrapped store. */
   async close(): Promise<void> {
     await this.store.close?.();

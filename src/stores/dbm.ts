@@ -163,6 +163,11 @@ export class DBMStore implements Store {
     return size;
   }
 
+  /** Closes the store at the end of an `await using` block (explicit resource management). */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
   /** Close the database (releasing its lock). Further calls fail; closing twice is harmless. */
   async close(): Promise<void> {
     if (this.#closed) return;

@@ -95,6 +95,11 @@ export class DiskCacheStore implements Store {
     return listDirOf(this.remote, prefix);
   }
 
+  /** Closes the store at the end of an `await using` block (explicit resource management). */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
   /** Close the remote store (the cache directory stays, as fsspec leaves it). */
   async close(): Promise<void> {
     await this.remote.close?.();

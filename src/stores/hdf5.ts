@@ -205,6 +205,11 @@ export class HDF5Store implements Store {
     throw new ReadOnlyError(`HDF5Store is read-only (deleting '${key}')`);
   }
 
+  /** Closes the store at the end of an `await using` block (explicit resource management). */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
   /** Close the HDF5 file. */
   async close(): Promise<void> {
     this.#file.close();

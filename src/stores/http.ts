@@ -208,6 +208,11 @@ export class HTTPStore implements Store {
     throw new ReadOnlyError(`HTTPStore at ${this.url} is read-only: cannot delete ${JSON.stringify(key)}`);
   }
 
+  /** Closes the store at the end of an `await using` block (explicit resource management). */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
   /** Nothing to release (connections belong to fetch's pool). */
   async close(): Promise<void> {}
 }

@@ -87,6 +87,11 @@ export class LazyStore implements Store {
     return n;
   }
 
+  /** Closes the store at the end of an `await using` block (explicit resource management). */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
   /** Close the real store if it was ever created. */
   async close(): Promise<void> {
     if (this.#store) await (await this.#store).close?.();

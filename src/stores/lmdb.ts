@@ -221,6 +221,11 @@ export class LMDBStore implements Store {
     return size;
   }
 
+  /** Closes the store at the end of an `await using` block (explicit resource management). */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
   /** Wait for pending writes, then close the environment. Further calls fail; closing twice is harmless. */
   async close(): Promise<void> {
     if (this.#closed) return;

@@ -233,6 +233,11 @@ export class LRUStoreCache implements Store {
     this.#invalidateKeys();
   }
 
+  /** Closes the store at the end of an `await using` block (explicit resource management). */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
   /** Close the inner store. */
   async close(): Promise<void> {
     await this.store.close?.();

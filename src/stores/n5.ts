@@ -336,6 +336,11 @@ export class N5Store implements Store {
     return out.sort();
   }
 
+  /** Closes the store at the end of an `await using` block (explicit resource management). */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
   /** Release the inner store. */
   async close(): Promise<void> {
     await this.inner.close?.();

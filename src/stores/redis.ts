@@ -194,6 +194,11 @@ export class RedisStore implements Store {
     return size;
   }
 
+  /** Closes the store at the end of an `await using` block (explicit resource management). */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
   /** Close the connection the store opened (a client passed in is left open). Closing twice is harmless. */
   async close(): Promise<void> {
     if (this.#closed) return;

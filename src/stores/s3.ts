@@ -279,6 +279,11 @@ export class S3Store implements Store {
     return size;
   }
 
+  /** Closes the store at the end of an `await using` block (explicit resource management). */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
   /** Destroy the client the store built (a client passed in is left alone). Closing twice is harmless. */
   async close(): Promise<void> {
     if (this.#closed) return;

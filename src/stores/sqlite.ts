@@ -216,6 +216,11 @@ export class SQLiteStore implements Store {
     return Number(n);
   }
 
+  /** Closes the store at the end of an `await using` block (explicit resource management). */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
   /** Close the database. Further calls fail; closing twice is harmless. */
   async close(): Promise<void> {
     if (this.#closed) return;

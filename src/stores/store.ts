@@ -181,3 +181,16 @@ export function sliceRange(value: Uint8Array, range: RangeQuery): Uint8Array {
   const start = Math.min(range.offset, value.byteLength);
   return value.subarray(start, Math.min(value.byteLength, start + range.length));
 }
+
+/**
+ * Release what a store holds (a database handle, a zip file, a client), when it has a `close()`;
+ * stores without resources are left alone. Groups and arrays call this when disposed, so
+ * `await using g = await openGroup("data/example.zip")` closes the archive it opened.
+ * @example
+ * const store = new SQLiteStore("data/example.sqlite");
+ * await closeStore(store);
+ */
+export async function closeStore(store: unknown): Promise<void> {
+  const close = (store as { close?: () => unknown } | null)?.close;
+  if (typeof close === "function") await close.call(store);
+}

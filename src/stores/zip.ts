@@ -465,6 +465,11 @@ export class ZipStore implements Store {
     this.#dirty = false;
   }
 
+  /** Closes the store at the end of an `await using` block (explicit resource management). */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
   /** Write the archive (modes `w`/`a`) and release the store; further access throws. */
   close(): void {
     if (this.#closed) return;
