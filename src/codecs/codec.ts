@@ -23,7 +23,7 @@ export interface ChunkContext {
   /**
    * Most bytes `decode` may produce when it has no `out`: the chunk's expected decoded size where
    * the chunk layer knows it (the pipeline sets it per stage). A decoder stops with a
-   * {@link CodecError} as soon as its output would exceed it, so a decompression bomb costs no
+   * `CodecError` as soon as its output would exceed it, so a decompression bomb costs no
    * more than a real chunk. Absent: `maxChunkBytes` (see `setLimits`).
    */
   maxBytes?: number;

@@ -202,7 +202,7 @@ export class Zstd implements Codec {
   }
   /**
    * Decompresses all frames; with `out`, straight into it (native). Output never grows past
-   * {@link decodeLimit} (`out`'s size, the context's bound, or `maxChunkBytes`).
+   * `decodeLimit` (`out`'s size, the context's bound, or `maxChunkBytes`).
    */
   async decode(data: Uint8Array, out?: Uint8Array, ctx?: ChunkContext): Promise<Uint8Array> {
     return guard("zstd", "decode", async () => {

@@ -92,7 +92,7 @@ type DataOfCode<C extends string> =
 /**
  * The storage behind an NDArray of dtype `D`: the typed array for fixed-size dtypes (`BigInt64Array`
  * of counts for datetimes, `Uint8Array` bytes for `S`/`U`/structured), `unknown[]` for objects, and
- * any {@link DataArray} for a non-literal dtype.
+ * any `DataArray` for a non-literal dtype.
  */
 export type TypedArrayOf<D extends string> =
   D extends "str" | "bytes" | `array:${string}` ? unknown[]

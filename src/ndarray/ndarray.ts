@@ -18,7 +18,7 @@ export type Order = "C" | "F";
  * An N-dimensional array: typed `data`, `shape`, element `strides`, and a numpy `dtype` string.
  * The type parameter is the dtype (`NDArray<"<f4">` has a `Float32Array` `data` and `number`
  * elements, see {@link ElementOf}); a plain `NDArray` (a non-literal dtype) is loosely typed:
- * `data` is any {@link DataArray} and elements are `unknown`.
+ * `data` is any `DataArray` and elements are `unknown`.
  * @example
  * const b = new NDArray(new Int32Array(6), [2, 3], "<i4");
  * b.set([1, 2], 7);
