@@ -21,7 +21,7 @@ import { byteswapInPlace, swapWidth, viewBytes, type DataArray } from "../dtype/
 import { CodecError } from "../errors.ts";
 import type { ChunkProjection } from "../indexing/chunk-projection.ts";
 import { product } from "../ndarray/strided.ts";
-import { throwIfAborted, type ReadableStore } from "../stores/store.ts";
+import { capabilitiesOf, throwIfAborted, type ReadableStore } from "../stores/store.ts";
 
 /** A byte range `[start, end)` of a chunk. */
 export interface ByteRun {
@@ -139,6 +139,10 @@ export function partialReader(io: PartialReadSource): PartialReader | null {
   if (dt.kind === "O" || dt.itemsize <= 0 || io.pipeline.filters.length) return null;
   const comp = io.pipeline.compressor;
   if (comp !== null && comp.codecId !== "blosc") return null;
+  // An uncompressed chunk read in parts cannot show that its file has the wrong size (a truncated
+  // chunk would read silently). Local files are cheap to read whole, so they are; remote stores
+  // keep the partial read, where it saves the transfer.
+  if (comp === null && capabilitiesOf(store).localFile) return null;
   const itemsize = dt.itemsize;
   const chunkBytes = product(io.meta.chunks) * itemsize;
   const strides = io.layout().strides;
