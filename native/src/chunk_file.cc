@@ -144,20 +144,7 @@ bool ReadRawRegion(const std::string& path, const Scatter& s, uint8_t* dst, size
   }
   // Merge axes contiguous in both (as CopyStrided does); empty regions copy nothing.
   std::vector<int64_t> n, a, b;
-  for (int d = 0; d < s.nd; d++) {
-    if (s.shape[d] == 0) { close(fd); return true; }
-    if (s.shape[d] == 1) continue;
-    if (!n.empty() && a.back() == s.sst[d] * s.shape[d] && b.back() == s.dst[d] * s.shape[d]) {
-      n.back() *= s.shape[d];
-      a.back() = s.sst[d];
-      b.back() = s.dst[d];
-    } else {
-      n.push_back(s.shape[d]);
-      a.push_back(s.sst[d]);
-      b.push_back(s.dst[d]);
-    }
-  }
-  if (n.empty()) { n.push_back(1); a.push_back(s.elem); b.push_back(s.elem); }
+  if (!MergeAxes(s, n, a, b)) { close(fd); return true; }
   const size_t nd = n.size();
   std::string err;
   const bool runs = s.swap <= 1 && a[nd - 1] == s.elem && b[nd - 1] == s.elem;

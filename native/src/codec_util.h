@@ -9,6 +9,7 @@
 #include <string>
 
 #include "codecs.h"
+#include "le32.h"
 
 namespace zf {
 namespace detail {
@@ -20,15 +21,6 @@ inline const uint8_t* NonNull(const uint8_t* p) { return p ? p : kEmpty; }
 // zlib and bzip2 count bytes in 32-bit unsigned ints; feed them in slices below this.
 inline constexpr size_t kSlice = size_t(1) << 30;
 
-inline uint32_t Le32(const uint8_t* p) {
-  return uint32_t(p[0]) | (uint32_t(p[1]) << 8) | (uint32_t(p[2]) << 16) | (uint32_t(p[3]) << 24);
-}
-inline void PutLe32(uint8_t* p, uint32_t v) {
-  p[0] = uint8_t(v);
-  p[1] = uint8_t(v >> 8);
-  p[2] = uint8_t(v >> 16);
-  p[3] = uint8_t(v >> 24);
-}
 
 inline std::string TooSmall(size_t need, size_t have) {
   return "output buffer too small (needs " + std::to_string(need) + " bytes, got " +

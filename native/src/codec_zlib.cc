@@ -43,41 +43,41 @@ std::string CheckZlibLevel(int level) {
   return "";
 }
 
-std::string ZlibCompress(const Params& p, const uint8_t* src, size_t n, OutBuf& out) {
+// Checks the level, starts a deflate stream with `wbits` (memLevel 8, default strategy, as Python's
+// zlib and GzipFile do) and reserves its bound plus `extra` bytes of framing in `out`.
+std::string StartDeflate(const Params& p, size_t n, int wbits, size_t extra, const ZlibApi** api, z_stream& z, OutBuf& out) {
   std::string err = CheckZlibLevel(p.level);
   if (!err.empty()) return err;
-  const ZlibApi* Z = Zlib();
+  const ZlibApi* Z = *api = Zlib();
   if (!Z) return kNoZlib;
-  z_stream z;
   std::memset(&z, 0, sizeof z);
-  // deflateInit(level): window 15, memLevel 8, default strategy, exactly as Python's zlib.compress.
-  if (Z->deflateInit2_(&z, p.level, Z_DEFLATED, MAX_WBITS, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION, int(sizeof z)) != Z_OK) {
-    return "deflateInit failed";
+  if (Z->deflateInit2_(&z, p.level, Z_DEFLATED, wbits, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION, int(sizeof z)) != Z_OK) {
+    return "deflateInit2 failed";
   }
-  if (!out.Reserve(Z->deflateBound(&z, uLong(std::min(n, kSlice))) + (n > kSlice ? n / 1000 + 64 : 0))) {
+  if (!out.Reserve(Z->deflateBound(&z, uLong(std::min(n, kSlice))) + extra + (n > kSlice ? n / 1000 + 64 : 0))) {
     Z->deflateEnd(&z);
     return "out of memory";
   }
+  return "";
+}
+
+std::string ZlibCompress(const Params& p, const uint8_t* src, size_t n, OutBuf& out) {
+  const ZlibApi* Z = nullptr;
+  z_stream z;
+  // deflateInit(level): window 15, exactly as Python's zlib.compress.
+  std::string err = StartDeflate(p, n, MAX_WBITS, 0, &Z, z, out);
+  if (!err.empty()) return err;
   err = DeflateAll(z, src, n, out);
   Z->deflateEnd(&z);
   return err;
 }
 
 std::string GzipCompress(const Params& p, const uint8_t* src, size_t n, OutBuf& out) {
-  std::string err = CheckZlibLevel(p.level);
-  if (!err.empty()) return err;
-  const ZlibApi* Z = Zlib();
-  if (!Z) return kNoZlib;
+  const ZlibApi* Z = nullptr;
   z_stream z;
-  std::memset(&z, 0, sizeof z);
-  // Python's GzipFile: raw deflate (wbits -15), memLevel 8, default strategy.
-  if (Z->deflateInit2_(&z, p.level, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION, int(sizeof z)) != Z_OK) {
-    return "deflateInit2 failed";
-  }
-  if (!out.Reserve(Z->deflateBound(&z, uLong(std::min(n, kSlice))) + 18 + (n > kSlice ? n / 1000 + 64 : 0))) {
-    Z->deflateEnd(&z);
-    return "out of memory";
-  }
+  // Python's GzipFile: raw deflate (wbits -15); 18 bytes of gzip header and trailer.
+  std::string err = StartDeflate(p, n, -MAX_WBITS, 18, &Z, z, out);
+  if (!err.empty()) return err;
   // Header as written by Python's GzipFile on a BytesIO: no FNAME, mtime, XFL by level, OS=255.
   uint8_t* h = out.data();
   h[0] = 0x1f;

@@ -19,10 +19,10 @@ void Extent(const Scatter& s, const std::vector<int64_t>& st, int64_t off, int64
   }
 }
 
-void CopyStrided(const Scatter& s, const uint8_t* src, uint8_t* dst) {
-  // Merge dimensions contiguous in both, so whole rows become one memcpy.
-  std::vector<int64_t> n, a, b;
+bool MergeAxes(const Scatter& s, std::vector<int64_t>& n, std::vector<int64_t>& a, std::vector<int64_t>& b) {
+  n.clear(), a.clear(), b.clear();
   for (int d = 0; d < s.nd; d++) {
+    if (s.shape[d] == 0) return false;
     if (s.shape[d] == 1) continue;
     if (!n.empty() && a.back() == s.sst[d] * s.shape[d] && b.back() == s.dst[d] * s.shape[d]) {
       n.back() *= s.shape[d];
@@ -35,6 +35,13 @@ void CopyStrided(const Scatter& s, const uint8_t* src, uint8_t* dst) {
     }
   }
   if (n.empty()) { n.push_back(1); a.push_back(s.elem); b.push_back(s.elem); }
+  return true;
+}
+
+void CopyStrided(const Scatter& s, const uint8_t* src, uint8_t* dst) {
+  // Merge dimensions contiguous in both, so whole rows become one memcpy.
+  std::vector<int64_t> n, a, b;
+  if (!MergeAxes(s, n, a, b)) return;
   const size_t nd = n.size();
   const int64_t inner = n[nd - 1], ai = a[nd - 1], bi = b[nd - 1];
   const bool run = ai == s.elem && bi == s.elem && s.swap == 0;

@@ -35,6 +35,9 @@ struct Scatter {
 
 // Lowest and one-past-highest byte touched by a strided region.
 void Extent(const Scatter& s, const std::vector<int64_t>& st, int64_t off, int64_t* lo, int64_t* hi);
+// The region's axes with those contiguous in both source and destination merged (shape n, source
+// strides a, destination strides b; at least one axis). False when the region is empty.
+bool MergeAxes(const Scatter& s, std::vector<int64_t>& n, std::vector<int64_t>& a, std::vector<int64_t>& b);
 // Copies the region from src to dst (bounds already checked with Extent).
 void CopyStrided(const Scatter& s, const uint8_t* src, uint8_t* dst);
 

@@ -12,6 +12,7 @@
 #include "blosclz.h"
 #include "shuffle.h"
 #include "zlib_api.h"
+#include "../le32.h"
 
 namespace zf {
 namespace blosc {
@@ -23,15 +24,6 @@ constexpr size_t kMinBufferSize = 128;  // smaller buffers are stored uncompress
 constexpr size_t kMaxSplits = 16;
 constexpr size_t kL1 = 32 * 1024;
 
-inline uint32_t Le32(const uint8_t* p) {
-  return uint32_t(p[0]) | (uint32_t(p[1]) << 8) | (uint32_t(p[2]) << 16) | (uint32_t(p[3]) << 24);
-}
-inline void PutLe32(uint8_t* p, uint32_t v) {
-  p[0] = uint8_t(v);
-  p[1] = uint8_t(v >> 8);
-  p[2] = uint8_t(v >> 16);
-  p[3] = uint8_t(v >> 24);
-}
 
 int FormatOf(int code) {
   switch (code) {
