@@ -23,9 +23,9 @@ let warned = false;
 export function nativeFixHint(reason: string | null = nativeUnavailableReason): string {
   if (reason?.includes("ZARRFLOW_NO_NATIVE")) return "unset ZARRFLOW_NO_NATIVE to use the native addon";
   return (
-    "install a C++ toolchain (make, g++, python3) and the codec libraries " +
-    "(Debian/Ubuntu: libblosc-dev libzstd-dev liblz4-dev libbz2-dev liblzma-dev zlib1g-dev), " +
-    "then run `npm rebuild zarrflow` (in a checkout: `node native/build.mjs`); " +
+    "install a C++ toolchain (make, g++, python3; no codec -dev packages are needed), keep the optional " +
+    "dependencies (zstd-napi and lz4 ship the codec sources), then run `npm rebuild zarrflow` " +
+    "(in a checkout: `node native/build.mjs`); " +
     "the build log is native/build/build.log"
   );
 }
