@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openGroup, ZipStore, SQLiteStore, zeros, MemoryStore } from "../../src/internal.ts";
+import { skipUnlessInstalled } from "./_harness.ts";
 
 function tempDir(t: { after(fn: () => void): void }): string {
   const dir = mkdtempSync(join(tmpdir(), "zarrflow-dispose-"));
@@ -31,7 +32,7 @@ test("await using a group opened on a .zip path writes and closes the archive at
   reader.close();
 });
 
-test("await using a SQLiteStore closes its database; an array over it closes the store too", async (t) => {
+test("await using a SQLiteStore closes its database; an array over it closes the store too", { skip: skipUnlessInstalled(["better-sqlite3"]) }, async (t) => {
   const path = join(tempDir(t), "example.sqlite");
   let outer: SQLiteStore;
   {
