@@ -3,7 +3,7 @@
  * and stopped by it: redis-server (Debian), an HTTP file server with Range support (node:http),
  * s3rver (npm) and azurite (npm). Plus `hasPackage` to skip tests whose optional SDK is missing.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer as createNetServer } from "node:net";
 import { createRequire } from "node:module";
@@ -86,6 +86,16 @@ async function spawnUntil(cmd: string, args: string[], ready: RegExp, timeoutMs:
 }
 
 export const REDIS_SERVER = "/usr/bin/redis-server";
+
+/**
+ * Why the Redis tests cannot run here, or false. A redis-server that is installed but cannot even
+ * print its version (its shared libraries hidden or broken) is a machine problem, not a failure of ours.
+ */
+export const redisSkip: string | false = !existsSync(REDIS_SERVER)
+  ? `${REDIS_SERVER} is not installed (Debian package redis-server)`
+  : spawnSync(REDIS_SERVER, ["--version"], { stdio: "ignore" }).status === 0
+    ? false
+    : `${REDIS_SERVER} is installed but cannot run here`;
 
 /** Start redis-server without persistence on a free loopback port. */
 export async function startRedis(): Promise<RunningServer> {

@@ -17,7 +17,7 @@ import { build } from "esbuild";
 import {
   create, slice, DirectoryStore, ThreadSynchronizer, ProcessSynchronizer, RedisSynchronizer, startWorker, toDescriptor, type Synchronizer, type ZarrArray,
 } from "../../src/internal.ts";
-import { startRedis } from "../sync/_redis.ts";
+import { redisSkip, startRedis } from "../helpers/servers.ts";
 import { tempDir, workload, SHAPE, CHUNKS, type Tile } from "../sync/_util.ts";
 import { rng } from "../streams/_util.ts";
 import type { SoakInput } from "./writer.ts";
@@ -134,7 +134,7 @@ const cases: [string, () => Promise<Synchronizer>, (ins: SoakInput[]) => Promise
 ];
 
 cases.forEach(([name, makeSync, run], k) => {
-  test(`soak: ${name}: partial, whole-chunk, field and append writes from ${WRITERS} writers lose nothing`, { timeout: 600_000 }, async () => {
+  test(`soak: ${name}: partial, whole-chunk, field and append writes from ${WRITERS} writers lose nothing`, { timeout: 600_000, skip: name.startsWith("Redis") && redisSkip }, async () => {
     await ready;
     const sync = await makeSync();
     const arrays = await makeArrays(sync);

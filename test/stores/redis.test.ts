@@ -6,14 +6,13 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
 import { RedisStore } from "../../src/stores/redis.ts";
 import { prefixLocations, runBackendConformance, sharedServer } from "./_harness.ts";
 import { assertSummary, pythonSummary, pythonWrite, readHierarchy, writeHierarchy } from "../helpers/store-checks.ts";
 import { PYTHON, runPython, skipWithoutZarrPython } from "../interop/python.ts";
-import { REDIS_SERVER, startRedis } from "../helpers/servers.ts";
+import { redisSkip, startRedis } from "../helpers/servers.ts";
 
-const skip = existsSync(REDIS_SERVER) ? false : `${REDIS_SERVER} is not installed`;
+const skip = redisSkip;
 const skipInterop =
   skip || skipWithoutZarrPython || (spawnSync(PYTHON, ["-c", "import redis"], { stdio: "ignore" }).status === 0 ? false : "python3-redis is not installed");
 

@@ -4,7 +4,7 @@ import { Redis } from "ioredis";
 import { create, zeros, slice, DirectoryStore, MemoryStore, RedisSynchronizer } from "../../src/internal.ts";
 import { CountingStore } from "../streams/_util.ts";
 import { CHUNKS, SHAPE, assertNoneLost, runProcesses, tempDir, workload } from "./_util.ts";
-import { startRedis } from "./_redis.ts";
+import { redisSkip, startRedis } from "../helpers/servers.ts";
 import { toDescriptor } from "../../sync/index.ts";
 
 let server: Awaited<ReturnType<typeof startRedis>>;
@@ -16,14 +16,14 @@ const sync = (opts = {}) => {
 };
 
 before(async () => {
-  server = await startRedis();
+  if (!redisSkip) server = await startRedis();
 });
 after(async () => {
   await Promise.all(opened.map((s) => s.close()));
   await server?.stop();
 });
 
-test("RedisSynchronizer: 4 child processes × 1000 random unaligned writes lose none", async () => {
+test("RedisSynchronizer: 4 child processes × 1000 random unaligned writes lose none", { skip: redisSkip }, async () => {
   const z = await create({ store: new DirectoryStore(tempDir("zarrflow-redis-")), shape: SHAPE, chunks: CHUNKS, dtype: "<i4", compressor: null, synchronizer: sync() });
   const { tiles, expected } = workload(31);
   const d = JSON.parse(JSON.stringify(toDescriptor(z)));
@@ -32,7 +32,7 @@ test("RedisSynchronizer: 4 child processes × 1000 random unaligned writes lose 
   await assertNoneLost(z, expected, tiles);
 });
 
-test("RedisSynchronizer: the deterministic race loses nothing", async () => {
+test("RedisSynchronizer: the deterministic race loses nothing", { skip: redisSkip }, async () => {
   const store = new CountingStore(new MemoryStore());
   const z = await zeros([4, 4], { chunks: [4, 4], dtype: "<i4", store, synchronizer: sync(), compressor: null });
   store.delayGet = 5;
@@ -40,7 +40,7 @@ test("RedisSynchronizer: the deterministic race loses nothing", async () => {
   assert.deepEqual((await z.get(":, 0")).toList(), [1, 1, 2, 2]);
 });
 
-test("RedisSynchronizer: SET NX PX with a token; renewal keeps a long hold; release never frees another's lock", async () => {
+test("RedisSynchronizer: SET NX PX with a token; renewal keeps a long hold; release never frees another's lock", { skip: redisSkip }, async () => {
   const raw = new Redis(server.url);
   try {
     const s = sync({ ttl: 300, prefix: "t1:" });

@@ -15,7 +15,7 @@ import {
 } from "../../src/index.ts";
 import { LMDBStore, N5Store, RedisStore, SQLiteStore } from "../../src/stores/index.ts";
 import { ReadOnlyError } from "../../src/errors.ts";
-import { hasPackage, startRedis } from "../helpers/servers.ts";
+import { hasPackage, redisSkip, startRedis } from "../helpers/servers.ts";
 import { assertInfoClose, runPython, skipNoPython, tempDir } from "./helpers.ts";
 
 /** zarr-python's answers for one store: its own run of the steps, and its reading of ours. */
@@ -135,7 +135,7 @@ test("storage: LMDBStore", { skip: skipNoPython || (!hasPackage("lmdb") && "lmdb
   await store.close();
 });
 
-test("storage: RedisStore (redis-server on loopback)", { skip: skipNoPython || (!hasPackage("ioredis") && "ioredis is not installed") }, async (t) => {
+test("storage: RedisStore (redis-server on loopback)", { skip: skipNoPython || redisSkip || (!hasPackage("ioredis") && "ioredis is not installed") }, async (t) => {
   const dir = tempDir(t);
   const redis = await startRedis();
   t.after(() => redis.stop());
