@@ -7,6 +7,7 @@ import { threadId, type Worker } from "node:worker_threads";
 import { ZarrError } from "../src/errors.ts";
 import type { Release, Synchronizer } from "../src/synchronizer.ts";
 import { KeyedMutex } from "./keyed-mutex.ts";
+import { declareDeadThread, isDeadThread, onThreadDeath, watchWorker } from "./liveness.ts";
 
 /** What a worker needs to join the same locks: the shared slot table. */
 export interface ThreadSynchronizerDescriptor {
@@ -43,6 +44,18 @@ const waitAsync = (Atomics as unknown as {
 const instances = new WeakMap<SharedArrayBuffer, ThreadSynchronizer>();
 /** Every table this thread knows (made or joined here), for releasing a dead thread's locks. */
 const tables = new Set<WeakRef<ThreadSynchronizer>>();
+let listening = false;
+
+/** Free a dead thread's slots in every table this thread knows; returns how many. */
+function releaseInTables(deadThreadId: number): number {
+  let n = 0;
+  for (const ref of tables) {
+    const t = ref.deref();
+    if (t) n += t.releaseOwner(deadThreadId);
+    else tables.delete(ref);
+  }
+  return n;
+}
 
 /**
  * Per-chunk locks as zarr-python's `ThreadSynchronizer`, extended across `worker_threads`.
@@ -56,13 +69,21 @@ const tables = new Set<WeakRef<ThreadSynchronizer>>();
  * Send it to a worker with the array (`toDescriptor(z)`), or alone via {@link toDescriptor}; the
  * buffer is shared, not copied. It does not reach other processes: use `ProcessSynchronizer`.
  *
- * Owner liveness: a slot records its owner's thread id, so the locks of a worker that exits or is
- * terminated while holding them are released when its `exit` event fires — for every table the
- * parent thread knows — if the worker was started with `startWorker` (or passed to
- * {@link ThreadSynchronizer.watch}). Exit events are exact (the thread has stopped), unlike a
- * heartbeat, which would also take locks from a live thread busy in a long synchronous step and
- * let two writers into one chunk. A worker started with a bare `new Worker` and never watched
- * leaves its slots taken when it dies.
+ * Owner liveness: a slot records its owner's thread id, and the locks of a worker that stops while
+ * holding them — terminated, an uncaught error, `process.exit` in the worker, or stopped because
+ * its parent worker stopped — are released for every table, however the worker was started (a
+ * bare `new Worker` too). Each thread that loaded zarrflow watches the workers it creates
+ * (`process.on("worker")`) and announces their deaths to the other threads on a `BroadcastChannel`
+ * (unref'd), so whichever thread knows a table frees the dead owner's slots and wakes its waiters;
+ * a waiter also frees a slot whose owner it knows to be dead. Exit events are exact: they fire
+ * once the thread has stopped, after its sub-workers and its in-flight native or `fs` work (a chunk
+ * being encoded and renamed into place), so the dead owner cannot touch the chunk afterwards.
+ * There is no heartbeat, which would also take locks from a live thread busy in a long
+ * synchronous step and let two writers into one chunk.
+ *
+ * Not covered: a worker whose death no zarrflow-loaded thread sees — one created by a thread that
+ * had not imported zarrflow (its sync module) yet, or at all, and not passed to
+ * {@link ThreadSynchronizer.watch} there. Its slots stay taken when it dies holding them.
  * @example
  * const sync = new ThreadSynchronizer();
  * const z = await zeros([60], { chunks: [20], dtype: "<i4", synchronizer: sync });
@@ -90,6 +111,10 @@ export class ThreadSynchronizer implements Synchronizer {
     }
     this.#slots = new Int32Array(this.buffer);
     tables.add(new WeakRef(this));
+    if (!listening) {
+      listening = true;
+      onThreadDeath((ids) => ids.forEach(releaseInTables));
+    }
   }
 
   /**
@@ -110,29 +135,26 @@ export class ThreadSynchronizer implements Synchronizer {
   }
 
   /**
-   * Release the locks of a thread that has stopped, in every table this thread knows; returns how
-   * many. `startWorker` calls it on each worker's `exit`.
+   * Release the locks of a thread that has stopped, in every table this thread knows, and tell the
+   * other threads it is dead so they free its slots in theirs; returns how many were freed here.
+   * Watched workers get this on `exit` automatically; only for a thread known to have stopped.
    */
   static releaseDeadThread(deadThreadId: number): number {
-    let n = 0;
-    for (const ref of tables) {
-      const t = ref.deref();
-      if (t) n += t.releaseOwner(deadThreadId);
-      else tables.delete(ref);
-    }
+    const n = releaseInTables(deadThreadId);
+    declareDeadThread(deadThreadId);
     return n;
   }
 
   /**
-   * Watch a worker started without `startWorker`: when it exits, whatever locks it still holds
-   * (in any table this thread knows) are released.
+   * Watch a worker this thread created before it imported zarrflow (later ones are watched
+   * automatically; watching twice is harmless): when it exits, whatever locks it or its own
+   * workers still hold, in any table of any thread, are released.
    * @example
-   * const w = new Worker(url, { workerData: toDescriptor(z) });
+   * const w = new Worker(url, { workerData }); // created before `import("zarrflow")`
    * ThreadSynchronizer.watch(w);
    */
   static watch(worker: Worker): void {
-    const id = worker.threadId; // -1 once it has exited, so take it now
-    worker.once("exit", () => ThreadSynchronizer.releaseDeadThread(id));
+    watchWorker(worker);
   }
 
   /**
@@ -184,6 +206,11 @@ export class ThreadSynchronizer implements Synchronizer {
       if (prev === 0) {
         this.#held.set(i, 1);
         return;
+      }
+      if (isDeadThread(prev - 1)) {
+        // Its owner stopped (this thread heard so) but nobody freed it here yet: free it and retry.
+        if (Atomics.compareExchange(this.#slots, i, prev, 0) === prev) Atomics.notify(this.#slots, i);
+        continue;
       }
       // Held by another thread (or another instance over the same buffer): sleep until notified.
       // The timeout is only a safety net; a release always notifies.
