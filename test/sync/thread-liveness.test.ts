@@ -42,15 +42,30 @@ for (const how of ["terminated", "exits"] as const) {
   });
 }
 
-test("a bare Worker passed to ThreadSynchronizer.watch has its locks released on termination", async () => {
-  const { sync, z } = await lockedArray();
+test("ThreadSynchronizer.watch covers a worker created before zarrflow was imported in its parent thread", { timeout: 120_000 }, async () => {
+  const { z } = await lockedArray();
   const boot = new URL("../../sync/worker-bootstrap.mjs", import.meta.url);
-  const w = new Worker(boot, { workerData: { array: toDescriptor(z), key: "m/0" }, argv: ["--zarrflow-worker-script", new URL(`file://${holder}`).href] });
-  ThreadSynchronizer.watch(w);
-  assert.equal((await once(w, "message"))[0], "locked");
-  await w.terminate();
-  const release = await sync.lock("m/0");
-  await release();
+  const lateParent = new URL("./fixtures/late-parent.ts", import.meta.url).href;
+  const mid = new Worker(boot, { workerData: { array: toDescriptor(z), mode: "hold", key: "0.0", how: "terminate" }, argv: ["--zarrflow-worker-script", lateParent] });
+  const seen: unknown[] = [];
+  let wake = () => {};
+  mid.on("message", (m) => {
+    seen.push(m);
+    wake();
+  });
+  const until = async (m: string) => {
+    while (!seen.includes(m)) await new Promise<void>((r) => (wake = r));
+  };
+  await until("locked");
+  let wrote = false;
+  const pending = z.set([slice(0, 1), slice(0, 1)], 7).then(() => void (wrote = true));
+  await new Promise((r) => setImmediate(r));
+  assert.equal(wrote, false, "the lock must hold while its owner lives");
+  mid.postMessage("kill");
+  await until("child-exit");
+  await pending;
+  assert.equal(await z.get([0, 0]), 7);
+  await mid.terminate();
 });
 
 test("releaseOwner leaves a live thread's locks alone and only frees the dead owner's slots", async () => {
