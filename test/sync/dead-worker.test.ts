@@ -9,15 +9,23 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { once } from "node:events";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { Worker, type WorkerOptions } from "node:worker_threads";
+import { build } from "esbuild";
 import {
-  create, slice, Blosc, DirectoryStore, SharedMemoryStore, ThreadSynchronizer, toDescriptor, type ZarrArray,
+  create, hasNativeCodecs, slice, Blosc, DirectoryStore, SharedMemoryStore, ThreadSynchronizer, toDescriptor, type ZarrArray,
 } from "../../src/internal.ts";
 import { SHAPE, CHUNKS, tempDir, workload, type Tile } from "./_util.ts";
 import type { DierInput } from "./fixtures/dier.ts";
 
-const boot = new URL("../../sync/worker-bootstrap.mjs", import.meta.url);
-const dier = new URL("./fixtures/dier.ts", import.meta.url).href;
+// The dying workers run the dier fixture bundled once into plain JavaScript (as the soak does), so
+// each start costs a plain Worker start rather than a tsx one; it is still a bare `new Worker`.
+const dier = join(fileURLToPath(new URL("../../", import.meta.url)), "node_modules", ".cache", "zarrflow-dead-worker", "dier.mjs");
+const bundled = build({
+  entryPoints: [fileURLToPath(new URL("./fixtures/dier.ts", import.meta.url))], outfile: dier, bundle: true, platform: "node", format: "esm",
+  packages: "external", target: "node20", logLevel: "error",
+});
 const TIMEOUT = 120_000; // a lock that is never recovered fails the test here instead of hanging the run
 
 interface Bare {
@@ -32,8 +40,9 @@ interface Bare {
 }
 
 /** A bare Worker running the dier fixture (through the tsx bootstrap, but not via startWorker). */
-function bare(input: DierInput, opts: WorkerOptions = {}): Bare {
-  const w = new Worker(boot, { ...opts, workerData: input, argv: ["--zarrflow-worker-script", dier] });
+async function bare(input: DierInput, opts: WorkerOptions = {}): Promise<Bare> {
+  await bundled;
+  const w = new Worker(dier, { ...opts, workerData: input });
   const errors: Error[] = [], seen: unknown[] = [];
   let wake = () => {};
   let gone = false;
@@ -89,7 +98,7 @@ async function writeTiles(z: ZarrArray, tiles: Tile[]): Promise<void> {
 async function othersLoseNothing(z: ZarrArray, seed: number): Promise<void> {
   const { tiles, expected } = band(seed, 2 * CHUNKS[0]); // the first two chunk rows, chunk 0.0 included
   const mine = tiles.filter((_, i) => i % 2 === 0), theirs = tiles.filter((_, i) => i % 2 === 1);
-  const other = bare({ array: toDescriptor(z), mode: "write", tiles: theirs });
+  const other = await bare({ array: toDescriptor(z), mode: "write", tiles: theirs });
   await Promise.all([writeTiles(z, mine), other.until((m) => m === "all-written")]);
   await other.w.terminate();
   const got = (await z.get()).data as Int32Array;
@@ -116,7 +125,7 @@ const deaths = [
 for (const [what, how, exitCode] of deaths) {
   test(`a bare, unwatched Worker that ${what} holding a chunk lock: the lock is recovered and the other writers lose nothing`, { timeout: TIMEOUT }, async () => {
     const { sync, z } = await sharedArray();
-    const d = bare({ array: toDescriptor(z), mode: "hold", key: "0.0", how });
+    const d = await bare({ array: toDescriptor(z), mode: "hold", key: "0.0", how });
     assert.equal(await d.until((m) => m === "locked"), "locked");
     const { pending } = await blockedWrite(z);
     if (how === "terminate") await d.w.terminate();
@@ -133,7 +142,7 @@ for (const [what, how, exitCode] of deaths) {
 test("a grandchild worker (a bare worker's bare worker) that dies holding a lock: its parent, which never opened the array, sees the exit and the lock is recovered", { timeout: TIMEOUT }, async () => {
   const { z } = await sharedArray();
   const array = toDescriptor(z);
-  const mid = bare({ array, mode: "nest", nest: { array, mode: "hold", key: "0.0", how: "throw" } });
+  const mid = await bare({ array, mode: "nest", nest: { array, mode: "hold", key: "0.0", how: "throw" } });
   assert.equal(await mid.until((m) => m === "locked"), "locked");
   const { pending } = await blockedWrite(z);
   await mid.until((m) => m === "child-exit");
@@ -146,7 +155,7 @@ test("a grandchild worker (a bare worker's bare worker) that dies holding a lock
 test("a grandchild holding a lock is stopped with its parent when the parent is terminated: the lock is recovered", { timeout: TIMEOUT }, async () => {
   const { z } = await sharedArray();
   const array = toDescriptor(z);
-  const mid = bare({ array, mode: "nest", nest: { array, mode: "hold", key: "0.0", how: "terminate" } });
+  const mid = await bare({ array, mode: "nest", nest: { array, mode: "hold", key: "0.0", how: "terminate" } });
   assert.equal(await mid.until((m) => m === "locked"), "locked");
   const { pending } = await blockedWrite(z);
   await mid.w.terminate();
@@ -163,12 +172,13 @@ for (const path of ["native", "fallback"] as const) {
     // Thirds: the doomed writer, a surviving worker, and this thread, all over the same chunks.
     const doomed = tiles.filter((_, i) => i % 3 === 0), theirs = tiles.filter((_, i) => i % 3 === 1), mine = tiles.filter((_, i) => i % 3 === 2);
     const env = path === "fallback" ? { ...process.env, ZARRFLOW_NO_NATIVE: "1", ZARRFLOW_NATIVE_WARNING: "0" } : process.env;
-    const d = bare({ array: toDescriptor(z), mode: "write", tiles: doomed }, { env });
+    const d = await bare({ array: toDescriptor(z), mode: "write", tiles: doomed }, { env });
     const field = (name: string) => (m: unknown) => typeof m === "object" && m !== null && name in m;
     const { native } = (await d.until(field("native"))) as { native: boolean };
     if (path === "fallback") assert.equal(native, false, "the doomed writer must run on the JavaScript codecs");
+    else assert.equal(native, hasNativeCodecs(), "the doomed writer must use the addon when this thread does");
     // Kill it a third of the way through, while it has writes (and so locks) in flight.
-    const other = bare({ array: toDescriptor(z), mode: "write", tiles: theirs });
+    const other = await bare({ array: toDescriptor(z), mode: "write", tiles: theirs });
     const survivors = Promise.all([writeTiles(z, mine), other.until((m) => m === "all-written")]);
     const third = Math.floor(doomed.length / 3);
     await d.until(() => d.seen.filter(field("wrote")).length >= third);
