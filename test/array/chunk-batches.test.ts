@@ -12,6 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Blosc, CodecError, create, DirectoryStore, hasNativeCodecs, ndarray, openArray, slice, StoreIOError, type Store } from "../../src/internal.ts";
 import { setChunkBatching } from "../../src/codecs/pipeline-batch.ts";
+import { nativeCodecs } from "../../src/codecs/native.ts";
 import type { LocalFileCapability } from "../../src/stores/store.ts";
 import { runPython, skipWithoutZarrPython } from "../interop/python.ts";
 
@@ -50,6 +51,9 @@ function chunkFiles(dir: string): Map<string, Buffer> {
 for (const [dtype, order, comp] of [["<f8", "C", "blosc"], [">f8", "F", "blosc"], ["<f8", "C", "none"]] as const) {
   test(`many-chunk writes and reads in batches match the per-chunk path byte for byte (${dtype}, order ${order}, ${comp})`, { skip: skipNative }, async (t) => {
     const compressor = () => (comp === "blosc" ? lz4() : null);
+    // The addon loaded must have the batch entry points, or "batched" would silently mean per chunk.
+    assert.equal(typeof (nativeCodecs as unknown as Record<string, unknown>).decodeBatchAsync, "function");
+    assert.equal(typeof (nativeCodecs as unknown as Record<string, unknown>).encodeBatchAsync, "function");
     const a = tempDir(t, "on"), b = tempDir(t, "off");
     const data = await writeArray(a, dtype, order, compressor(), true);
     await writeArray(b, dtype, order, compressor(), false);
