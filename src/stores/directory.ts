@@ -9,6 +9,9 @@ import * as fsp from "node:fs/promises";
 import * as nodePath from "node:path";
 import { InvalidKeyError, KeyError, StoreIOError, ZarrError } from "../errors.ts";
 import { NUMERIC_NAME, compareKeys, normalizeKey, normalizePrefix } from "./keys.ts";
+
+/** An empty, "." or ".." path segment. */
+const ODD_SEGMENT = /(?:^|\/)\.{0,2}(?:\/|$)/;
 import {
   throwIfAborted,
   type AbortOptions,
@@ -175,6 +178,7 @@ export class DirectoryStore implements Store {
     const localFile: LocalFileCapability = {
       readPath: (key) => this.#fileOf(key),
       prepareWrite: (key) => this.#prepareWrite(key),
+      prepareWrites: (keys) => this.#prepareWrites(keys),
     };
     this.capabilities = {
       localFile,
@@ -197,7 +201,9 @@ export class DirectoryStore implements Store {
    */
   #resolve(rel: string, original: string): string {
     if (rel === "") return this.path;
-    const full = nodePath.resolve(this.path, ...rel.split("/"));
+    // Without an empty, "." or ".." segment (normalized keys have none; a subclass's mapKey might),
+    // joining is resolving on POSIX, and ~10x cheaper per chunk.
+    const full = nodePath.sep === "/" && !ODD_SEGMENT.test(rel) ? this.#rootPrefix + rel : nodePath.resolve(this.path, ...rel.split("/"));
     if (!full.startsWith(this.#rootPrefix)) {
       throw new InvalidKeyError(`key ${JSON.stringify(original)} resolves outside the store root ${this.path}`);
     }
@@ -283,7 +289,23 @@ export class DirectoryStore implements Store {
    */
   async #prepareWrite(key: string): Promise<{ file: string; temp: string }> {
     const file = this.#fileOf(key);
-    const dir = nodePath.dirname(file);
+    await this.#prepareDir(nodePath.dirname(file), key);
+    return { file, temp: tempPathFor(file) };
+  }
+
+  /** {@link #prepareWrite} for many keys: each distinct parent directory is created (and swept) once. */
+  async #prepareWrites(keys: readonly string[]): Promise<{ file: string; temp: string }[]> {
+    const files = keys.map((key) => this.#fileOf(key));
+    const dirs = new Set<string>();
+    for (let i = 0; i < files.length; i++) {
+      const dir = nodePath.dirname(files[i]);
+      if (!dirs.has(dir)) await this.#prepareDir(dir, keys[i]), dirs.add(dir);
+    }
+    return files.map((file) => ({ file, temp: tempPathFor(file) }));
+  }
+
+  /** Create a key's parent directory `dir` (and sweep stale temporary files from it once). */
+  async #prepareDir(dir: string, key: string): Promise<void> {
     try {
       await fsp.mkdir(dir, { recursive: true });
     } catch (e) {
@@ -299,7 +321,6 @@ export class DirectoryStore implements Store {
       this.#swept.add(dir);
       await removeStaleTemps(dir);
     }
-    return { file, temp: tempPathFor(file) };
   }
 
   /**
