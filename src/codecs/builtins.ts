@@ -33,7 +33,7 @@ export const builtinCodecLoaders: Readonly<Record<string, Loader>> = Object.free
   shuffle: lazy(() => import("./filters/shuffle.ts"), "Shuffle"),
   bitround: lazy(() => import("./filters/bitround.ts"), "BitRound"),
   // numcodecs has one Categorize; zarrflow's object-label variant takes `|O` configs.
-  categorize: async () => (await import("./object/categorize.ts")).categorizeFromConfig,
+  categorize: async () => (await import("./filters/categorize.ts")).categorizeFromConfig,
   crc32: lazy(() => import("./checksums/crc32.ts"), "CRC32"),
   adler32: lazy(() => import("./checksums/adler32.ts"), "Adler32"),
   base64: lazy(() => import("./base64.ts"), "Base64"),

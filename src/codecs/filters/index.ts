@@ -15,7 +15,7 @@ import { FixedScaleOffset } from "./fixedscaleoffset.ts";
 import { PackBits } from "./packbits.ts";
 import { Quantize } from "./quantize.ts";
 import { Shuffle } from "./shuffle.ts";
-import { categorizeFromConfig } from "../object/categorize.ts";
+import { categorizeFromConfig } from "./categorize.ts";
 
 export { AsType, type AsTypeOptions } from "./astype.ts";
 export { BitRound, type BitRoundOptions } from "./bitround.ts";

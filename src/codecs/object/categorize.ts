@@ -7,7 +7,6 @@
 import { CodecError } from "../../errors.ts";
 import type { CodecConfig } from "../codec.ts";
 import { pyStrRepr } from "../../dtype/pyrepr.ts";
-import { Categorize } from "../filters/categorize.ts";
 import { checkConfig } from "../filters/config.ts";
 import type { FilterDtype } from "../filters/filter-dtype.ts";
 import { LabelTable } from "../filters/labels.ts";
@@ -108,15 +107,4 @@ export class ObjectCategorize extends ObjectCodecBase {
   toString(): string {
     return `Categorize(dtype='|O', astype=${pyStrRepr(this.astype.str)}, labels=${this.table.labelsRepr()})`;
   }
-}
-
-/**
- * The registry's factory for numcodecs' id "categorize": numcodecs has one Categorize, and zarrflow
- * splits it by dtype — `|O` labels take {@link ObjectCategorize}, fixed-width ones the filter
- * `Categorize`. The one place that makes this choice, for the lazy table and for eager registration.
- * @example
- * categorizeFromConfig({ id: "categorize", labels: ["a", "b"], dtype: "|O", astype: "|u1" }); // an ObjectCategorize
- */
-export function categorizeFromConfig(c: CodecConfig): ObjectCategorize | Categorize {
-  return isObjectDtypeString(c.dtype) ? ObjectCategorize.fromConfig(c) : Categorize.fromConfig(c);
 }
