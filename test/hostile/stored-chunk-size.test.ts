@@ -9,13 +9,15 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
+import { truncate } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { hasNativeCodecs, MemoryStore, StoreIOError } from "../../src/internal.ts";
+import { create, hasNativeCodecs, MemoryStore, ndarray, StoreIOError, Zlib } from "../../src/internal.ts";
 import { getStoredChunk, maxStoredChunkBytes, storedChunkLimit } from "../../src/chunk/stored-size.ts";
 import { DirectoryStore } from "../../src/stores/directory.ts";
+import { runCli } from "../cli/_cli.ts";
 import type { Outcome } from "./stored-size-child.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -96,6 +98,22 @@ test("getStoredChunk: a store that cannot tell sizes ahead is checked on what it
     assert.equal((await d.get("k"))?.byteLength, 100);
     await assert.rejects(async () => d.get("k", { maxBytes: 99 }), (e) => e instanceof StoreIOError && e.code === "ERR_VALUE_TOO_LARGE" && /"k": 100 bytes stored, more than the 99/.test(e.message));
     await assert.rejects(getStoredChunk(d, "k", 99, 50), /chunk 'k': 100 bytes stored, more than the 99 bytes a chunk of 50 decoded bytes/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("zarrflow verify reports a 1 GiB sparse chunk file as unreadable, naming the key and both sizes, without reading it", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "zarrflow-stored-size-"));
+  try {
+    const root = join(dir, "v.zarr");
+    const z = await create({ store: new DirectoryStore(root), shape: [128], chunks: [64], dtype: "<i4", compressor: new Zlib() });
+    await z.set(null, ndarray(Int32Array.from({ length: 128 }, (_, i) => i), [128]));
+    await truncate(join(root, "1"), 2 ** 30);
+    const r = await runCli(["verify", root]);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stdout, new RegExp(`unreadable 1: chunk '1': ${2 ** 30} bytes stored, more than the ${maxStoredChunkBytes(256)} bytes`), r.stdout);
+    assert.doesNotMatch(r.stdout, /\b0: /, "chunk 0 is intact");
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
