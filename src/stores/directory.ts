@@ -10,10 +10,8 @@ import * as nodePath from "node:path";
 import { InvalidKeyError, KeyError, StoreIOError, ZarrError } from "../errors.ts";
 import { NUMERIC_NAME, compareKeys, normalizeKey, normalizePrefix } from "./keys.ts";
 import {
-  storedSizeError,
-  throwIfAborted,
-  type AbortOptions,
-  type StoreGetOptions,
+  storedSizeError, throwIfAborted,
+  type AbortOptions, type StoreGetOptions,
   type LocalFileCapability,
   type RangeQuery,
   type Store,
@@ -72,10 +70,10 @@ function kindOf(st: Stats): string {
 /**
  * Opens a key's file for reading, or returns undefined when the key is not stored (no such file, or
  * a directory: a key naming a directory is a prefix, as zarr-python's `DirectoryStore` sees it).
- * Anything else that is not a regular file (FIFO, device, socket) and every other failure is a
- * {@link StoreIOError} naming the key, never read and never a hang.
+ * Anything else that is not a regular file (FIFO, device, socket), a file over `maxBytes` and every
+ * other failure is a {@link StoreIOError} naming the key, never read and never a hang.
  */
-async function openRegular(file: string, key: string): Promise<{ fh: fsp.FileHandle; st: Stats } | undefined> {
+async function openRegular(file: string, key: string, maxBytes = Infinity): Promise<{ fh: fsp.FileHandle; st: Stats } | undefined> {
   let fh: fsp.FileHandle;
   try {
     fh = await fsp.open(file, READ_FLAGS);
@@ -91,8 +89,9 @@ async function openRegular(file: string, key: string): Promise<{ fh: fsp.FileHan
     await fh.close().catch(() => {});
     throw ioError(e, key, "cannot stat");
   }
-  if (st.isFile()) return { fh, st };
+  if (st.isFile() && st.size <= maxBytes) return { fh, st };
   await fh.close().catch(() => {});
+  if (st.isFile()) throw storedSizeError(key, st.size, maxBytes);
   if (st.isDirectory()) return undefined;
   throw new StoreIOError(`key ${JSON.stringify(key)}: ${file} is ${kindOf(st)}, not a regular file; refusing to read it`, key, "ERR_NOT_REGULAR_FILE");
 }
@@ -230,12 +229,8 @@ export class DirectoryStore implements Store {
   async get(key: string, opts?: StoreGetOptions): Promise<Uint8Array | undefined> {
     const file = this.#fileOf(key);
     throwIfAborted(opts?.signal);
-    const opened = await openRegular(file, key);
+    const opened = await openRegular(file, key, opts?.maxBytes);
     if (!opened) return undefined;
-    if (opts?.maxBytes !== undefined && opened.st.size > opts.maxBytes) {
-      await opened.fh.close().catch(() => {});
-      throw storedSizeError(key, opened.st.size, opts.maxBytes);
-    }
     let buf: Buffer;
     try {
       buf = await opened.fh.readFile({ signal: opts?.signal });

@@ -4,17 +4,19 @@
  * both sizes, on the native path (the addon's fstat on its pool thread) and on the fallback path
  * (the store's stat / zip directory / SQLite length()): a sparse 1 TiB or 1 GiB chunk file costs no
  * memory. Both paths run in child processes (stored-size-child.ts), the fallback one with
- * ZARRFLOW_NO_NATIVE=1.
+ * ZARRFLOW_NO_NATIVE=1. Also: `zarrflow verify` on such a chunk, and HTTPStore (Content-Length, endless body).
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { mkdtempSync, rmSync } from "node:fs";
 import { truncate } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { create, hasNativeCodecs, MemoryStore, ndarray, StoreIOError, Zlib } from "../../src/internal.ts";
+import { create, hasNativeCodecs, HTTPStore, MemoryStore, ndarray, openArray, StoreIOError, Zlib } from "../../src/internal.ts";
 import { getStoredChunk, maxStoredChunkBytes, storedChunkLimit } from "../../src/chunk/stored-size.ts";
 import { DirectoryStore } from "../../src/stores/directory.ts";
 import { runCli } from "../cli/_cli.ts";
@@ -116,5 +118,49 @@ test("zarrflow verify reports a 1 GiB sparse chunk file as unreadable, naming th
     assert.doesNotMatch(r.stdout, /\b0: /, "chunk 0 is intact");
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("HTTPStore: a chunk whose Content-Length or streamed body exceeds the bound is refused, and the download stops there", { timeout: 60_000 }, async () => {
+  const meta = JSON.stringify({ zarr_format: 2, shape: [64], chunks: [64], dtype: "<i4", compressor: { id: "zlib", level: 1 }, fill_value: 0, order: "C", filters: null });
+  let streamed = 0;
+  const server = createServer((req, res) => {
+    if (req.url!.endsWith("/.zarray")) return res.end(meta);
+    if (req.url === "/declared/0") {
+      // Claims 1 TiB: refused on the header, before the body is read.
+      res.writeHead(200, { "content-length": String(2 ** 40) });
+      res.write(Buffer.alloc(1024));
+      return;
+    }
+    if (req.url === "/endless/0") {
+      // No length, a body that never ends: cut off once past the bound.
+      res.writeHead(200, { "content-type": "application/octet-stream" });
+      const piece = Buffer.alloc(64 * 1024, 1);
+      const pump = () => {
+        while (!res.destroyed && streamed < 2 ** 30 && res.write(piece)) streamed += piece.length;
+        if (!res.destroyed && streamed < 2 ** 30) res.once("drain", pump);
+      };
+      res.on("close", () => res.removeAllListeners("drain"));
+      return pump();
+    }
+    res.statusCode = 404;
+    res.end();
+  });
+  await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  try {
+    for (const [name, stored] of [["declared", String(2 ** 40)], ["endless", "\\d+"]] as const) {
+      const z = await openArray(new HTTPStore(`${base}/${name}`), { mode: "r" });
+      await assert.rejects(z.get(), (e) => {
+        assert.ok(e instanceof StoreIOError && e.code === "ERR_VALUE_TOO_LARGE", String(e));
+        assert.match(e.message, new RegExp(`chunk '0': ${stored} bytes stored, more than the ${BOUND} bytes a chunk of ${DECODED} decoded bytes`));
+        return true;
+      });
+    }
+    // The client stopped reading near the bound; the server got no further than its socket buffers.
+    assert.ok(streamed < 64 * 2 ** 20, `the server streamed ${streamed} bytes before the client stopped`);
+  } finally {
+    server.closeAllConnections();
+    await new Promise((ok) => server.close(ok));
   }
 });
