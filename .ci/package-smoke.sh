@@ -65,4 +65,26 @@ cat > tsconfig.json <<'JSON'
 { "compilerOptions": { "strict": true, "module": "nodenext", "moduleResolution": "nodenext", "target": "es2022", "noEmit": true, "types": ["node"] }, "files": ["consumer.ts"] }
 JSON
 npx --no-install tsc -p tsconfig.json
+
+echo "package-smoke: rxjs is an optional peer: not installed with the package, and the consumer above type-checked without it"
+if [ -e node_modules/rxjs ]; then echo "package-smoke: FAIL: npm installed the optional peer rxjs" >&2; exit 1; fi
+rxjs_version="$(node -p "require('$root/node_modules/rxjs/package.json').version")"
+npm install --no-audit --no-fund --loglevel=error "rxjs@$rxjs_version"
+cp "$root/test/package/consumer-rx.ts" .
+cat > tsconfig.json <<'JSON'
+{ "compilerOptions": { "strict": true, "module": "nodenext", "moduleResolution": "nodenext", "target": "es2022", "noEmit": true, "types": ["node"] }, "files": ["consumer.ts", "consumer-rx.ts"] }
+JSON
+npx --no-install tsc -p tsconfig.json
+node --input-type=module -e '
+import { lastValueFrom } from "rxjs";
+import { rechunk, zeros } from "zarrflow";
+import { fromArray } from "zarrflow/streams";
+const src = await zeros([100], { chunks: [10], dtype: "<i4" });
+await src.set(null, 3);
+const dst = await zeros([100], { chunks: [25], dtype: "<i4" });
+await lastValueFrom(fromArray(src).pipe(rechunk(dst)), { defaultValue: null });
+const v = await dst.get(null);
+if (v.data.length !== 100 || v.data.some((x) => x !== 3)) throw new Error("rxjs rechunk in the consumer gave wrong values");
+console.log("  rxjs from the consumer: fromArray(src).pipe(rechunk(dst)) wrote 100 values");
+'
 echo "package-smoke: OK"

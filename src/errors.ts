@@ -154,23 +154,26 @@ export class LimitExceededError extends MetadataError {
 /**
  * A short, safe rendering of any value for error messages: never throws (bigints, cycles, symbols,
  * getters that throw) and never exceeds `max` characters, so a hostile value cannot blow up an error path.
+ * `bigints: "n"` marks bigints as JavaScript writes them (`2n`), for messages about values a caller
+ * passed, where a bigint in place of a number is the mistake; metadata messages leave it off, since
+ * there the bigint is only how a large JSON integer was read.
  * @example
  * throw new ZarrError(`fill value ${formatValue(value)} does not fit dtype <i4`);
  */
-export function formatValue(v: unknown, max = 200): string {
+export function formatValue(v: unknown, max = 200, bigints: "" | "n" = ""): string {
   let s: string;
   try {
-    s = formatInner(v, 0, new Set());
+    s = formatInner(v, 0, new Set(), bigints);
   } catch {
     s = Object.prototype.toString.call(v);
   }
   return s.length > max ? s.slice(0, max - 1) + "…" : s;
 }
 
-function formatInner(v: unknown, depth: number, seen: Set<unknown>): string {
+function formatInner(v: unknown, depth: number, seen: Set<unknown>, bigints: string): string {
   switch (typeof v) {
     case "bigint":
-      return v.toString();
+      return v.toString() + bigints;
     case "number":
       return Number.isNaN(v) ? "NaN" : Object.is(v, -0) ? "-0" : String(v);
     case "string":
@@ -187,13 +190,13 @@ function formatInner(v: unknown, depth: number, seen: Set<unknown>): string {
   if (seen.has(v) || depth > 4) return "…";
   seen.add(v);
   if (Array.isArray(v)) {
-    const items = v.slice(0, 10).map((x) => formatInner(x, depth + 1, seen));
+    const items = v.slice(0, 10).map((x) => formatInner(x, depth + 1, seen, bigints));
     if (v.length > 10) items.push(`… ${v.length - 10} more`);
     return `[${items.join(", ")}]`;
   }
   if (ArrayBuffer.isView(v)) return `<${v.constructor.name} of ${v.byteLength} bytes>`;
   const keys = Object.keys(v as object);
-  const items = keys.slice(0, 10).map((k) => `${JSON.stringify(k)}: ${formatInner((v as Record<string, unknown>)[k], depth + 1, seen)}`);
+  const items = keys.slice(0, 10).map((k) => `${JSON.stringify(k)}: ${formatInner((v as Record<string, unknown>)[k], depth + 1, seen, bigints)}`);
   if (keys.length > 10) items.push(`… ${keys.length - 10} more`);
   return `{${items.join(", ")}}`;
 }

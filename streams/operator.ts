@@ -5,7 +5,7 @@
  * `Transformer`, and get the other faces from here, so both worlds see the same behaviour.
  * @module
  */
-import type { Observable, Subject } from "rxjs";
+import type { Observable, Subject } from "./rx-types.js";
 import { rxjs } from "./rxjs-lazy.ts";
 import type { Progress } from "./types.ts";
 import { abortError, asAbort, checkAborted } from "./abort.ts";

@@ -3,7 +3,7 @@
  * (`map`, `filter`, `mergeMap`, ...) and zarrflow's own operators in one `pipe(...)`.
  * @module
  */
-import type { Observable } from "rxjs";
+import type { Observable } from "./rx-types.js";
 import { rxjs } from "./rxjs-lazy.ts";
 import type { ZarrArray } from "../src/array.ts";
 import type { ArrayBlock, BlocksOptions } from "./types.ts";

@@ -6,8 +6,7 @@
  * @module
  */
 import { requirePeer } from "../src/util/optional-peer.ts";
-
-type RxJS = typeof import("rxjs");
+import type { RxJS } from "./rx-types.js";
 
 let rx: RxJS | null = null;
 

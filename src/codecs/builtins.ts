@@ -33,12 +33,7 @@ export const builtinCodecLoaders: Readonly<Record<string, Loader>> = Object.free
   shuffle: lazy(() => import("./filters/shuffle.ts"), "Shuffle"),
   bitround: lazy(() => import("./filters/bitround.ts"), "BitRound"),
   // numcodecs has one Categorize; zarrflow's object-label variant takes `|O` configs.
-  categorize: async () => {
-    const [{ Categorize }, { ObjectCategorize }, { isObjectDtypeString }] = await Promise.all([
-      import("./filters/categorize.ts"), import("./object/categorize.ts"), import("./object/object-codec.ts"),
-    ]);
-    return (c: CodecConfig) => (isObjectDtypeString(c.dtype) ? ObjectCategorize.fromConfig(c) : Categorize.fromConfig(c));
-  },
+  categorize: async () => (await import("./filters/categorize.ts")).categorizeFromConfig,
   crc32: lazy(() => import("./checksums/crc32.ts"), "CRC32"),
   adler32: lazy(() => import("./checksums/adler32.ts"), "Adler32"),
   base64: lazy(() => import("./base64.ts"), "Base64"),

@@ -145,3 +145,14 @@ export class Categorize implements Codec {
     return `Categorize(dtype=${pyStrRepr(this.dtype.str)}, astype=${pyStrRepr(this.astype.str)}, labels=${this.table.labelsRepr()})`;
   }
 }
+
+/**
+ * The registry's factory for numcodecs' id "categorize": numcodecs has one Categorize, and zarrflow
+ * splits it by dtype — `|O` labels take {@link ObjectCategorize}, fixed-width ones the filter
+ * `Categorize`. The one place that makes this choice, for the lazy table and for eager registration.
+ * @example
+ * categorizeFromConfig({ id: "categorize", labels: ["a", "b"], dtype: "|O", astype: "|u1" }); // an ObjectCategorize
+ */
+export function categorizeFromConfig(c: CodecConfig): ObjectCategorize | Categorize {
+  return isObjectDtypeString(c.dtype) ? ObjectCategorize.fromConfig(c) : Categorize.fromConfig(c);
+}

@@ -15,9 +15,7 @@ import { FixedScaleOffset } from "./fixedscaleoffset.ts";
 import { PackBits } from "./packbits.ts";
 import { Quantize } from "./quantize.ts";
 import { Shuffle } from "./shuffle.ts";
-// Categorize on `|O` dispatches to the object variant.
-import { ObjectCategorize } from "../object/categorize.ts";
-import { isObjectDtypeString } from "../object/object-codec.ts";
+import { categorizeFromConfig } from "./categorize.ts";
 
 export { AsType, type AsTypeOptions } from "./astype.ts";
 export { BitRound, type BitRoundOptions } from "./bitround.ts";
@@ -46,7 +44,7 @@ export function registerFilterCodecs(): void {
   registerCodec(AsType.codecId, (c) => AsType.fromConfig(c));
   registerCodec(Shuffle.codecId, (c) => Shuffle.fromConfig(c));
   registerCodec(BitRound.codecId, (c) => BitRound.fromConfig(c));
-  registerCodec(Categorize.codecId, (c) => (isObjectDtypeString(c.dtype) ? ObjectCategorize.fromConfig(c) : Categorize.fromConfig(c)));
+  registerCodec(Categorize.codecId, categorizeFromConfig);
   registerCodec(CRC32.codecId, (c) => CRC32.fromConfig(c));
   registerCodec(Adler32.codecId, (c) => Adler32.fromConfig(c));
   registerCodec(Base64.codecId, (c) => Base64.fromConfig(c));
