@@ -7,6 +7,7 @@
       # library (see ZARRFLOW_NATIVE_LIBS there). No -dev package is needed either way.
       "sources": [
         "src/addon.cc",
+        "src/batch_jobs.cc",
         "src/chunk_file.cc",
         "src/chunk_jobs.cc",
         "src/codec_calls.cc",

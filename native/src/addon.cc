@@ -9,13 +9,15 @@
 //   versions()                                  -> {blosc, zstd, lz4, zlib, bz2, lzma}
 //   decodeIntoAsync(job)                       -> Promise<boolean> (see "the job description")
 //   encodeFromAsync(job)                       -> Promise<Buffer | number>
+//   decodeBatchAsync(batch)                    -> Promise<void> (many small chunks, batch_jobs.cc)
+//   encodeBatchAsync(batch)                    -> Promise<void>
 //   populateAsync(bytes)                       -> Promise<void>
 // The async variants run on the libuv thread pool, so many chunks are (de)compressed in parallel
 // and the JS thread stays free. Options are parsed on the JS thread before work is queued.
 //
 // Source files: options.cc (codec options), codec_calls.cc (compress/decompress), job.cc (the chunk
 // job description and strided copy), chunk_file.cc (chunk file I/O), chunk_jobs.cc
-// (decodeIntoAsync/encodeFromAsync), populate.cc, napi_util.cc; the codecs themselves are codecs.h.
+// (decodeIntoAsync/encodeFromAsync), batch_jobs.cc (their batches), chunk_run.h (one chunk's work), populate.cc, napi_util.cc; the codecs themselves are codecs.h.
 #include <node_api.h>
 
 #include "exports.h"
@@ -32,6 +34,8 @@ NAPI_MODULE_INIT() {
       {"versions", nullptr, Versions, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"decodeIntoAsync", nullptr, DecodeIntoAsync, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"encodeFromAsync", nullptr, EncodeFromAsync, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"decodeBatchAsync", nullptr, DecodeBatchAsync, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"encodeBatchAsync", nullptr, EncodeBatchAsync, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"populateAsync", nullptr, PopulateAsync, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);

@@ -16,6 +16,9 @@ napi_value Versions(napi_env env, napi_callback_info info);
 // chunk_jobs.cc
 napi_value DecodeIntoAsync(napi_env env, napi_callback_info info);
 napi_value EncodeFromAsync(napi_env env, napi_callback_info info);
+// batch_jobs.cc
+napi_value DecodeBatchAsync(napi_env env, napi_callback_info info);
+napi_value EncodeBatchAsync(napi_env env, napi_callback_info info);
 // populate.cc
 napi_value PopulateAsync(napi_env env, napi_callback_info info);
 

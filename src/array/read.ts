@@ -2,12 +2,13 @@
  * Reading a basic selection: per touched chunk, the codec pipeline's native backend decodes
  * straight into the output (reading the chunk's local file on its pool thread when the store has
  * one), or the chunk is fetched and decoded by the JS/WASM codecs and copied; missing chunks fill
- * with the fill value.
+ * with the fill value. Many tiny chunks of local files go in batches (batch-io.ts).
  * @module
  */
 import { allocate, asBytes, swapWidth, type DataArray, type TypedArray } from "../dtype/elements.ts";
 import { nativeCodecs } from "../codecs/native.ts";
 import type { RegionCopy } from "../codecs/pipeline.ts";
+import { batchSize } from "../codecs/pipeline-batch.ts";
 import { projectSelection, selectionShape, type ChunkProjection } from "../indexing/chunk-projection.ts";
 import type { NormalizedDim } from "../indexing/slice.ts";
 import { NDArray } from "../ndarray/ndarray.ts";
@@ -15,6 +16,7 @@ import { copyStrided, fillStrided, product } from "../ndarray/strided.ts";
 import { throwIfAborted } from "../stores/store.ts";
 import { partialReader } from "../chunk/partial-read.ts";
 import { forEachConcurrent, getCodecConcurrency, getIoConcurrency, withCodecSlot } from "../util/concurrency.ts";
+import { readBatched } from "./batch-io.ts";
 import type { ChunkIO } from "./chunk-io.ts";
 import { checkOut, checkSignal, chunkView, outView } from "./values.ts";
 
@@ -55,9 +57,18 @@ export async function readSelection(io: ChunkIO, sel: readonly NormalizedDim[], 
   const itemsize = dt.itemsize;
   const chunkBytes = product(meta.chunks) * itemsize;
   const sw = swapWidth(dt);
+  const projections = projectSelection(sel, meta.shape, meta.chunks);
+  // Many tiny chunks of local files: a few hundred per native job instead of a job per chunk.
+  const perBatch = files ? batchSize(chunkBytes) : 0;
+  const batch = perBatch ? io.pipeline.batchDecoder(dt) : null;
+  if (batch) {
+    await readBatched(io, sel, projections, files!, batch, { out, outBytes: outBytes!, fullOutStrides, fill, swapWidth: sw, perBatch, signal });
+    checkSignal(signal);
+    return out;
+  }
   // Small parts of chunks come through the store's range reads, except where the native backend reads local files itself.
   const partial = files ? null : partialReader(io);
-  await forEachConcurrent(projectSelection(sel, meta.shape, meta.chunks), opts.concurrency ?? getIoConcurrency(), async (p) => {
+  await forEachConcurrent(projections, opts.concurrency ?? getIoConcurrency(), async (p) => {
     throwIfAborted(signal);
     const dst = outView(out, p, fullOutStrides, lanes);
     const shape = [...p.dims.map((d) => d.count), lanes];

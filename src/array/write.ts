@@ -7,6 +7,7 @@
  */
 import { allocate, asBytes, elementLanes, getElement, setElement, swapWidth, type DataArray, type TypedArray } from "../dtype/elements.ts";
 import type { RegionCopy } from "../codecs/pipeline.ts";
+import { batchSize } from "../codecs/pipeline-batch.ts";
 import { ShapeError } from "../errors.ts";
 import { copyBlocks } from "../indexing/copy-blocks.ts";
 import { projectSelection, selectionShape, type ChunkProjection } from "../indexing/chunk-projection.ts";
@@ -15,6 +16,7 @@ import { asNDArray, NDArray } from "../ndarray/ndarray.ts";
 import { copyStrided, fillStrided, product } from "../ndarray/strided.ts";
 import { throwIfAborted } from "../stores/store.ts";
 import { forEachConcurrent, getIoConcurrency, withCodecSlot } from "../util/concurrency.ts";
+import { writeBatched } from "./batch-io.ts";
 import type { ChunkIO } from "./chunk-io.ts";
 import { broadcastStrides, checkSignal, chunkView, forEachInBlock, isScalar } from "./values.ts";
 
@@ -70,7 +72,9 @@ export async function writeSelection(io: ChunkIO, sel: readonly NormalizedDim[],
   const itemsize = dt.itemsize;
   const srcBytes = direct ? asBytes((scalar ?? src!.data) as TypedArray) : null;
   const chunkBytes = product(grid) * itemsize;
-  await forEachConcurrent(projectSelection(sel, extentFor(io, sel, opts), grid), opts.concurrency ?? getIoConcurrency(), async (p) => {
+  const projections = projectSelection(sel, extentFor(io, sel, opts), grid);
+  const ioConcurrency = opts.concurrency ?? getIoConcurrency();
+  const writeOne = async (p: ChunkProjection): Promise<void> => {
     throwIfAborted(signal);
     const key = io.chunkKey(p.chunkCoords);
     const total = p.dims.every((d, i) => d.chunkStart === 0 && d.chunkStep === 1 && d.count === grid[i]);
@@ -103,7 +107,15 @@ export async function writeSelection(io: ChunkIO, sel: readonly NormalizedDim[],
       }
       await io.storeChunk(key, chunk, { signal });
     });
-  });
+  };
+  // Many tiny whole chunks of local files, no synchronizer (a batch takes no chunk locks): a few
+  // hundred per native job; partial chunks still go one by one.
+  const perBatch = files && !io.synchronizer ? batchSize(chunkBytes) : 0;
+  const batch = perBatch ? io.pipeline.batchEncoder(dt) : null;
+  if (batch) {
+    const srcOffset = scalar ? 0 : src!.offset;
+    await writeBatched(io, projections, files!, batch, { srcBytes: srcBytes!, srcOffset, fullSrcStrides, swapWidth: swapWidth(dt), perBatch, signal }, ioConcurrency, writeOne);
+  } else await forEachConcurrent(projections, ioConcurrency, writeOne);
   checkSignal(signal);
 }
 

@@ -39,7 +39,7 @@ export interface DirectEncoder {
 const DIRECTORY_IN_THE_WAY = new Set(["EISDIR", "ENOTEMPTY", "EEXIST"]);
 
 /** A rejection of the addon as a typed error naming `key`: file I/O failures carry an errno `code`. */
-function typedError(e: unknown, key: string, what: string): Error {
+export function typedError(e: unknown, key: string, what: string): Error {
   const code = (e as { code?: unknown })?.code;
   const message = e instanceof Error ? e.message : String(e);
   if (typeof code === "string" && code !== "") return new StoreIOError(`chunk '${key}': ${message} (${code})`, key, code);

@@ -10,11 +10,13 @@ import type { ChunkContext, Codec, CodecConfig } from "./codec.ts";
 import { getCodec } from "./registry.ts";
 import { isObjectCodec, type ObjectLayout } from "./object/object-codec.ts";
 import { nativeDecoder, nativeEncoder, type DirectDecoder, type DirectEncoder } from "./native-backend.ts";
+import { nativeBatchDecoder, nativeBatchEncoder, type BatchDecoder, type BatchEncoder } from "./pipeline-batch.ts";
 import { nativeCodecs, nativePartialDecoders, type NativeCodecName } from "./native.ts";
 import { useFallback } from "./native-status.ts";
 import { runChainInPool, type ChainSpec } from "./worker-pool.ts";
 
 export type { DirectDecoder, DirectEncoder, NativeSource, RegionCopy } from "./native-backend.ts";
+export type { BatchCopy, BatchDecoder, BatchEncoder, ChunkBatch } from "./pipeline-batch.ts";
 
 /** What the backends need to know of the array's dtype. */
 export interface ElementInfo {
@@ -221,6 +223,31 @@ export class CodecPipeline {
     const ne = comp.nativeEncode?.({ dtype: elem.str, itemsize: elem.itemsize });
     if (!ne) return null;
     return nativeEncoder(ne.codec as NativeCodecName, ne.opts);
+  }
+
+  /**
+   * The batch form of {@link directDecoder}: many small chunks of local files decoded in one
+   * pool-thread job (see pipeline-batch.ts). Null when the chain has no native decoder or the addon
+   * has no batches.
+   */
+  batchDecoder(elem: ElementInfo): BatchDecoder | null {
+    if (this.filters.length || elem.kind === "O") return null;
+    const comp = this.compressor;
+    if (!comp) return nativeBatchDecoder(null, {}, false);
+    const nd = comp.nativeDecode?.();
+    if (!nd) return null;
+    const name = nd.codec as NativeCodecName;
+    return nativeBatchDecoder(name, nd.opts, nd.partialDecode ?? nativePartialDecoders.has(name));
+  }
+
+  /** The batch form of {@link directEncoder}: many small chunks encoded and written in one pool-thread job. */
+  batchEncoder(elem: ElementInfo): BatchEncoder | null {
+    if (this.filters.length || elem.kind === "O") return null;
+    const comp = this.compressor;
+    if (!comp) return nativeBatchEncoder(null, {});
+    const ne = comp.nativeEncode?.({ dtype: elem.str, itemsize: elem.itemsize });
+    if (!ne) return null;
+    return nativeBatchEncoder(ne.codec as NativeCodecName, ne.opts);
   }
 
   // ---- object dtype (`|O`): the first filter is an object codec turning values into bytes.

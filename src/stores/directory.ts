@@ -176,6 +176,7 @@ export class DirectoryStore implements Store {
     const localFile: LocalFileCapability = {
       readPath: (key) => this.#fileOf(key),
       prepareWrite: (key) => this.#prepareWrite(key),
+      prepareWrites: (keys) => this.#prepareWrites(keys),
     };
     this.capabilities = {
       localFile,
@@ -286,7 +287,23 @@ export class DirectoryStore implements Store {
    */
   async #prepareWrite(key: string): Promise<{ file: string; temp: string }> {
     const file = this.#fileOf(key);
-    const dir = nodePath.dirname(file);
+    await this.#prepareDir(nodePath.dirname(file), key);
+    return { file, temp: tempPathFor(file) };
+  }
+
+  /** {@link #prepareWrite} for many keys: each distinct parent directory is created (and swept) once. */
+  async #prepareWrites(keys: readonly string[]): Promise<{ file: string; temp: string }[]> {
+    const files = keys.map((key) => this.#fileOf(key));
+    const dirs = new Set<string>();
+    for (let i = 0; i < files.length; i++) {
+      const dir = nodePath.dirname(files[i]);
+      if (!dirs.has(dir)) await this.#prepareDir(dir, keys[i]), dirs.add(dir);
+    }
+    return files.map((file) => ({ file, temp: tempPathFor(file) }));
+  }
+
+  /** Create a key's parent directory `dir` (and sweep stale temporary files from it once). */
+  async #prepareDir(dir: string, key: string): Promise<void> {
     try {
       await fsp.mkdir(dir, { recursive: true });
     } catch (e) {
@@ -302,7 +319,6 @@ export class DirectoryStore implements Store {
       this.#swept.add(dir);
       await removeStaleTemps(dir);
     }
-    return { file, temp: tempPathFor(file) };
   }
 
   /**

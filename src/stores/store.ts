@@ -125,6 +125,11 @@ export interface LocalFileCapability {
    * file completely, then renames it over `file`; on failure it removes the temporary file.
    */
   prepareWrite(key: string): Awaitable<{ file: string; temp: string }>;
+  /**
+   * Optional: {@link prepareWrite} for many keys at once, in order, so a writer of thousands of tiny
+   * chunks pays for each parent directory once instead of once per chunk.
+   */
+  prepareWrites?(keys: readonly string[]): Promise<{ file: string; temp: string }[]>;
 }
 
 /** Enough to reopen an equivalent store in a worker thread or another process (structured-cloneable). */
