@@ -9,6 +9,9 @@ import * as fsp from "node:fs/promises";
 import * as nodePath from "node:path";
 import { InvalidKeyError, KeyError, StoreIOError, ZarrError } from "../errors.ts";
 import { NUMERIC_NAME, compareKeys, normalizeKey, normalizePrefix } from "./keys.ts";
+
+/** An empty, "." or ".." path segment. */
+const ODD_SEGMENT = /(?:^|\/)\.{0,2}(?:\/|$)/;
 import {
   storedSizeError, throwIfAborted,
   type AbortOptions, type StoreGetOptions,
@@ -199,7 +202,9 @@ export class DirectoryStore implements Store {
    */
   #resolve(rel: string, original: string): string {
     if (rel === "") return this.path;
-    const full = nodePath.resolve(this.path, ...rel.split("/"));
+    // Without an empty, "." or ".." segment (normalized keys have none; a subclass's mapKey might),
+    // joining is resolving on POSIX, and ~10x cheaper per chunk.
+    const full = nodePath.sep === "/" && !ODD_SEGMENT.test(rel) ? this.#rootPrefix + rel : nodePath.resolve(this.path, ...rel.split("/"));
     if (!full.startsWith(this.#rootPrefix)) {
       throw new InvalidKeyError(`key ${JSON.stringify(original)} resolves outside the store root ${this.path}`);
     }

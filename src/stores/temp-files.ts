@@ -26,16 +26,19 @@ export function isTempName(name: string): boolean {
   return OUR_TEMP_LOOSE.test(name) || PY_TEMP.test(name);
 }
 
+/** 8 hex digits, random per thread (worker_threads share a pid), drawn once: `randomBytes` per name cost ~10 µs. */
+const THREAD_TAG = randomBytes(4).toString("hex");
+let tempCounter = 0;
+
 /**
  * A fresh temporary path beside `file`. The name carries our pid so that a later sweep can tell a
- * live writer's file from one abandoned by a crashed process, and random bytes so that concurrent
- * writers of one key (threads, processes) never share a temporary file.
+ * live writer's file from one abandoned by a crashed process, and a tag unique to this thread (random,
+ * drawn once) plus a counter — 16 hex digits in all, as {@link OUR_TEMP} expects — so that concurrent writers of one key (threads, processes) never share
+ * a temporary file.
  */
 export function tempPathFor(file: string): string {
-  return nodePath.join(
-    nodePath.dirname(file),
-    `.${nodePath.basename(file)}.${process.pid}.${randomBytes(8).toString("hex")}.partial`,
-  );
+  const slash = file.lastIndexOf(nodePath.sep);
+  return `${file.slice(0, slash + 1)}.${file.slice(slash + 1)}.${process.pid}.${THREAD_TAG}${(tempCounter = (tempCounter + 1) >>> 0).toString(16).padStart(8, "0")}.partial`;
 }
 
 /** Whether a process with this pid exists on this machine (EPERM: it exists, owned by someone else). */
