@@ -22,6 +22,7 @@ import { CodecError } from "../errors.ts";
 import type { ChunkProjection } from "../indexing/chunk-projection.ts";
 import { product } from "../ndarray/strided.ts";
 import { capabilitiesOf, throwIfAborted, type ReadableStore } from "../stores/store.ts";
+import { maxStoredChunkBytes } from "./stored-size.ts";
 
 /** A byte range `[start, end)` of a chunk. */
 export interface ByteRun {
@@ -205,7 +206,8 @@ async function readBlosc(store: ReadableStore, key: string, runs: ByteRun[], chu
   const dv = new DataView(head.buffer, head.byteOffset, head.byteLength);
   const version = head[0], flags = head[2], typesize = head[3];
   const nbytes = dv.getUint32(4, true), blocksize = dv.getUint32(8, true), cbytes = dv.getUint32(12, true);
-  if (version === 0 || version > 2 || nbytes !== chunkBytes || cbytes < BLOSC_HEADER) return undefined;
+  // A container claiming more than a chunk may be stored is read whole instead, where it is refused.
+  if (version === 0 || version > 2 || nbytes !== chunkBytes || cbytes < BLOSC_HEADER || cbytes > maxStoredChunkBytes(chunkBytes)) return undefined;
   if (flags & 0x02) {
     // memcpyed: the plain chunk follows the header.
     if (cbytes !== nbytes + BLOSC_HEADER) return undefined;

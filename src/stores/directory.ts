@@ -13,8 +13,8 @@ import { NUMERIC_NAME, compareKeys, normalizeKey, normalizePrefix } from "./keys
 /** An empty, "." or ".." path segment. */
 const ODD_SEGMENT = /(?:^|\/)\.{0,2}(?:\/|$)/;
 import {
-  throwIfAborted,
-  type AbortOptions,
+  storedSizeError, throwIfAborted,
+  type AbortOptions, type StoreGetOptions,
   type LocalFileCapability,
   type RangeQuery,
   type Store,
@@ -73,10 +73,10 @@ function kindOf(st: Stats): string {
 /**
  * Opens a key's file for reading, or returns undefined when the key is not stored (no such file, or
  * a directory: a key naming a directory is a prefix, as zarr-python's `DirectoryStore` sees it).
- * Anything else that is not a regular file (FIFO, device, socket) and every other failure is a
- * {@link StoreIOError} naming the key, never read and never a hang.
+ * Anything else that is not a regular file (FIFO, device, socket), a file over `maxBytes` and every
+ * other failure is a {@link StoreIOError} naming the key, never read and never a hang.
  */
-async function openRegular(file: string, key: string): Promise<{ fh: fsp.FileHandle; st: Stats } | undefined> {
+async function openRegular(file: string, key: string, maxBytes = Infinity): Promise<{ fh: fsp.FileHandle; st: Stats } | undefined> {
   let fh: fsp.FileHandle;
   try {
     fh = await fsp.open(file, READ_FLAGS);
@@ -92,8 +92,9 @@ async function openRegular(file: string, key: string): Promise<{ fh: fsp.FileHan
     await fh.close().catch(() => {});
     throw ioError(e, key, "cannot stat");
   }
-  if (st.isFile()) return { fh, st };
+  if (st.isFile() && st.size <= maxBytes) return { fh, st };
   await fh.close().catch(() => {});
+  if (st.isFile()) throw storedSizeError(key, st.size, maxBytes);
   if (st.isDirectory()) return undefined;
   throw new StoreIOError(`key ${JSON.stringify(key)}: ${file} is ${kindOf(st)}, not a regular file; refusing to read it`, key, "ERR_NOT_REGULAR_FILE");
 }
@@ -226,13 +227,15 @@ export class DirectoryStore implements Store {
 
   /**
    * The bytes of the key's file, or `undefined` when there is no such file (or a directory stands
-   * there). Only regular files are read.
-   * @throws {StoreIOError} for a FIFO, device or socket at the key, or a failed read (with its errno name).
+   * there). Only regular files are read, and with `opts.maxBytes` only those no larger (checked on
+   * the open file's `fstat`, before reading: a sparse 1 TB file costs nothing).
+   * @throws {StoreIOError} for a FIFO, device or socket at the key, a file over `opts.maxBytes`
+   *   (code `ERR_VALUE_TOO_LARGE`), or a failed read (with its errno name).
    */
-  async get(key: string, opts?: AbortOptions): Promise<Uint8Array | undefined> {
+  async get(key: string, opts?: StoreGetOptions): Promise<Uint8Array | undefined> {
     const file = this.#fileOf(key);
     throwIfAborted(opts?.signal);
-    const opened = await openRegular(file, key);
+    const opened = await openRegular(file, key, opts?.maxBytes);
     if (!opened) return undefined;
     let buf: Buffer;
     try {
