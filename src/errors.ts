@@ -152,6 +152,28 @@ export class LimitExceededError extends MetadataError {
 }
 
 /**
+ * A rechunk resume (`{ resume: true }`) found its destination's `.zarrflow-incomplete` marker written
+ * for a different source — another shape, dtype, chunks, codecs, fill value, store or array path —
+ * or a marker that does not record its source at all. Continuing would leave the chunks the first
+ * run stored beside chunks of the new source, a mix no reader could detect, so nothing is written;
+ * rechunk without `resume` to start over. The message names the destination and what differs.
+ * @example
+ * try { await rechunkArray(src, dst, { resume: true }); }
+ * catch (e) { if (e instanceof RechunkSourceMismatchError) console.log(e.destination, e.differences); }
+ */
+export class RechunkSourceMismatchError extends ZarrError {
+  constructor(
+    message: string,
+    /** The destination array: its store location (when known) and path. */
+    readonly destination: string,
+    /** What differs, one entry per field, e.g. `"shape: (40, 40) in the marker, (40, 41) now"`. */
+    readonly differences: readonly string[],
+  ) {
+    super(message);
+  }
+}
+
+/**
  * A short, safe rendering of any value for error messages: never throws (bigints, cycles, symbols,
  * getters that throw) and never exceeds `max` characters, so a hostile value cannot blow up an error path.
  * `bigints: "n"` marks bigints as JavaScript writes them (`2n`), for messages about values a caller

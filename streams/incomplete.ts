@@ -11,6 +11,7 @@
  */
 import type { ZarrArray } from "../src/array.ts";
 import { ZarrError } from "../src/errors.ts";
+import type { RechunkSourceIdentity } from "./rechunk-identity.ts";
 
 /** The marker key's name, inside the array's path. */
 export const INCOMPLETE_KEY = ".zarrflow-incomplete";
@@ -23,6 +24,11 @@ export interface IncompleteMarker {
   dtype: string;
   sourceChunks: number[];
   targetChunks: number[];
+  /**
+   * What identifies the source (store location, path, codecs, …), checked by a resume; absent in
+   * markers written before zarrflow recorded it, which a resume refuses (see `rechunk-identity.ts`).
+   */
+  source?: RechunkSourceIdentity;
   /** ISO time the run started. */
   started: string;
 }

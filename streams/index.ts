@@ -18,4 +18,5 @@ export {
   type RechunkOptions, type RechunkOperatorOptions, type RechunkPlan, type RechunkResult, type RechunkStage,
 } from "./rechunk.ts";
 export { rechunkStatus, INCOMPLETE_KEY, type IncompleteMarker } from "./incomplete.ts";
+export { storeLocation, type RechunkSourceIdentity } from "./rechunk-identity.ts";
 export { abortError } from "./abort.ts";

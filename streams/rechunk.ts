@@ -30,6 +30,7 @@ import { RegionAssembler } from "./region-assembler.ts";
 
 export { RegionAssembler };
 import { clearIncomplete, markIncomplete, rechunkStatus } from "./incomplete.ts";
+import { arraySourceIdentity, blockSourceIdentity, checkResumeSource, readMarkerForResume } from "./rechunk-identity.ts";
 
 /**
  * Bytes held per chunk task in flight, in units of the chunk's decoded size: the stored bytes, the
@@ -169,6 +170,14 @@ export interface RechunkOptions extends OperatorOptions {
    * region cut mid-way is simply redone). When an intermediate array is needed, its pass is redone
    * in full (it lived in a temporary store). Assumes the target held no chunks of its own before
    * the interrupted run, as a target created for the rechunk does.
+   *
+   * Only the run the target's marker records is resumed: when the marker names another source
+   * (shape, dtype, chunks, codecs, fill value, store location or path; see `rechunk-identity.ts`),
+   * or records none, the resume throws a `RechunkSourceMismatchError` naming the destination
+   * before writing anything, since skipping chunks of one source and writing the rest from another
+   * would mix them silently. Without a marker nothing was interrupted: a target whose chunks are
+   * all stored is taken as finished, any other is rechunked in full (nothing is skipped). Over a
+   * block stream, the blocks' shape, dtype and chunks are checked and every region is rewritten.
    */
   resume?: boolean;
 }
@@ -183,13 +192,11 @@ export interface RechunkResult {
 
 type TargetSpec = ZarrArray | CreateOptions;
 
-/** For a resume given creation options: the target if it exists already, else a new one. */
-async function openOrCreate(source: ZarrArray, target: CreateOptions): Promise<ZarrArray> {
-  if (target.store) {
-    const existing = await openArray(target.store, { path: target.path, mode: "r+" }).catch(() => null);
-    if (existing) return resolveTarget(source, existing);
-  }
-  return resolveTarget(source, target);
+/** For a resume given creation options: the target if it exists already (unchecked), else null. */
+async function openExisting(target: TargetSpec): Promise<ZarrArray | null> {
+  if (target instanceof ZarrArray) return target;
+  if (!target.store) return null;
+  return openArray(target.store, { path: target.path, mode: "r+" }).catch(() => null);
 }
 
 async function resolveTarget(source: ZarrArray, target: TargetSpec): Promise<ZarrArray> {
@@ -200,6 +207,16 @@ async function resolveTarget(source: ZarrArray, target: TargetSpec): Promise<Zar
     return target;
   }
   return create({ shape: source.shape, dtype: source.dtype, fillValue: source.fillValue, compressor: source.compressor, filters: source.filters, order: source.order, ...target });
+}
+
+/**
+ * For a resume: the marker of the run to continue, checked against `source` (throws before
+ * anything is written when it records another source), or null when there is none.
+ */
+async function resumeMarker(dst: ZarrArray, source: ReturnType<typeof arraySourceIdentity>): Promise<unknown> {
+  const marker = await readMarkerForResume(() => rechunkStatus(dst));
+  if (marker !== null) checkResumeSource(dst, marker, source);
+  return marker;
 }
 
 /**
@@ -259,7 +276,11 @@ export async function rechunkArray(source: ZarrArray, target: TargetSpec, opts: 
 
 async function rechunkArrayInner(source: ZarrArray, target: TargetSpec, opts: RechunkOptions): Promise<RechunkResult> {
   const signal = opts.signal;
-  const dst = opts.resume && !(target instanceof ZarrArray) ? await openOrCreate(source, target) : await resolveTarget(source, target);
+  const identity = arraySourceIdentity(source);
+  // A resume checks the marker against the source before anything else, the shape included.
+  const existing = opts.resume ? await openExisting(target) : null;
+  const marker = existing ? await resumeMarker(existing, identity) : null;
+  const dst = await resolveTarget(source, existing ?? target);
   const maxMemory = opts.maxMemory ?? 256 * 2 ** 20;
   const plan = rechunkingPlan(source.shape, source.chunks, dst.chunks, source.itemsize, maxMemory);
   const chunksTotal = plan.stages.reduce((a, s) => a + s.regions, 0);
@@ -270,11 +291,14 @@ async function rechunkArrayInner(source: ZarrArray, target: TargetSpec, opts: Re
     bytesDone += b;
     opts.onProgress?.({ operation: "rechunk", stage, chunksDone, chunksTotal, bytesDone, bytesTotal });
   };
-  const skip = opts.resume ? await storedRegions(dst) : undefined;
-  if (opts.resume && !(await rechunkStatus(dst)) && skip!(dst.shape.map((n) => [0, n] as [number, number]))) {
+  // Skip stored regions only under a marker recording this source; without a marker, stored chunks
+  // may be anyone's, so a target not finished already is rechunked in full.
+  const stored = opts.resume ? await storedRegions(dst) : undefined;
+  const skip = marker ? stored : undefined;
+  if (opts.resume && !marker && stored!(dst.shape.map((n) => [0, n] as [number, number]))) {
     return { target: dst, plan, chunksDone, bytesDone }; // finished already
   }
-  await markIncomplete(dst, { shape: source.shape, dtype: source.dtype, sourceChunks: source.chunks, targetChunks: dst.chunks });
+  if (!marker) await markIncomplete(dst, { shape: source.shape, dtype: source.dtype, sourceChunks: source.chunks, targetChunks: dst.chunks, source: identity });
   if (!plan.intermediateChunks) {
     await copyByRegions(source, dst, plan.stages[0], emit("copy"), signal, skip);
   } else {
@@ -336,9 +360,11 @@ export function rechunk(target: TargetSpec, opts: RechunkOperatorOptions = {}): 
         controller.enqueue(p);
       };
       const init = async (first: BlockInput, controller: TransformStreamDefaultController<Progress>) => {
-        const dst = target instanceof ZarrArray ? target : await create(target);
+        const dst = (opts.resume ? await openExisting(target) : null) ?? (target instanceof ZarrArray ? target : await create(target));
         const maxMemory = opts.maxMemory ?? 256 * 2 ** 20;
         const src = opts.sourceChunks ?? chunksFromBlock(first);
+        const identity = blockSourceIdentity(dst.shape, dst.dtype, src);
+        if (opts.resume) await resumeMarker(dst, identity);
         const plan = rechunkingPlan(dst.shape, src, dst.chunks, dst.itemsize, maxMemory);
         const chunksTotal = plan.stages.reduce((a, s) => a + s.regions, 0);
         const bytesTotal = dst.nbytes * plan.stages.length;
@@ -350,7 +376,7 @@ export function rechunk(target: TargetSpec, opts: RechunkOperatorOptions = {}): 
         const st = plan.stages[0];
         // Memory for open regions: what the stage's chunk tasks leave of the budget.
         const budget = maxMemory - (st.peakBytes - st.regionBytes);
-        await markIncomplete(dst, { shape: dst.shape, dtype: dst.dtype, sourceChunks: src, targetChunks: dst.chunks });
+        await markIncomplete(dst, { shape: dst.shape, dtype: dst.dtype, sourceChunks: src, targetChunks: dst.chunks, source: identity });
         if (!plan.intermediateChunks) {
           return { dst, plan, mid: null, assembler: new RegionAssembler(dst, st.regionShape, budget, st.concurrency, emit("copy"), opts.signal), cleanup: async () => {}, emit };
         }

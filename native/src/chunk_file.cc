@@ -216,10 +216,22 @@ bool ReadRawRegion(const std::string& path, const Scatter& s, uint8_t* dst, size
   return true;
 }
 
-bool ReadChunkFile(const std::string& path, std::vector<uint8_t>& buf, size_t* len, bool* missing, IoError* error) {
+int64_t MaxStoredChunkBytes(int64_t chunkBytes) {
+  return chunkBytes + (chunkBytes + 15) / 16 + 64 * 1024;
+}
+
+bool ReadChunkFile(const std::string& path, int64_t chunkBytes, std::vector<uint8_t>& buf, size_t* len, bool* missing, IoError* error) {
   struct stat st;
   const int fd = OpenRegular(path, &st, missing, error);
   if (fd < 0) return false;
+  const int64_t maxBytes = MaxStoredChunkBytes(chunkBytes);
+  if (static_cast<int64_t>(st.st_size) > maxBytes) {
+    close(fd);
+    *error = {std::to_string(static_cast<int64_t>(st.st_size)) + " bytes stored, more than the " + std::to_string(maxBytes) +
+                  " bytes a chunk of " + std::to_string(chunkBytes) + " decoded bytes may take; refusing to read " + path,
+              "ERR_VALUE_TOO_LARGE"};
+    return false;
+  }
   const size_t size = static_cast<size_t>(st.st_size);
   // Chunk files are replaced by rename, never rewritten in place, so the size is stable.
   if (buf.size() < size) buf.resize(size);

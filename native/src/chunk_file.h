@@ -26,10 +26,14 @@ struct IoError {
 // The errno name of `e` ("EACCES"), or "EIO" style fallbacks as "E<number>".
 std::string ErrnoName(int e);
 
+// The most bytes a chunk of `chunkBytes` decoded bytes may take when stored by a compressor:
+// chunkBytes + ceil(chunkBytes / 16) + 64 KiB, as maxStoredChunkBytes in src/chunk/stored-size.ts.
+int64_t MaxStoredChunkBytes(int64_t chunkBytes);
 // Reads the whole file at `path` into `buf` (grown as needed, never shrunk), its length in *len.
 // False on failure, with *missing set (no such file, or a directory: the chunk is not stored and the
-// caller fills with the fill value) or *error.
-bool ReadChunkFile(const std::string& path, std::vector<uint8_t>& buf, size_t* len, bool* missing, IoError* error);
+// caller fills with the fill value) or *error. A file larger than MaxStoredChunkBytes(chunkBytes)
+// is refused on its fstat, before anything is allocated or read (code "ERR_VALUE_TOO_LARGE").
+bool ReadChunkFile(const std::string& path, int64_t chunkBytes, std::vector<uint8_t>& buf, size_t* len, bool* missing, IoError* error);
 // Copies the region `s` of the *uncompressed* chunk stored at `path` (exactly s.chunkBytes long)
 // into `dst`, reading only the bytes the region needs: contiguous runs straight into their place
 // in `dst` (preadv, one kernel copy), strided regions through a small cache-resident window. A

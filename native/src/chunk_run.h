@@ -35,7 +35,7 @@ struct ScatterJob {
   // Reads the whole file into thread-local memory; false (with `missing` or `error`) on failure.
   bool ReadFile() {
     IoError io;
-    if (!ReadChunkFile(in.path, tlsFile, &srcLen, &missing, &io)) {
+    if (!ReadChunkFile(in.path, in.spec.chunkBytes, tlsFile, &srcLen, &missing, &io)) {
       error = io.message;
       errorCode = io.code;
       return false;

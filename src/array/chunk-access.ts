@@ -28,6 +28,8 @@ export interface ChunkAccess {
   readChunk(coords: readonly number[], opts?: ChunkCallOptions): Promise<DataArray | null>;
   /** Encode and store one full chunk under `key` (deleted when all fill and empty chunks are skipped). */
   storeChunk(key: string, data: DataArray, opts?: ChunkCallOptions): Promise<void>;
+  /** The stored bytes under a chunk key, refused unread when larger than a chunk may be stored. */
+  getStored(key: string, opts?: ChunkCallOptions): Promise<Uint8Array | undefined>;
   /** Decode stored bytes of one chunk (machine byte order). */
   decodeChunkBytes(raw: Uint8Array, key: string): Promise<DataArray>;
   /** Encode one full chunk's element storage into stored bytes. */
@@ -54,6 +56,7 @@ export function attachChunkAccess(array: object, io: ChunkIO): void {
     },
     readChunk: (coords, opts) => io.readChunk(coords, opts),
     storeChunk: (key, data, opts) => io.storeChunk(key, data, opts),
+    getStored: (key, opts) => io.getStored(key, opts?.signal),
     decodeChunkBytes: (raw, key) => io.decodeChunkBytes(raw, key),
     encodeChunkData: (data) => io.encodeChunkData(data),
     growWritten: (newShape, opts) => resizeArray(io, newShape, { written: true, signal: opts?.signal }),

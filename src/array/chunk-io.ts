@@ -7,6 +7,7 @@
  */
 import { chunkKeyPattern, defaultSeparatorOf, v2KeyEncoding, type ChunkKeyEncoding, type DimensionSeparator } from "../chunk/key-encoding.ts";
 import { rawV2Format, type ChunkFormat } from "../chunk/format.ts";
+import { getStoredChunk, storedChunkLimit } from "../chunk/stored-size.ts";
 import type { CodecPipeline } from "../codecs/pipeline.ts";
 import { allocate, asBytes, byteswapInPlace, elementLanes, laneInfo, swapWidth, viewBytes, type DataArray, type TypedArray } from "../dtype/elements.ts";
 import { CodecError, ReadOnlyError } from "../errors.ts";
@@ -145,10 +146,20 @@ export class ChunkIO {
   async readChunk(coords: readonly number[], opts: ChunkCallOptions = {}): Promise<DataArray | null> {
     throwIfAborted(opts.signal);
     const key = this.chunkKey(coords);
-    const raw = await this.store.get(key, opts.signal ? { signal: opts.signal } : undefined);
+    const raw = await this.getStored(key, opts.signal);
     throwIfAborted(opts.signal);
     if (raw === undefined) return null;
     return this.decodeChunkBytes(raw, key, opts);
+  }
+
+  /**
+   * The stored bytes of one chunk, refused unread (a typed `StoreIOError` naming the key and both
+   * sizes) when larger than a chunk of this array may be stored (`storedChunkLimit`).
+   */
+  getStored(key: string, signal?: AbortSignal): Promise<Uint8Array | undefined> {
+    const decoded = product(this.meta.chunks) * this.meta.dtype.itemsize;
+    const expanding = this.pipeline.filters.length > 0 || this.meta.dtype.kind === "O";
+    return getStoredChunk(this.store, key, storedChunkLimit(decoded, expanding), decoded, signal);
   }
 
   /** Decode stored bytes of one chunk into element storage (machine byte order). */

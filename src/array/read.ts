@@ -96,7 +96,7 @@ export async function readSelection(io: ChunkIO, sel: readonly NormalizedDim[], 
 
 /** The stored bytes of `key` as a native source, or null when absent. */
 async function fetchBytes(io: ChunkIO, key: string, signal: AbortSignal | undefined): Promise<{ bytes: Uint8Array } | null> {
-  const raw = await io.store.get(key, signal ? { signal } : undefined);
+  const raw = await io.getStored(key, signal);
   throwIfAborted(signal);
   return raw === undefined ? null : { bytes: raw };
 }

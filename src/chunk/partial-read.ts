@@ -22,6 +22,7 @@ import { CodecError } from "../errors.ts";
 import type { ChunkProjection } from "../indexing/chunk-projection.ts";
 import { product } from "../ndarray/strided.ts";
 import { capabilitiesOf, throwIfAborted, type ReadableStore } from "../stores/store.ts";
+import { maxStoredChunkBytes } from "./stored-size.ts";
 
 /** A byte range `[start, end)` of a chunk. */
 export interface ByteRun {
@@ -67,19 +68,28 @@ export function planRanges(runs: readonly ByteRun[], opts: RangePlanOptions = {}
 }
 
 /**
- * The chunk bytes a projection touches, as sorted contiguous runs (adjacent elements merged), or
- * just the covering extent when there would be more than {@link MAX_RUNS} runs.
+ * The one byte range covering everything a projection touches: O(ndim), so a read can decline a
+ * partial fetch before listing runs (a whole (2500, 1) chunk is 2500 runs, and a rechunk asks
+ * for thousands of such chunks).
  */
-export function projectionRuns(p: ChunkProjection, strides: readonly number[], itemsize: number): ByteRun[] {
-  const dims = p.dims;
+function projectionExtent(p: ChunkProjection, strides: readonly number[], itemsize: number): ByteRun {
   let lo = 0, hi = 0;
-  dims.forEach((d, i) => {
+  p.dims.forEach((d, i) => {
     const first = d.chunkStart * strides[i];
     const span = (d.count - 1) * d.chunkStep * strides[i];
     lo += first + Math.min(0, span);
     hi += first + Math.max(0, span);
   });
-  const extent = { start: lo * itemsize, end: (hi + 1) * itemsize };
+  return { start: lo * itemsize, end: (hi + 1) * itemsize };
+}
+
+/**
+ * The chunk bytes a projection touches, as sorted contiguous runs (adjacent elements merged), or
+ * just the covering extent when there would be more than {@link MAX_RUNS} runs.
+ */
+export function projectionRuns(p: ChunkProjection, strides: readonly number[], itemsize: number): ByteRun[] {
+  const dims = p.dims;
+  const extent = projectionExtent(p, strides, itemsize);
   // The innermost axis with unit element stride and step forms contiguous runs; every other axis
   // multiplies the number of runs.
   let inner = -1;
@@ -154,9 +164,9 @@ export function partialReader(io: PartialReadSource): PartialReader | null {
   return {
     async read(p, signal) {
       if (p.dims.some((d) => d.count <= 0)) return undefined;
-      const runs = projectionRuns(p, strides, itemsize);
-      const extent = { start: runs[0].start, end: Math.max(...runs.map((r) => r.end)) };
+      const extent = projectionExtent(p, strides, itemsize);
       if ((extent.end - extent.start) * SMALL_SHARE >= chunkBytes) return undefined;
+      const runs = projectionRuns(p, strides, itemsize);
       const key = io.chunkKey(p.chunkCoords);
       const bytes = comp === null ? await readRaw(store, key, runs, 0, chunkBytes, signal) : await readBlosc(store, key, runs, chunkBytes, signal);
       if (bytes === null || bytes === undefined) return bytes;
@@ -196,7 +206,8 @@ async function readBlosc(store: ReadableStore, key: string, runs: ByteRun[], chu
   const dv = new DataView(head.buffer, head.byteOffset, head.byteLength);
   const version = head[0], flags = head[2], typesize = head[3];
   const nbytes = dv.getUint32(4, true), blocksize = dv.getUint32(8, true), cbytes = dv.getUint32(12, true);
-  if (version === 0 || version > 2 || nbytes !== chunkBytes || cbytes < BLOSC_HEADER) return undefined;
+  // A container claiming more than a chunk may be stored is read whole instead, where it is refused.
+  if (version === 0 || version > 2 || nbytes !== chunkBytes || cbytes < BLOSC_HEADER || cbytes > maxStoredChunkBytes(chunkBytes)) return undefined;
   if (flags & 0x02) {
     // memcpyed: the plain chunk follows the header.
     if (cbytes !== nbytes + BLOSC_HEADER) return undefined;

@@ -28,12 +28,17 @@ function cached(key: string, make: () => Promise<Runner>): Promise<Runner> {
   return r;
 }
 
+/** A cache key for a config; bigints (LZMA1's exact filter id) are spelled out, as JSON cannot. */
+function keyOf(config: unknown): string {
+  return JSON.stringify(config, (_k, v: unknown) => (typeof v === "bigint" ? `${v}n` : v));
+}
+
 function codecFor(config: CodecConfig): Promise<Runner> {
-  return cached("c" + JSON.stringify(config), () => getCodec(config) as Promise<Codec>);
+  return cached("c" + keyOf(config), () => getCodec(config) as Promise<Codec>);
 }
 
 function chainFor(chain: ChainSpec): Promise<Runner> {
-  return cached("p" + JSON.stringify(chain), async () => {
+  return cached("p" + keyOf(chain), async () => {
     const p = await CodecPipeline.fromConfig(chain.filters, chain.compressor, chain.dtype);
     return {
       // inline: this worker runs the chain itself (never hands it on to another pool).

@@ -4,17 +4,14 @@
  * @module
  */
 
-import { constants as fsConstants, statSync, type Dirent, type Stats } from "node:fs";
+import { statSync } from "node:fs";
 import * as fsp from "node:fs/promises";
 import * as nodePath from "node:path";
 import { InvalidKeyError, KeyError, StoreIOError, ZarrError } from "../errors.ts";
 import { NUMERIC_NAME, compareKeys, normalizeKey, normalizePrefix } from "./keys.ts";
-
-/** An empty, "." or ".." path segment. */
-const ODD_SEGMENT = /(?:^|\/)\.{0,2}(?:\/|$)/;
 import {
   throwIfAborted,
-  type AbortOptions,
+  type AbortOptions, type StoreGetOptions,
   type LocalFileCapability,
   type RangeQuery,
   type Store,
@@ -22,6 +19,10 @@ import {
   type StoreDescriptor,
 } from "./store.ts";
 import { isTempName, removeStaleTemps, tempPathFor, type StaleTempOptions } from "./temp-files.ts";
+import { MISSING, entryIsFile, errCode, ioError, openRegular, readDirEntries } from "./fs-files.ts";
+
+/** An empty, "." or ".." path segment. */
+const ODD_SEGMENT = /(?:^|\/)\.{0,2}(?:\/|$)/;
 
 /** Options of {@link DirectoryStore}. */
 export interface DirectoryStoreOptions {
@@ -45,85 +46,6 @@ export interface DirectoryStoreDescriptor {
   /** Absolute path of the store root. */
   path: string;
   dimensionSeparator?: "." | "/";
-}
-
-/** The `code` of a Node system error, if any. */
-function errCode(e: unknown): string | undefined {
-  return typeof e === "object" && e !== null ? (e as { code?: string }).code : undefined;
-}
-
-/** Errors meaning "nothing there" when reading or statting a key's file. */
-const MISSING = new Set(["ENOENT", "ENOTDIR"]);
-
-/**
- * Flags for opening a key's file to read it: non-blocking, so a FIFO without a writer cannot park a
- * libuv thread (its type is refused right after, before any read); no controlling terminal.
- */
-const READ_FLAGS = fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0) | (fsConstants.O_NOCTTY ?? 0);
-
-/** What stands at a path that is not a regular file, for messages. */
-function kindOf(st: Stats): string {
-  if (st.isFIFO()) return "a FIFO";
-  if (st.isCharacterDevice()) return "a character device";
-  if (st.isBlockDevice()) return "a block device";
-  if (st.isSocket()) return "a socket";
-  return "not a regular file";
-}
-
-/**
- * Opens a key's file for reading, or returns undefined when the key is not stored (no such file, or
- * a directory: a key naming a directory is a prefix, as zarr-python's `DirectoryStore` sees it).
- * Anything else that is not a regular file (FIFO, device, socket) and every other failure is a
- * {@link StoreIOError} naming the key, never read and never a hang.
- */
-async function openRegular(file: string, key: string): Promise<{ fh: fsp.FileHandle; st: Stats } | undefined> {
-  let fh: fsp.FileHandle;
-  try {
-    fh = await fsp.open(file, READ_FLAGS);
-  } catch (e) {
-    const code = errCode(e);
-    if (code === "EISDIR" || MISSING.has(code ?? "")) return undefined;
-    throw ioError(e, key, "cannot open");
-  }
-  let st: Stats;
-  try {
-    st = await fh.stat();
-  } catch (e) {
-    await fh.close().catch(() => {});
-    throw ioError(e, key, "cannot stat");
-  }
-  if (st.isFile()) return { fh, st };
-  await fh.close().catch(() => {});
-  if (st.isDirectory()) return undefined;
-  throw new StoreIOError(`key ${JSON.stringify(key)}: ${file} is ${kindOf(st)}, not a regular file; refusing to read it`, key, "ERR_NOT_REGULAR_FILE");
-}
-
-/** A file-system failure as a {@link StoreIOError} naming the key (abort errors pass through). */
-function ioError(e: unknown, key: string, what: string): unknown {
-  const code = errCode(e);
-  if (!code || (e as Error).name === "AbortError") return e;
-  return new StoreIOError(`key ${JSON.stringify(key)}: ${what}: ${(e as Error).message}`, key, code);
-}
-
-/** Entries of a directory, or `[]` when it is missing or not a directory. */
-async function readDirEntries(dir: string): Promise<Dirent[]> {
-  try {
-    return await fsp.readdir(dir, { withFileTypes: true });
-  } catch (e) {
-    if (MISSING.has(errCode(e) ?? "")) return [];
-    throw e;
-  }
-}
-
-/** Whether an entry is a regular file, following a symbolic link as zarr-python's `isfile` does. */
-async function entryIsFile(dir: string, entry: Dirent): Promise<boolean> {
-  if (entry.isFile()) return true;
-  if (!entry.isSymbolicLink()) return false;
-  try {
-    return (await fsp.stat(nodePath.join(dir, entry.name))).isFile();
-  } catch {
-    return false; // dangling link
-  }
 }
 
 /**
@@ -226,13 +148,15 @@ export class DirectoryStore implements Store {
 
   /**
    * The bytes of the key's file, or `undefined` when there is no such file (or a directory stands
-   * there). Only regular files are read.
-   * @throws {StoreIOError} for a FIFO, device or socket at the key, or a failed read (with its errno name).
+   * there). Only regular files are read, and with `opts.maxBytes` only those no larger (checked on
+   * the open file's `fstat`, before reading: a sparse 1 TB file costs nothing).
+   * @throws {StoreIOError} for a FIFO, device or socket at the key, a file over `opts.maxBytes`
+   *   (code `ERR_VALUE_TOO_LARGE`), or a failed read (with its errno name).
    */
-  async get(key: string, opts?: AbortOptions): Promise<Uint8Array | undefined> {
+  async get(key: string, opts?: StoreGetOptions): Promise<Uint8Array | undefined> {
     const file = this.#fileOf(key);
     throwIfAborted(opts?.signal);
-    const opened = await openRegular(file, key);
+    const opened = await openRegular(file, key, opts?.maxBytes);
     if (!opened) return undefined;
     let buf: Buffer;
     try {

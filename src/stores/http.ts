@@ -7,7 +7,7 @@
 import { ReadOnlyError, ZarrError } from "../errors.ts";
 import { asBytes } from "./kv-common.ts";
 import { normalizeKey } from "./keys.ts";
-import { throwIfAborted, type AbortOptions, type RangeQuery, type Store, type StoreCapabilities } from "./store.ts";
+import { storedSizeError, throwIfAborted, type AbortOptions, type RangeQuery, type StoreGetOptions, type Store, type StoreCapabilities } from "./store.ts";
 
 /** Options of {@link HTTPStore}. */
 export interface HTTPStoreOptions {
@@ -152,11 +152,30 @@ export class HTTPStore implements Store {
     return asBytes(buf);
   }
 
-  /** The bytes under `key`, or `undefined` when the server answers 404. */
-  async get(key: string, opts?: AbortOptions): Promise<Uint8Array | undefined> {
+  /**
+   * The bytes under `key`, or `undefined` when the server answers 404. With `opts.maxBytes`, a
+   * larger `Content-Length` is refused before the body is read, and a body that grows past the
+   * bound (no or a false length) is cut off there (`ERR_VALUE_TOO_LARGE`, the size it had reached).
+   */
+  async get(key: string, opts?: StoreGetOptions): Promise<Uint8Array | undefined> {
     const url = this.keyUrl(key);
     const res = await this.#request("GET", url, {}, opts?.signal);
-    return this.#body(res, url, opts?.signal);
+    const max = opts?.maxBytes;
+    if (max === undefined || !res.ok || !res.body) return this.#body(res, url, opts?.signal);
+    const declared = Number(res.headers.get("content-length") ?? NaN);
+    if (declared > max) {
+      await res.body.cancel().catch(() => {});
+      throw storedSizeError(key, declared, max);
+    }
+    const parts: Uint8Array[] = [];
+    let total = 0;
+    for await (const part of res.body as unknown as AsyncIterable<Uint8Array>) {
+      total += part.byteLength;
+      if (total > max) throw storedSizeError(key, total, max); // leaving the loop cancels the body
+      parts.push(part);
+    }
+    throwIfAborted(opts?.signal);
+    return parts.length === 1 ? asBytes(parts[0]) : asBytes(Buffer.concat(parts, total));
   }
 
   /** Part of the bytes under `key`, with a `Range: bytes=` request; `undefined` on 404. */

@@ -3,8 +3,8 @@
  * @module
  */
 
-export type { Awaitable, ReadableStore, WritableStore, ListableStore, Store, AbortOptions, RangeQuery, StoreCapabilities, LocalFileCapability, StoreDescriptor as StoreCapabilityDescriptor } from "./store.ts";
-export { capabilitiesOf, closeStore, getRangeOf, sliceRange, throwIfAborted } from "./store.ts";
+export type { Awaitable, ReadableStore, WritableStore, ListableStore, Store, AbortOptions, StoreGetOptions, RangeQuery, StoreCapabilities, LocalFileCapability, StoreDescriptor as StoreCapabilityDescriptor } from "./store.ts";
+export { capabilitiesOf, checkStoredSize, closeStore, getRangeOf, sliceRange, storedSizeError, throwIfAborted, VALUE_TOO_LARGE } from "./store.ts";
 export { normalizeKey, normalizeStoragePath, normalizePrefix, compareKeys, nestedChunkKey } from "./keys.ts";
 export { MemoryStore, KVStore } from "./memory.ts";
 export { DirectoryStore, type DirectoryStoreOptions, type DirectoryStoreDescriptor } from "./directory.ts";

@@ -8,7 +8,7 @@
 import { ZarrError } from "../errors.ts";
 import { closedError, loadOptional, prefixUpperBound, toBuffer, asBytes, checkValue, childNames } from "./kv-common.ts";
 import { compareKeys, normalizeKey, normalizePrefix } from "./keys.ts";
-import { throwIfAborted, type AbortOptions, type RangeQuery, type Store, type StoreCapabilities } from "./store.ts";
+import { checkStoredSize, throwIfAborted, type AbortOptions, type StoreGetOptions, type RangeQuery, type Store, type StoreCapabilities } from "./store.ts";
 import * as nodePath from "node:path";
 
 /** Options of {@link SQLiteStore}. */
@@ -44,6 +44,7 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 interface Statements {
   get: SqliteStatement;
+  getBounded: SqliteStatement;
   has: SqliteStatement;
   range: SqliteStatement;
   suffix: SqliteStatement;
@@ -115,6 +116,8 @@ export class SQLiteStore implements Store {
         if (!this.#opts.readOnly) db.exec(`CREATE TABLE IF NOT EXISTS ${t}(k TEXT PRIMARY KEY, v BLOB)`);
         const st: Statements = {
           get: db.prepare(`SELECT v FROM ${t} WHERE k = ?`).pluck(),
+          // A BLOB's length() comes from its record header: a value over the bound is never loaded.
+          getBounded: db.prepare(`SELECT length(v) AS n, CASE WHEN length(v) <= ? THEN v END AS v FROM ${t} WHERE k = ?`),
           has: db.prepare(`SELECT 1 FROM ${t} WHERE k = ?`).pluck(),
           // substr on a BLOB counts bytes; length() of a NULL/empty value is 0.
           range: db.prepare(`SELECT substr(v, ?, ?) FROM ${t} WHERE k = ?`).pluck(),
@@ -144,11 +147,18 @@ export class SQLiteStore implements Store {
     return st;
   }
 
-  /** The bytes under `key`, or `undefined` when absent. */
-  async get(key: string, opts?: AbortOptions): Promise<Uint8Array | undefined> {
+  /**
+   * The bytes under `key`, or `undefined` when absent. With `opts.maxBytes`, a larger value is
+   * refused (`ERR_VALUE_TOO_LARGE`) from its SQL `length()`, without loading it.
+   */
+  async get(key: string, opts?: StoreGetOptions): Promise<Uint8Array | undefined> {
     const k = normalizeKey(key);
     const st = await this.#st(opts?.signal);
-    return blob(st.get.get(k));
+    if (opts?.maxBytes === undefined) return blob(st.get.get(k));
+    const row = st.getBounded.get(opts.maxBytes, k) as { n: number | null; v: unknown } | undefined;
+    if (row === undefined) return undefined;
+    checkStoredSize(k, row.n ?? 0, opts);
+    return blob(row.v);
   }
 
   /** Part of the bytes under `key` (read with SQL `substr`), or `undefined` when absent. */

@@ -15,6 +15,7 @@
  * their root (`..` segments, absolute paths, NUL, backslashes) with an `InvalidKeyError`.
  * @module
  */
+import { StoreIOError } from "../errors.ts";
 
 /** A value that may or may not be wrapped in a promise. */
 export type Awaitable<T> = T | Promise<T>;
@@ -26,6 +27,50 @@ export interface AbortOptions {
 }
 
 /**
+ * Options of a whole-value read: a signal, and the most bytes the caller will accept.
+ *
+ * `maxBytes` exists because a value's size comes from untrusted storage (a 1 TB sparse file where a
+ * 4 KB chunk should be): the array layer passes the largest size a chunk may have when stored
+ * (see `maxStoredChunkBytes`). A store that can tell a value's size before reading it (a file's
+ * `fstat`, a zip entry's directory record, SQLite's `length()`) refuses a larger one there, with
+ * {@link storedSizeError}, without reading it; a store that cannot may return it, and the caller
+ * checks the length it got.
+ */
+export interface StoreGetOptions extends AbortOptions {
+  /** Refuse (with a `StoreIOError`, code `ERR_VALUE_TOO_LARGE`) a value larger than this many bytes, before reading it. */
+  maxBytes?: number;
+}
+
+/** The `StoreIOError` code of a value refused by {@link StoreGetOptions.maxBytes}. */
+export const VALUE_TOO_LARGE = "ERR_VALUE_TOO_LARGE";
+
+/**
+ * The typed refusal of a value whose stored `size` exceeds `maxBytes`, naming the key and both
+ * sizes (also as its `size` and `maxBytes` properties); stores throw it from `get` before reading
+ * a byte of the value.
+ * @example
+ * if (opts?.maxBytes !== undefined && st.size > opts.maxBytes) throw storedSizeError(key, st.size, opts.maxBytes);
+ */
+export function storedSizeError(key: string, size: number, maxBytes: number): StoreIOError & { size: number; maxBytes: number } {
+  const e = new StoreIOError(
+    `key ${JSON.stringify(key)}: ${size} bytes stored, more than the ${maxBytes} bytes this read accepts; refusing to read it`,
+    key,
+    VALUE_TOO_LARGE,
+  );
+  return Object.assign(e, { size, maxBytes });
+}
+
+/**
+ * Throws {@link storedSizeError} when `size` exceeds `opts.maxBytes` (no limit when it is unset).
+ * @example
+ * checkStoredSize(key, entry.size, opts);   // before inflating a zip entry
+ */
+export function checkStoredSize(key: string, size: number, opts: StoreGetOptions | undefined): void {
+  const max = opts?.maxBytes;
+  if (max !== undefined && size > max) throw storedSizeError(key, size, max);
+}
+
+/**
  * A byte range of a value: `{ offset, length }` from the start (a range past the end is clipped to
  * the value, as HTTP range requests are), or `{ suffixLength }` for the last bytes.
  */
@@ -33,8 +78,11 @@ export type RangeQuery = { offset: number; length: number } | { suffixLength: nu
 
 /** The least a store must do: give back the bytes under a key, or `undefined` when absent. */
 export interface ReadableStore {
-  /** The bytes under a key, or `undefined` when absent. */
-  get(key: string, opts?: AbortOptions): Awaitable<Uint8Array | undefined>;
+  /**
+   * The bytes under a key, or `undefined` when absent. With `opts.maxBytes`, a store that knows the
+   * value's size before reading it refuses a larger value there ({@link StoreGetOptions}).
+   */
+  get(key: string, opts?: StoreGetOptions): Awaitable<Uint8Array | undefined>;
   /**
    * Part of the bytes under a key, or `undefined` when the key is absent. Optional: callers fall
    * back to `get` and slice ({@link getRangeOf}). Stores that can read less than the whole value

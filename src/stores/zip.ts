@@ -9,7 +9,7 @@ import { promisify } from "node:util";
 import * as zlib from "node:zlib";
 import { ReadOnlyError, ZarrError } from "../errors.ts";
 import { compareKeys, normalizeKey, normalizePrefix } from "./keys.ts";
-import { throwIfAborted, type AbortOptions, type RangeQuery, type Store, type StoreCapabilities } from "./store.ts";
+import { checkStoredSize, throwIfAborted, type AbortOptions, type StoreGetOptions, type RangeQuery, type Store, type StoreCapabilities } from "./store.ts";
 import { removeStaleTempsOfSync, tempPathFor } from "./temp-files.ts";
 import {
   LOCAL_SIG, centralHeaderSize, crc32, dosDateTime, endRecords, localHeaderSize, readCentralDirectory, writeCentralHeader, writeLocalHeader, type ZipEntry,
@@ -266,12 +266,16 @@ export class ZipStore implements Store {
   }
 
   /** The value under `key`, or `undefined` when absent (read from the archive on demand). */
-  async get(key: string, opts?: AbortOptions): Promise<Uint8Array | undefined> {
+  async get(key: string, opts?: StoreGetOptions): Promise<Uint8Array | undefined> {
     const k = normalizeKey(key);
     this.#checkOpen();
     throwIfAborted(opts?.signal);
     const slot = this.#slots.get(k);
     if (slot === undefined) return undefined;
+    // The directory's sizes bound the read: a value over `maxBytes` is refused unread (the larger of
+    // the declared and the compressed size, so a lying deflate entry is not read either).
+    if (slot.entry) checkStoredSize(k, Math.max(slot.entry.size, slot.entry.compressedSize), opts);
+    else checkStoredSize(k, slot.value.byteLength, opts);
     return slot.entry ? await this.#readEntry(k, slot.entry, undefined, opts?.signal) : slot.value;
   }
 

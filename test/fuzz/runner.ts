@@ -112,9 +112,11 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzSummary> {
   const growLimitMB = o.growLimitMB ?? 256;
   const rssCeilingMB = o.rssCeilingMB ?? 2048;
   const end = (o.start ?? 0) + o.cases;
-  const s: FuzzSummary = { label: o.label, cases: 0, ok: 0, typed: 0, crashes: 0, hangs: 0, untyped: 0, hugeAllocations: 0, maxRssMB: 0, failures: [], line: "" };
-  let next = o.start ?? 0;
   const env = { ...process.env, ...o.env };
+  // A run meant for the addon that inherits ZARRFLOW_NO_NATIVE=1 runs on the fallback: say so.
+  const label = env.ZARRFLOW_NO_NATIVE === "1" && !/fallback/.test(o.label) ? `${o.label} [fallback: ZARRFLOW_NO_NATIVE=1]` : o.label;
+  const s: FuzzSummary = { label, cases: 0, ok: 0, typed: 0, crashes: 0, hangs: 0, untyped: 0, hugeAllocations: 0, maxRssMB: 0, failures: [], line: "" };
+  let next = o.start ?? 0;
   while (next < end) {
     let current = -1;
     let input = "";

@@ -102,7 +102,15 @@ async function loadEncoder(): Promise<LzmaPurejs> {
   return purejs;
 }
 
-/** LZMA1 data of `input` (no header): with `eos`, ended by the end marker. */
+/** log2 of the dictionary a .lzma header declares for `dictSize` (2^12 to 2^28, rounded down). */
+function declaredDictLog(dictSize: number): number {
+  return Math.max(12, Math.min(28, Math.floor(Math.log2(Math.max(4096, dictSize)))));
+}
+
+/**
+ * LZMA1 data of `input` (no header): with `eos`, ended by the end marker. The dictionary is the
+ * smaller of the options' and the input's size, so memory follows the chunk, not the preset.
+ */
 function lzma1(enc: LzmaPurejs, input: Uint8Array, o: LzmaOpts, eos: boolean): Uint8Array {
   let buf = new Uint8Array(Math.max(64, input.length + (input.length >> 3) + 64));
   let n = 0;
@@ -116,7 +124,10 @@ function lzma1(enc: LzmaPurejs, input: Uint8Array, o: LzmaOpts, eos: boolean): U
       buf[n++] = b;
     },
   };
-  const d = Math.max(12, Math.min(28, Math.floor(Math.log2(Math.max(4096, o.dictSize)))));
+  // The encoder's memory grows with its dictionary (lzma-purejs keeps ~2 JS array slots per byte of
+  // it: 300-700 MB for presets 6-9), but no match can reach further back than the input's start, so a
+  // dictionary the size of the input finds the same matches. Never above the declared dictionary.
+  const d = Math.min(declaredDictLog(o.dictSize), Math.max(12, Math.ceil(Math.log2(Math.max(1, input.length)))));
   enc.compressFile(input, sink, { a: o.fast ? 0 : 2, d, fb: Math.max(5, Math.min(273, o.niceLen)), mf: "bt4", lc: o.lc, lp: o.lp, pb: o.pb, eos });
   return buf.slice(13, n);
 }
@@ -213,7 +224,7 @@ export async function xzCompress(data: Uint8Array, p: XzParams): Promise<Uint8Ar
     if (f.length !== 1 || f[0].id !== FILTER_LZMA1) fail("encode", "FORMAT_ALONE needs exactly one LZMA1 filter");
     const o = lzmaOptions(f[0]);
     const body = lzma1(enc, data, o, false);
-    const d = 2 ** Math.max(12, Math.min(28, Math.floor(Math.log2(Math.max(4096, o.dictSize)))));
+    const d = 2 ** declaredDictLog(o.dictSize);
     const size = data.length;
     return concat([Uint8Array.of((o.pb * 5 + o.lp) * 9 + o.lc, ...le32(d), ...le32(size % 2 ** 32), ...le32(Math.floor(size / 2 ** 32))), body]);
   }
