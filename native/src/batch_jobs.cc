@@ -75,13 +75,19 @@ struct BatchJob {
     errorIndex = static_cast<int64_t>(i);
   }
 
+  /** A single-chunk job's input, set up from the batch's template (each chunk then sets its region and path). */
+  template <class In>
+  void FromTemplate(In& in) const {
+    in.params = tmpl.params;
+    in.hasCodec = tmpl.hasCodec;
+    in.array = tmpl.array;
+    in.arrayLen = tmpl.arrayLen;
+    in.spec = tmpl.spec;
+  }
+
   void RunDecode() {
     ScatterJob one;
-    one.in.params = tmpl.params;
-    one.in.hasCodec = tmpl.hasCodec;
-    one.in.array = tmpl.array;
-    one.in.arrayLen = tmpl.arrayLen;
-    one.in.spec = tmpl.spec;
+    FromTemplate(one.in);
     for (size_t i = 0; i < count; i++) {
       Scatter& spec = one.in.spec;
       if (!SetRegion(i, spec)) return Fail(i, "bad region in the batch", "");
@@ -105,11 +111,7 @@ struct BatchJob {
 
   void RunEncode() {
     GatherJob one;
-    one.in.params = tmpl.params;
-    one.in.hasCodec = tmpl.hasCodec;
-    one.in.array = tmpl.array;
-    one.in.arrayLen = tmpl.arrayLen;
-    one.in.spec = tmpl.spec;
+    FromTemplate(one.in);
     for (size_t i = 0; i < count; i++) {
       if (!SetRegion(i, one.in.spec)) return Fail(i, "bad region in the batch", "");
       one.in.file.assign(paths, pathStart[i], pathStart[i + 1] - pathStart[i] - 1);
