@@ -9,10 +9,11 @@
  * Prints `S <i>` before, `I <i> <input>` once the input is built, and `R <i> <json>` after each case (synchronously, so the runner knows
  * which case was running when the process died). Not a test file itself.
  */
-import { readFileSync, writeFileSync, writeSync } from "node:fs";
+import { writeSync } from "node:fs";
 import { setLimits } from "../../src/limits.ts";
 import { runZipCase, zipBases } from "./zip-cases.ts";
 import { loadChunkBases, metadataBases, prepareChunkBases, runBombCase, runChunkCase, runMetadataCase, type OpOutcome } from "./cases.ts";
+import { peakMB, resetPeak } from "../helpers/peak-rss.ts";
 
 /**
  * `maxChunkBytes` while fuzzing chunks: array reads are bounded by the chunk's own size (6,400
@@ -20,19 +21,6 @@ import { loadChunkBases, metadataBases, prepareChunkBases, runBombCase, runChunk
  * that refusing them, not decoding them, is what keeps memory flat.
  */
 export const FUZZ_MAX_CHUNK_BYTES = 16 * 2 ** 20;
-
-/** Peak RSS (MB) since the last reset, from the kernel's high-water mark. */
-function peakMB(): number {
-  const m = /VmHWM:\s+(\d+)/.exec(readFileSync("/proc/self/status", "utf8"));
-  return m ? Number(m[1]) / 1024 : process.memoryUsage().rss / 2 ** 20;
-}
-function resetPeak(): void {
-  try {
-    writeFileSync("/proc/self/clear_refs", "5");
-  } catch {
-    // Not Linux, or not permitted: the peak then only grows, which over-reports.
-  }
-}
 
 const line = (s: string) => writeSync(1, s + "\n");
 

@@ -5,12 +5,13 @@
  *   stored-size-child.ts <workdir>
  */
 import { randomBytes } from "node:crypto";
-import { readFileSync, writeFileSync, writeSync } from "node:fs";
+import { writeSync } from "node:fs";
 import * as fsp from "node:fs/promises";
 import { join } from "node:path";
 import {
   Blosc, BZ2, create, DirectoryStore, hasNativeCodecs, LZMA, MemoryStore, ndarray, openArray, SQLiteStore, ZarrError, ZipStore, Zlib, type Codec, type Store,
 } from "../../src/internal.ts";
+import { peakMB, resetPeak } from "../helpers/peak-rss.ts";
 
 /** What one scenario saw. */
 export interface Outcome {
@@ -32,18 +33,6 @@ const GB = 2 ** 30;
 const dir = process.argv[2];
 const path = hasNativeCodecs() ? "native" : "fallback";
 const line = (o: Outcome) => writeSync(1, JSON.stringify(o) + "\n");
-
-function peakMB(): number {
-  const m = /VmHWM:\s+(\d+)/.exec(readFileSync("/proc/self/status", "utf8"));
-  return m ? Number(m[1]) / 1024 : process.memoryUsage().rss / 2 ** 20;
-}
-function resetPeak(): void {
-  try {
-    writeFileSync("/proc/self/clear_refs", "5");
-  } catch {
-    // not permitted: the peak then only grows, which over-reports (never hides) growth
-  }
-}
 
 /** Run `read` and record its outcome and peak memory growth. */
 async function observe(name: string, read: () => Promise<unknown>): Promise<void> {
