@@ -9,7 +9,7 @@
  */
 import type { BatchCopy, BatchDecoder, BatchEncoder } from "../codecs/pipeline.ts";
 import { ChunkBatch } from "../codecs/pipeline-batch.ts";
-import type { ChunkProjection } from "../indexing/chunk-projection.ts";
+import { coversWholeChunk, type ChunkProjection } from "../indexing/chunk-projection.ts";
 import type { NormalizedDim } from "../indexing/slice.ts";
 import type { NDArray } from "../ndarray/ndarray.ts";
 import { fillStrided } from "../ndarray/strided.ts";
@@ -126,7 +126,7 @@ export async function writeBatched(io: ChunkIO, projections: Iterable<ChunkProje
   await forEachConcurrent(groupsOf(projections, w.perBatch), 2, async (group) => {
     throwIfAborted(signal);
     const whole: ChunkProjection[] = [], rest: ChunkProjection[] = [];
-    for (const p of group) (p.dims.every((d, i) => d.chunkStart === 0 && d.chunkStep === 1 && d.count === grid[i]) ? whole : rest).push(p);
+    for (const p of group) (coversWholeChunk(p, grid) ? whole : rest).push(p);
     if (whole.length) {
       const keys = whole.map((p) => io.chunkKey(p.chunkCoords));
       const targets = files.prepareWrites ? await files.prepareWrites(keys) : await Promise.all(keys.map((k) => files.prepareWrite(k)));

@@ -18,7 +18,7 @@ import { withLock, type Synchronizer } from "../synchronizer.ts";
 import { withCodecSlot } from "../util/concurrency.ts";
 import { tempPathFor } from "../stores/temp-files.ts";
 import type { DirectDecoder } from "../codecs/native-backend.ts";
-import type { RegionCopy } from "../codecs/native-job.ts";
+import type { NativeSource, RegionCopy } from "../codecs/native-job.ts";
 
 /** How an array handle was opened; the options of {@link ChunkIO}. */
 export interface ChunkIOOptions {
@@ -147,20 +147,25 @@ export class ChunkIO {
   }
 
   /**
+   * Where the native backend finds a chunk: the file itself for a local-file store (read on the
+   * pool thread, size-checked there), else the stored bytes (size-checked here); null when not stored.
+   */
+  async nativeSource(key: string, signal?: AbortSignal): Promise<NativeSource | null> {
+    const files = this.localFile();
+    if (files) return { file: files.readPath(key) };
+    const raw = await this.getStored(key, signal);
+    throwIfAborted(signal);
+    return raw === undefined ? null : { bytes: raw };
+  }
+
+  /**
    * A whole chunk decoded by the native backend straight into fresh element storage (a local file is
    * read on the pool thread). The codec-only decode would return a new native buffer per chunk, whose
    * pages the kernel faults in every time: a read-modify-write per append cost 1.5x its CPU.
    */
   async #readDirect(key: string, direct: DirectDecoder, signal?: AbortSignal): Promise<DataArray | null> {
-    const files = this.localFile();
-    let source: { file: string } | { bytes: Uint8Array };
-    if (files) source = { file: files.readPath(key) };
-    else {
-      const raw = await this.getStored(key, signal);
-      throwIfAborted(signal);
-      if (raw === undefined) return null;
-      source = { bytes: raw };
-    }
+    const source = await this.nativeSource(key, signal);
+    if (!source) return null;
     const dt = this.meta.dtype;
     const { size, strides } = this.layout();
     const chunk = allocate(dt, size);

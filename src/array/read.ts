@@ -77,7 +77,7 @@ export async function readSelection(io: ChunkIO, sel: readonly NormalizedDim[], 
     if (direct) {
       // Decode on a pool thread straight into the output; a local file is read there too.
       const key = io.chunkKey(p.chunkCoords);
-      const source = files ? { file: files.readPath(key) } : await fetchBytes(io, key, signal);
+      const source = await io.nativeSource(key, signal);
       if (source) {
         const copy = regionCopy(p, cst, fullOutStrides, dst.offset / lanes, itemsize, sw, chunkBytes);
         const found = await withCodecSlot(() => direct.decodeInto(source, outBytes!, copy, key));
@@ -92,13 +92,6 @@ export async function readSelection(io: ChunkIO, sel: readonly NormalizedDim[], 
   });
   checkSignal(signal);
   return out;
-}
-
-/** The stored bytes of `key` as a native source, or null when absent. */
-async function fetchBytes(io: ChunkIO, key: string, signal: AbortSignal | undefined): Promise<{ bytes: Uint8Array } | null> {
-  const raw = await io.getStored(key, signal);
-  throwIfAborted(signal);
-  return raw === undefined ? null : { bytes: raw };
 }
 
 /** The byte-level region copy of one projection between a chunk and the output. */

@@ -10,7 +10,7 @@ import type { RegionCopy } from "../codecs/pipeline.ts";
 import { batchSize } from "../codecs/pipeline-batch.ts";
 import { ShapeError } from "../errors.ts";
 import { copyBlocks } from "../indexing/copy-blocks.ts";
-import { projectSelection, selectionShape, type ChunkProjection } from "../indexing/chunk-projection.ts";
+import { coversWholeChunk, projectSelection, selectionShape, type ChunkProjection } from "../indexing/chunk-projection.ts";
 import type { NormalizedDim } from "../indexing/slice.ts";
 import { asNDArray, NDArray } from "../ndarray/ndarray.ts";
 import { copyStrided, fillStrided, product } from "../ndarray/strided.ts";
@@ -77,7 +77,7 @@ export async function writeSelection(io: ChunkIO, sel: readonly NormalizedDim[],
   const writeOne = async (p: ChunkProjection): Promise<void> => {
     throwIfAborted(signal);
     const key = io.chunkKey(p.chunkCoords);
-    const total = p.dims.every((d, i) => d.chunkStart === 0 && d.chunkStep === 1 && d.count === grid[i]);
+    const total = coversWholeChunk(p, grid);
     await io.locked(key, async () => {
       throwIfAborted(signal);
       if (total && direct) {

@@ -59,6 +59,11 @@ export interface ChunkProjection {
   dims: DimProjection[];
 }
 
+/** Whether a projection covers its whole chunk, in order (a write may then skip reading the chunk). */
+export function coversWholeChunk(p: ChunkProjection, chunks: readonly number[]): boolean {
+  return p.dims.every((d, i) => d.chunkStart === 0 && d.chunkStep === 1 && d.count === chunks[i]);
+}
+
 /** The output shape of a normalized basic selection (integer axes dropped). */
 export function selectionShape(sel: readonly NormalizedDim[]): number[] {
   return sel.filter((d) => d.kind === "slice").map((d) => (d as { count: number }).count);
