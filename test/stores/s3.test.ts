@@ -23,7 +23,11 @@ function fresh(prefix = `t${++n}`, bucket = "zarr"): S3Store {
   return new S3Store({ bucket, prefix, endpoint: s3rver().url, region: "us-east-1", credentials: s3rver().credentials, forcePathStyle: true });
 }
 
-runBackendConformance("S3Store", { location: prefixLocations((i) => `conf${i}/data.zarr`), open: (prefix) => fresh(prefix) }, { skip });
+// s3rver writes each object in place (createWriteStream on the object's file, no rename), so two
+// PUTs of one key at once can interleave on its disk; real S3 makes every PUT atomic. S3Store sends a
+// value in one PutObject, so there is nothing on the client side to check here.
+const nonAtomicOverwrite = "s3rver writes objects in place: concurrent PUTs of one key interleave in the server (real S3 PUTs are atomic)";
+runBackendConformance("S3Store", { location: prefixLocations((i) => `conf${i}/data.zarr`), open: (prefix) => fresh(prefix) }, { skip, nonAtomicOverwrite });
 
 test("S3Store: a hierarchy through the public API, under a prefix, reads back through a new client", { skip }, async (t) => {
   const store = fresh("data/group.zarr");
