@@ -59,8 +59,18 @@ std::string PreadvAll(int fd, const std::string& path, std::vector<iovec>& iov, 
   return "";
 }
 
-thread_local std::vector<uint8_t> tlsWindow;
+thread_local ScratchBytes tlsWindow;
 const int64_t kWindow = 128 * 1024;  // stays in L2 between the kernel's copy and ours
+
+// Reads the file range [from, from + span) into tlsWindow from the 64-byte boundary below `from`,
+// so that the kernel's copy is aligned (see copy.h); returns where `from` landed.
+const uint8_t* ReadAligned(int fd, const std::string& path, int64_t from, int64_t span, std::string* err) {
+  const int64_t start = from & ~int64_t{63};
+  const size_t need = static_cast<size_t>(from - start + span);
+  if (tlsWindow.size() < need) tlsWindow.resize(std::max(need, static_cast<size_t>(kWindow + 64)));
+  *err = PreadAll(fd, path, tlsWindow.data(), need, start);
+  return tlsWindow.data() + (from - start);
+}
 
 }  // namespace
 
@@ -123,6 +133,50 @@ int OpenRegular(const std::string& path, struct stat* st, bool* missing, IoError
   return fd;
 }
 
+// Small runs with short gaps (a column, every other element): one preadv per stretch of the file,
+// each run read straight into its place in `dst` and each gap into a junk buffer that stays in L1
+// (its address matched to the file offset's alignment, see copy.h). The kernel still copies the
+// gaps, but into cache: cheaper than a window of the whole extent copied out again.
+const int64_t kSparseRun = 256;
+const int64_t kSparseGap = 64 * 1024;
+thread_local ScratchBytes tlsJunk;
+
+std::string ReadSparse(int fd, const std::string& path, const Scatter& s, const std::vector<int64_t>& n,
+                       const std::vector<int64_t>& a, const std::vector<int64_t>& b, bool runs, uint8_t* dst) {
+  if (tlsJunk.size() < static_cast<size_t>(kSparseGap + 128)) tlsJunk.resize(static_cast<size_t>(kSparseGap + 128));
+  const size_t nd = n.size();
+  // With contiguous inner runs the innermost axis is one run; otherwise every element is one.
+  const size_t outer = runs ? nd - 1 : nd;
+  const int64_t run = runs ? n[nd - 1] * s.elem : s.elem;
+  std::vector<int64_t> idx(outer, 0);
+  std::vector<iovec> iov;
+  int64_t p = s.srcOff, q = s.dstOff, start = p, end = p;
+  for (;;) {
+    if (p != end) {
+      // Gaps are short by the caller's check, except between stretches of outer axes.
+      if (p - end > kSparseGap || p < end) {
+        std::string err = PreadvAll(fd, path, iov, start, static_cast<size_t>(end - start));
+        if (!err.empty()) return err;
+        iov.clear();
+        start = end = p;
+      } else {
+        iov.push_back({tlsJunk.data() + (end & 63), static_cast<size_t>(p - end)});
+        end = p;
+      }
+    }
+    iov.push_back({dst + q, static_cast<size_t>(run)});
+    end += run;
+    int d = static_cast<int>(outer) - 1;
+    for (; d >= 0; d--) {
+      idx[d]++, p += a[d], q += b[d];
+      if (idx[d] < n[d]) break;
+      p -= a[d] * n[d], q -= b[d] * n[d], idx[d] = 0;
+    }
+    if (d < 0) break;
+  }
+  return PreadvAll(fd, path, iov, start, static_cast<size_t>(end - start));
+}
+
 }  // namespace
 
 
@@ -149,8 +203,17 @@ bool ReadRawRegion(const std::string& path, const Scatter& s, uint8_t* dst, size
   std::string err;
   const bool runs = s.swap <= 1 && a[nd - 1] == s.elem && b[nd - 1] == s.elem;
   bool ascending = true;
-  for (size_t d = 0; d < nd; d++) ascending = ascending && a[d] > 0;
-  if (runs && ascending) {
+  // Runs read straight into `dst` only where the kernel's copy is fast: destination and file offset
+  // 32-byte aligned relative to each other, for every run (see copy.h); otherwise through the window.
+  bool relAligned = ((reinterpret_cast<uintptr_t>(dst) + static_cast<uintptr_t>(s.dstOff - s.srcOff)) & 31) == 0;
+  for (size_t d = 0; d < nd; d++) {
+    ascending = ascending && a[d] > 0;
+    relAligned = relAligned && ((b[d] - a[d]) & 31) == 0;
+  }
+  const int64_t innerRun = runs ? n[nd - 1] * s.elem : s.elem;
+  if (s.swap <= 1 && ascending && innerRun < kSparseRun && (runs ? (nd > 1 ? a[nd - 2] - innerRun : 0) : a[nd - 1] - innerRun) < kSparseGap) {
+    err = ReadSparse(fd, path, s, n, a, b, runs, dst);
+  } else if (runs && ascending && relAligned) {
     // Contiguous runs: each read straight into its place, file-adjacent runs in one preadv.
     const size_t run = static_cast<size_t>(n[nd - 1] * s.elem);
     std::vector<int64_t> idx(nd, 0);
@@ -186,28 +249,25 @@ bool ReadRawRegion(const std::string& path, const Scatter& s, uint8_t* dst, size
     int64_t ilo, ihi;
     Extent(inner, inner.sst, 0, &ilo, &ihi);  // bytes one outer step needs, from its start
     const int64_t stepsPer = std::max<int64_t>(1, (kWindow - ihi) / a[0] + 1);
-    if (tlsWindow.size() < static_cast<size_t>(std::max(kWindow, ihi))) tlsWindow.resize(static_cast<size_t>(std::max(kWindow, ihi)));
     for (int64_t i = 0; i < n[0] && err.empty(); i += stepsPer) {
       const int64_t k = std::min(stepsPer, n[0] - i);
       const int64_t from = s.srcOff + i * a[0];
       const int64_t span = (k - 1) * a[0] + ihi;
-      if (tlsWindow.size() < static_cast<size_t>(span)) tlsWindow.resize(static_cast<size_t>(span));
-      err = PreadAll(fd, path, tlsWindow.data(), static_cast<size_t>(span), from);
+      const uint8_t* at = ReadAligned(fd, path, from, span, &err);
       if (!err.empty()) break;
       Scatter part = inner;
       part.shape[0] = k;
-      part.srcOff = 0;
+      part.srcOff = at - tlsWindow.data();
       part.dstOff = s.dstOff + i * b[0];
       CopyStrided(part, tlsWindow.data(), dst);
     }
   } else {
     // Descending strides (a reversed selection): read the needed extent whole.
     Extent(s, s.sst, s.srcOff, &lo, &hi);
-    if (tlsWindow.size() < static_cast<size_t>(hi - lo)) tlsWindow.resize(static_cast<size_t>(hi - lo));
-    err = PreadAll(fd, path, tlsWindow.data(), static_cast<size_t>(hi - lo), lo);
+    const uint8_t* at = ReadAligned(fd, path, lo, hi - lo, &err);
     if (err.empty()) {
       Scatter shifted = s;
-      shifted.srcOff -= lo;
+      shifted.srcOff += (at - tlsWindow.data()) - lo;
       CopyStrided(shifted, tlsWindow.data(), dst);
     }
   }
@@ -220,7 +280,7 @@ int64_t MaxStoredChunkBytes(int64_t chunkBytes) {
   return chunkBytes + (chunkBytes + 15) / 16 + 64 * 1024;
 }
 
-bool ReadChunkFile(const std::string& path, int64_t chunkBytes, std::vector<uint8_t>& buf, size_t* len, bool* missing, IoError* error) {
+bool ReadChunkFile(const std::string& path, int64_t chunkBytes, ScratchBytes& buf, size_t* len, bool* missing, IoError* error) {
   struct stat st;
   const int fd = OpenRegular(path, &st, missing, error);
   if (fd < 0) return false;

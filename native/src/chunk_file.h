@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "copy.h"
 #include "job.h"
 
 namespace zf {
@@ -33,7 +34,7 @@ int64_t MaxStoredChunkBytes(int64_t chunkBytes);
 // False on failure, with *missing set (no such file, or a directory: the chunk is not stored and the
 // caller fills with the fill value) or *error. A file larger than MaxStoredChunkBytes(chunkBytes)
 // is refused on its fstat, before anything is allocated or read (code "ERR_VALUE_TOO_LARGE").
-bool ReadChunkFile(const std::string& path, int64_t chunkBytes, std::vector<uint8_t>& buf, size_t* len, bool* missing, IoError* error);
+bool ReadChunkFile(const std::string& path, int64_t chunkBytes, ScratchBytes& buf, size_t* len, bool* missing, IoError* error);
 // Copies the region `s` of the *uncompressed* chunk stored at `path` (exactly s.chunkBytes long)
 // into `dst`, reading only the bytes the region needs: contiguous runs straight into their place
 // in `dst` (preadv, one kernel copy), strided regions through a small cache-resident window. A

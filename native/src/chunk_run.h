@@ -13,14 +13,15 @@
 
 #include "blosc/blosc.h"
 #include "chunk_file.h"
+#include "copy.h"
 #include "job.h"
 
 namespace zf {
 namespace addon {
 
 // Per pool thread: decoded-chunk scratch, and a chunk file read there.
-inline thread_local std::vector<uint8_t> tlsScratchStore;
-inline thread_local std::vector<uint8_t> tlsFile;
+inline thread_local ScratchBytes tlsScratchStore;
+inline thread_local ScratchBytes tlsFile;
 
 struct ScatterJob {
   JobSpec in;
@@ -61,6 +62,48 @@ struct ScatterJob {
     return n * spec.elem == spec.chunkBytes;
   }
 
+  // Blosc, no byte swap, runs in ascending chunk order (C-order chunks; any selection): decode
+  // straight into the destination, only the blocks and bytes the region needs
+  // (blosc::DecompressRuns). False, with nothing done, when the region does not qualify.
+  bool BloscRuns(uint8_t* dst, size_t dstLen) {
+    const Scatter& spec = in.spec;
+    if (spec.swap > 1) return false;
+    thread_local std::vector<int64_t> n, a, b;
+    thread_local std::vector<blosc::Run> runs;
+    runs.clear();
+    int64_t lo, hi;
+    Extent(spec, spec.dst, spec.dstOff, &lo, &hi);
+    if (lo < 0 || hi > static_cast<int64_t>(dstLen)) { error = "scatter destination region out of range"; return true; }
+    Extent(spec, spec.sst, spec.srcOff, &lo, &hi);
+    if (lo < 0 || hi > spec.chunkBytes) { error = "scatter source region out of range"; return true; }
+    if (!MergeAxes(spec, n, a, b)) return true;  // empty region
+    const size_t nd = n.size();
+    const bool contiguous = a[nd - 1] == spec.elem && b[nd - 1] == spec.elem;
+    const size_t outer = contiguous ? nd - 1 : nd;
+    const int64_t len = contiguous ? n[nd - 1] * spec.elem : spec.elem;
+    std::vector<int64_t> idx(outer, 0);
+    int64_t p = spec.srcOff, q = spec.dstOff, end = 0;
+    for (;;) {
+      if (p < end) return false;  // not ascending (a reversed or F-order region): the general path
+      runs.push_back({static_cast<size_t>(p), static_cast<size_t>(len), dst + q});
+      end = p + len;
+      int d = static_cast<int>(outer) - 1;
+      for (; d >= 0; d--) {
+        idx[d]++, p += a[d], q += b[d];
+        if (idx[d] < n[d]) break;
+        p -= a[d] * n[d], q -= b[d] * n[d], idx[d] = 0;
+      }
+      if (d < 0) break;
+    }
+    zf::blosc::Header h;
+    error = zf::blosc::ReadHeader(src, srcLen, &h);
+    if (error.empty() && static_cast<int64_t>(h.nbytes) != spec.chunkBytes) {
+      error = "blosc header says " + std::to_string(h.nbytes) + " bytes, expected " + std::to_string(spec.chunkBytes);
+    }
+    if (error.empty()) error = zf::BloscDecompressRuns(src, srcLen, runs.data(), runs.size());
+    return true;
+  }
+
   void Run() {
     const Scatter& spec = in.spec;
     const Params& params = in.params;
@@ -85,6 +128,7 @@ struct ScatterJob {
     }
     const uint8_t* chunk = src;
     size_t chunkLen = srcLen;
+    if (hasCodec && params.kind == CodecKind::Blosc && !WholeChunkContiguous() && BloscRuns(dst, dstLen)) return;
     if (hasCodec && partialCount > 0 && params.kind == CodecKind::Blosc) {
       // Small selection: decode only the blosc blocks that hold it, from a container that holds
       // exactly one chunk (a header claiming another size is corrupt, as on the whole-chunk path).

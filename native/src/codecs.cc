@@ -103,6 +103,10 @@ std::string BloscGetBytes(const uint8_t* src, size_t n, size_t startByte, size_t
   return NoThrow([&] { return BloscGetBytesImpl(src, n, startByte, count, dst, dstStart); });
 }
 
+std::string BloscDecompressRuns(const uint8_t* src, size_t n, const blosc::Run* runs, size_t nruns) {
+  return NoThrow([&] { return blosc::DecompressRuns(NonNull(src), n, runs, nruns); });
+}
+
 std::string DecompressImpl(const Params& p, const uint8_t* src, size_t n, OutBuf& out) {
   src = NonNull(src);
   switch (p.kind) {

@@ -12,6 +12,8 @@
 #include <utility>
 #include <vector>
 
+#include "blosc/blosc.h"
+
 namespace zf {
 
 enum class CodecKind { Blosc, Zstd, Lz4, Zlib, Gzip, Bz2, Lzma };
@@ -99,6 +101,8 @@ std::string Decompress(const Params& p, const uint8_t* src, size_t n, OutBuf& ou
 // Decodes only the blosc blocks covering bytes [startByte, startByte + count) of the chunk into dst
 // (which must hold count + 2 * typesize bytes); *dstStart is the chunk byte offset of dst[0].
 std::string BloscGetBytes(const uint8_t* src, size_t n, size_t startByte, size_t count, uint8_t* dst, size_t* dstStart);
+// Blosc: decodes the runs (see blosc::DecompressRuns) straight into their destinations.
+std::string BloscDecompressRuns(const uint8_t* src, size_t n, const blosc::Run* runs, size_t nruns);
 
 // Comma-separated compressor names of the linked c-blosc.
 std::string BloscCompressors();

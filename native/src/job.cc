@@ -3,6 +3,7 @@
 
 #include <cstring>
 
+#include "copy.h"
 #include "napi_util.h"
 #include "options.h"
 
@@ -50,7 +51,7 @@ void CopyStrided(const Scatter& s, const uint8_t* src, uint8_t* dst) {
   uint8_t* q = dst + s.dstOff;
   for (;;) {
     if (run) {
-      std::memcpy(q, p, static_cast<size_t>(inner * s.elem));
+      CopyBytes(q, p, static_cast<size_t>(inner * s.elem));
     } else if (s.swap > 1) {
       for (int64_t k = 0; k < inner; k++) {
         const uint8_t* e = p + k * ai;

@@ -12,6 +12,7 @@
 #include "blosclz.h"
 #include "shuffle.h"
 #include "zlib_api.h"
+#include "../copy.h"
 #include "../le32.h"
 
 namespace zf {
@@ -138,7 +139,7 @@ long CompressBlock(int code, int clevel, int flags, size_t typesize, size_t bsiz
     if (cbytes < 0) return cbytes;
     if (cbytes == 0 || size_t(cbytes) == neblock) {
       if (ntbytes + neblock > destsize) return 0;
-      std::memcpy(dest, data + j * neblock, neblock);
+      CopyBytes(dest, data + j * neblock, neblock);
       cbytes = long(neblock);
     }
     PutLe32(dest - 4, uint32_t(cbytes));
@@ -149,13 +150,14 @@ long CompressBlock(int code, int clevel, int flags, size_t typesize, size_t bsiz
   return ctbytes;
 }
 
-// Decodes and unshuffles one block whose streams start at src[offset].
-std::string DecompressBlock(const Header& h, const uint8_t* src, size_t offset, size_t bsize, bool leftover,
-                            uint8_t* dest, uint8_t* tmp) {
+// Whether a block's decoded streams still need a byte or a bit unshuffle.
+bool NeedsByteUnshuffle(const Header& h) { return (h.flags & kShuffle) && h.typesize > 1; }
+bool NeedsBitUnshuffle(const Header& h, size_t bsize) { return (h.flags & kBitShuffle) && bsize >= h.typesize; }
+
+// Decodes the streams of one block, whose offset table entry is src[offset], into target (bsize
+// bytes, still shuffled if the block was).
+std::string DecodeStreams(const Header& h, const uint8_t* src, size_t offset, size_t bsize, bool leftover, uint8_t* target) {
   const size_t ts = h.typesize;
-  const bool doShuffle = (h.flags & kShuffle) && ts > 1;
-  const bool doBit = (h.flags & kBitShuffle) && bsize >= ts;
-  uint8_t* target = (doShuffle || doBit) ? tmp : dest;
   const bool split = !(h.flags & kDontSplit) && ts <= kMaxSplits && bsize / ts >= kMinBufferSize && !leftover;
   const size_t nsplits = split ? ts : 1;
   const size_t neblock = bsize / nsplits;
@@ -165,19 +167,35 @@ std::string DecompressBlock(const Header& h, const uint8_t* src, size_t offset, 
     offset += 4;
     if (csize > h.cbytes - offset) return "corrupt data (stream longer than the buffer)";
     if (csize == neblock) {
-      std::memcpy(target, src + offset, neblock);
+      CopyBytes(target, src + offset, neblock);
     } else if (!CodecDecompress(h.format(), src + offset, int(csize), target, int(neblock))) {
       return "corrupt data (a block does not decode to its size)";
     }
     offset += csize;
     target += neblock;
   }
+  return "";
+}
+
+// Decodes and unshuffles one block into dest; tmp holds 2 * bsize bytes.
+std::string DecompressBlock(const Header& h, const uint8_t* src, size_t offset, size_t bsize, bool leftover,
+                            uint8_t* dest, uint8_t* tmp) {
+  const bool doShuffle = NeedsByteUnshuffle(h), doBit = NeedsBitUnshuffle(h, bsize);
+  std::string err = DecodeStreams(h, src, offset, bsize, leftover, (doShuffle || doBit) ? tmp : dest);
+  if (!err.empty()) return err;
   if (doShuffle) {
-    Unshuffle(ts, bsize, tmp, dest);
+    Unshuffle(h.typesize, bsize, tmp, dest);
   } else if (doBit) {
-    BitUnshuffle(ts, bsize, tmp, dest, tmp + bsize);
+    BitUnshuffle(h.typesize, bsize, tmp, dest, tmp + bsize);
   }
   return "";
+}
+
+// Per-thread block scratch: a fresh block-sized allocation per chunk costs page faults.
+uint8_t* BlockScratch(size_t bytes) {
+  thread_local ScratchBytes scratch;
+  if (scratch.size() < bytes) scratch.resize(bytes);
+  return scratch.data();
 }
 
 }  // namespace
@@ -281,7 +299,7 @@ std::string Compress(int clevel, int shuffle, size_t typesize, const uint8_t* sr
     // Stored uncompressed (level 0, tiny input, or incompressible data).
     if (n + kMaxOverhead > destsize) return "output buffer too small for incompressible data";
     memcpyed = true;
-    if (n) std::memcpy(dest + kHeaderSize, src, n);
+    if (n) CopyBytes(dest + kHeaderSize, src, n);
     ntbytes = kHeaderSize + n;
   }
   if (memcpyed) flags |= kMemcpyed;
@@ -359,7 +377,7 @@ std::string GetBytes(const uint8_t* src, size_t n, size_t start, size_t count, u
   if (start > h.nbytes || count > h.nbytes - start) return "partial range beyond the chunk";
   if (count == 0) return "";
   if (h.flags & kMemcpyed) {
-    std::memcpy(dst, src + kHeaderSize + start, count);
+    CopyBytes(dst, src + kHeaderSize + start, count);
     return "";
   }
   const size_t bs = h.blocksize;
@@ -367,9 +385,8 @@ std::string GetBytes(const uint8_t* src, size_t n, size_t start, size_t count, u
   const size_t first = start / bs;
   const size_t last = (start + count - 1) / bs;
   // Whole blocks decode straight into dst; partial ones go through a block-sized buffer.
-  Scratch tmp(2 * bs);  // decoded streams + bitshuffle scratch
-  Scratch part(bs);
-  if (!tmp.p || !part.p) return "out of memory";
+  uint8_t* tmp = BlockScratch(3 * bs);  // decoded streams + bitshuffle scratch
+  uint8_t* part = tmp + 2 * bs;
   for (size_t j = first; j <= last; j++) {
     const size_t bstart = j * bs;
     const bool leftover = j == nblocks - 1 && h.nbytes % bs != 0;
@@ -377,10 +394,60 @@ std::string GetBytes(const uint8_t* src, size_t n, size_t start, size_t count, u
     const size_t lo = std::max(start, bstart);
     const size_t hi = std::min(start + count, bstart + bsize);
     const bool whole = lo == bstart && hi == bstart + bsize;
-    uint8_t* target = whole ? dst + (bstart - start) : part.p;
-    err = DecompressBlock(h, src, Le32(src + kHeaderSize + 4 * j), bsize, leftover, target, tmp.p);
+    uint8_t* target = whole ? dst + (bstart - start) : part;
+    err = DecompressBlock(h, src, Le32(src + kHeaderSize + 4 * j), bsize, leftover, target, tmp);
     if (!err.empty()) return err;
-    if (!whole) std::memcpy(dst + (lo - start), part.p + (lo - bstart), hi - lo);
+    if (!whole) CopyBytes(dst + (lo - start), part + (lo - bstart), hi - lo);
+  }
+  return "";
+}
+
+std::string DecompressRuns(const uint8_t* src, size_t n, const Run* runs, size_t nruns) {
+  Header h;
+  std::string err = ReadHeader(src, n, &h);
+  if (!err.empty()) return err;
+  for (size_t r = 0; r < nruns; r++) {
+    if (runs[r].off > h.nbytes || runs[r].len > h.nbytes - runs[r].off) return "partial range beyond the chunk";
+    if (r > 0 && runs[r].off < runs[r - 1].off + runs[r - 1].len) return "runs out of order";
+  }
+  if (nruns == 0 || h.nbytes == 0) return "";
+  if (h.flags & kMemcpyed) {
+    for (size_t r = 0; r < nruns; r++) CopyBytes(runs[r].dst, src + kHeaderSize + runs[r].off, runs[r].len);
+    return "";
+  }
+  const size_t bs = h.blocksize;
+  const size_t nblocks = h.nbytes / bs + (h.nbytes % bs ? 1 : 0);
+  uint8_t* tmp = BlockScratch(3 * bs);  // decoded streams | bit-unshuffle scratch | bit-unshuffled block
+  size_t r = 0;
+  for (size_t j = runs[0].off / bs; j < nblocks && r < nruns; j++) {
+    const size_t bstart = j * bs;
+    const bool leftover = j == nblocks - 1 && h.nbytes % bs != 0;
+    const size_t bsize = leftover ? h.nbytes % bs : bs;
+    const size_t bend = bstart + bsize;
+    while (r < nruns && runs[r].off + runs[r].len <= bstart) r++;  // (empty runs)
+    if (r == nruns) break;
+    if (runs[r].off >= bend) {
+      j = runs[r].off / bs - 1;  // skip to the next block a run touches
+      continue;
+    }
+    err = DecodeStreams(h, src, Le32(src + kHeaderSize + 4 * j), bsize, leftover, tmp);
+    if (!err.empty()) return err;
+    const bool doShuffle = NeedsByteUnshuffle(h), doBit = NeedsBitUnshuffle(h, bsize);
+    const uint8_t* plain = tmp;
+    if (doBit) {
+      BitUnshuffle(h.typesize, bsize, tmp, tmp + 2 * bs, tmp + bsize);
+      plain = tmp + 2 * bs;
+    }
+    // Every run overlapping this block, the last one possibly continuing into the next.
+    for (size_t k = r; k < nruns && runs[k].off < bend; k++) {
+      const size_t lo = std::max(runs[k].off, bstart), hi = std::min(runs[k].off + runs[k].len, bend);
+      uint8_t* to = runs[k].dst + (lo - runs[k].off);
+      if (doShuffle) {
+        UnshuffleBytes(h.typesize, bsize, tmp, lo - bstart, hi - bstart, to);
+      } else {
+        CopyBytes(to, plain + (lo - bstart), hi - lo);
+      }
+    }
   }
   return "";
 }

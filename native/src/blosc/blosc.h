@@ -67,5 +67,18 @@ std::string Decompress(const uint8_t* src, size_t n, uint8_t* dst, size_t dstCap
 // that hold them.
 std::string GetBytes(const uint8_t* src, size_t n, size_t start, size_t count, uint8_t* dst);
 
+// A run of a chunk's decoded bytes, [off, off + len), and where it goes.
+struct Run {
+  size_t off;
+  size_t len;
+  uint8_t* dst;
+};
+
+// Decodes the runs (ascending, not overlapping) straight into their destinations, decoding only
+// the blocks they touch and unshuffling only their bytes: no chunk-sized intermediate, so a chunk
+// scattered into a larger array is written once (rows), and a column decodes its blocks but
+// unshuffles only its items.
+std::string DecompressRuns(const uint8_t* src, size_t n, const Run* runs, size_t nruns);
+
 }  // namespace blosc
 }  // namespace zf

@@ -6,6 +6,9 @@
 // on both 64-bit lanes of an SSE2 register (scalar 64-bit words for the tails).
 #include "shuffle.h"
 
+#include "../copy.h"
+
+#include <algorithm>
 #include <cstring>
 
 #if defined(__SSE2__)
@@ -26,9 +29,10 @@ void ShuffleScalar(size_t ts, size_t n, size_t from, const uint8_t* src, uint8_t
   }
 }
 
-void UnshuffleScalar(size_t ts, size_t n, size_t from, const uint8_t* src, uint8_t* dst) {
-  for (size_t i = from; i < n; i++) {
-    for (size_t j = 0; j < ts; j++) dst[i * ts + j] = src[j * n + i];
+// Items [from, to) of a block of n items; `dst` points at item `base` (base <= from).
+void UnshuffleScalar(size_t ts, size_t n, size_t base, size_t from, size_t to, const uint8_t* src, uint8_t* dst) {
+  for (size_t i = from; i < to; i++) {
+    for (size_t j = 0; j < ts; j++) dst[(i - base) * ts + j] = src[j * n + i];
   }
 }
 
@@ -98,25 +102,27 @@ size_t Shuffle2Sse2(size_t n, const uint8_t* src, uint8_t* dst) {
   return i;
 }
 
-size_t Unshuffle2Sse2(size_t n, const uint8_t* src, uint8_t* dst) {
-  size_t i = 0;
-  for (; i + 16 <= n; i += 16) {
+// The unshuffles below write items [from, to) of a block of n items, `dst` pointing at item `from`;
+// they return the item they stopped at (the rest is left to UnshuffleScalar).
+size_t Unshuffle2Sse2(size_t n, size_t from, size_t to, const uint8_t* src, uint8_t* dst) {
+  size_t i = from;
+  for (; i + 16 <= to; i += 16) {
     const __m128i p0 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + i));
     const __m128i p1 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + n + i));
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(dst + 2 * i), _mm_unpacklo_epi8(p0, p1));
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(dst + 2 * i + 16), _mm_unpackhi_epi8(p0, p1));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(dst + 2 * (i - from)), _mm_unpacklo_epi8(p0, p1));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(dst + 2 * (i - from) + 16), _mm_unpackhi_epi8(p0, p1));
   }
   return i;
 }
 
-size_t Unshuffle4Sse2(size_t n, const uint8_t* src, uint8_t* dst) {
-  size_t i = 0;
-  for (; i + 16 <= n; i += 16) {
+size_t Unshuffle4Sse2(size_t n, size_t from, size_t to, const uint8_t* src, uint8_t* dst) {
+  size_t i = from;
+  for (; i + 16 <= to; i += 16) {
     __m128i p[4];
     for (int k = 0; k < 4; k++) p[k] = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + k * n + i));
     const __m128i lo01 = _mm_unpacklo_epi8(p[0], p[1]), lo23 = _mm_unpacklo_epi8(p[2], p[3]);
     const __m128i hi01 = _mm_unpackhi_epi8(p[0], p[1]), hi23 = _mm_unpackhi_epi8(p[2], p[3]);
-    __m128i* d = reinterpret_cast<__m128i*>(dst + i * 4);
+    __m128i* d = reinterpret_cast<__m128i*>(dst + (i - from) * 4);
     _mm_storeu_si128(d + 0, _mm_unpacklo_epi16(lo01, lo23));
     _mm_storeu_si128(d + 1, _mm_unpackhi_epi16(lo01, lo23));
     _mm_storeu_si128(d + 2, _mm_unpacklo_epi16(hi01, hi23));
@@ -125,12 +131,12 @@ size_t Unshuffle4Sse2(size_t n, const uint8_t* src, uint8_t* dst) {
   return i;
 }
 
-size_t Unshuffle8Sse2(size_t n, const uint8_t* src, uint8_t* dst) {
-  size_t i = 0;
-  for (; i + 16 <= n; i += 16) {
+size_t Unshuffle8Sse2(size_t n, size_t from, size_t to, const uint8_t* src, uint8_t* dst) {
+  size_t i = from;
+  for (; i + 16 <= to; i += 16) {
     __m128i p[8];
     for (int k = 0; k < 8; k++) p[k] = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + k * n + i));
-    __m128i* d = reinterpret_cast<__m128i*>(dst + i * 8);
+    __m128i* d = reinterpret_cast<__m128i*>(dst + (i - from) * 8);
     for (int half = 0; half < 2; half++) {
       const __m128i a0 = half ? _mm_unpackhi_epi8(p[0], p[1]) : _mm_unpacklo_epi8(p[0], p[1]);
       const __m128i a1 = half ? _mm_unpackhi_epi8(p[2], p[3]) : _mm_unpacklo_epi8(p[2], p[3]);
@@ -147,6 +153,17 @@ size_t Unshuffle8Sse2(size_t n, const uint8_t* src, uint8_t* dst) {
   return i;
 }
 #endif
+
+// Items [from, to) of a block of n items into dst (which points at item `from`).
+void UnshuffleItems(size_t ts, size_t n, size_t from, size_t to, const uint8_t* src, uint8_t* dst) {
+  size_t done = from;
+#if defined(__SSE2__)
+  if (ts == 2) done = Unshuffle2Sse2(n, from, to, src, dst);
+  if (ts == 4) done = Unshuffle4Sse2(n, from, to, src, dst);
+  if (ts == 8) done = Unshuffle8Sse2(n, from, to, src, dst);
+#endif
+  UnshuffleScalar(ts, n, from, done, to, src, dst);
+}
 
 inline uint64_t Transpose8x8(uint64_t x) {
   uint64_t t;
@@ -167,7 +184,7 @@ void BitsToPlane(const uint8_t* rows, size_t n, uint8_t* plane);
 void Shuffle(size_t ts, size_t size, const uint8_t* src, uint8_t* dst) {
   const size_t n = ts ? size / ts : 0;
   if (ts <= 1 || n == 0) {
-    std::memcpy(dst, src, size);
+    CopyBytes(dst, src, size);
     return;
   }
   size_t done = 0;
@@ -183,17 +200,30 @@ void Shuffle(size_t ts, size_t size, const uint8_t* src, uint8_t* dst) {
 void Unshuffle(size_t ts, size_t size, const uint8_t* src, uint8_t* dst) {
   const size_t n = ts ? size / ts : 0;
   if (ts <= 1 || n == 0) {
-    std::memcpy(dst, src, size);
+    CopyBytes(dst, src, size);
     return;
   }
-  size_t done = 0;
-#if defined(__SSE2__)
-  if (ts == 2) done = Unshuffle2Sse2(n, src, dst);
-  if (ts == 4) done = Unshuffle4Sse2(n, src, dst);
-  if (ts == 8) done = Unshuffle8Sse2(n, src, dst);
-#endif
-  UnshuffleScalar(ts, n, done, src, dst);
+  UnshuffleItems(ts, n, 0, n, src, dst);
   std::memcpy(dst + n * ts, src + n * ts, size - n * ts);
+}
+
+void UnshuffleBytes(size_t ts, size_t size, const uint8_t* src, size_t lo, size_t hi, uint8_t* dst) {
+  const size_t n = ts ? size / ts : 0;
+  if (ts <= 1 || n == 0) {
+    CopyBytes(dst, src + lo, hi - lo);
+    return;
+  }
+  const size_t items = n * ts;
+  // Byte b of the unshuffled block: byte b % ts of item b / ts, or a trailing byte kept in place.
+  auto byteAt = [&](size_t b) { return b < items ? src[(b % ts) * n + b / ts] : src[b]; };
+  size_t b = lo;
+  for (; b < hi && b % ts != 0; b++) dst[b - lo] = byteAt(b);
+  const size_t first = b / ts, last = std::max(first, std::min(hi, items) / ts);
+  if (last > first) {
+    UnshuffleItems(ts, n, first, last, src, dst + (b - lo));
+    b = last * ts;
+  }
+  for (; b < hi; b++) dst[b - lo] = byteAt(b);
 }
 
 namespace {
@@ -271,7 +301,7 @@ void BitsToPlane(const uint8_t* rows, size_t n, uint8_t* plane) {
 void BitShuffle(size_t ts, size_t size, const uint8_t* src, uint8_t* dst, uint8_t* scratch) {
   const size_t n = ts ? size / ts : 0;
   if (ts == 0 || n % 8 != 0) {
-    std::memcpy(dst, src, size);
+    CopyBytes(dst, src, size);
     return;
   }
   // Byte planes first (the identity for 1-byte items), then the bits of each plane.
@@ -287,7 +317,7 @@ void BitShuffle(size_t ts, size_t size, const uint8_t* src, uint8_t* dst, uint8_
 void BitUnshuffle(size_t ts, size_t size, const uint8_t* src, uint8_t* dst, uint8_t* scratch) {
   const size_t n = ts ? size / ts : 0;
   if (ts == 0 || n % 8 != 0) {
-    std::memcpy(dst, src, size);
+    CopyBytes(dst, src, size);
     return;
   }
   uint8_t* planes = ts > 1 ? scratch : dst;
