@@ -37,6 +37,7 @@ NAPI_MODULE_INIT() {
       {"decodeBatchAsync", nullptr, DecodeBatchAsync, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"encodeBatchAsync", nullptr, EncodeBatchAsync, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"populateAsync", nullptr, PopulateAsync, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"allocAligned", nullptr, AllocAligned, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
   return exports;

@@ -1,6 +1,7 @@
 // populateAsync: faulting in a fresh buffer's pages on the libuv pool.
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #ifdef __linux__
 #include <sys/mman.h>
 #endif
@@ -68,6 +69,65 @@ void CompletePopulate(napi_env env, napi_status, void* data) {
 }
 
 }  // namespace
+
+// allocAligned(nbytes) -> ArrayBuffer | undefined
+// A large result buffer of our own: page-aligned anonymous memory (transparent huge pages asked
+// for, as above), freed when the ArrayBuffer is collected. V8's own large ArrayBuffers sit 16 bytes
+// past a page (malloc's header), so chunk rows copied or read into them are never 32-byte aligned
+// relative to their source and take the slow copy (copy.h); into this buffer a local uncompressed
+// chunk is read by the kernel straight into place. Undefined where external buffers are refused
+// (a V8 sandbox) or memory is short: the caller allocates as usual.
+namespace {
+void FreeAligned(napi_env env, void* data, void* hint) {
+  const size_t n = reinterpret_cast<uintptr_t>(hint);
+#ifdef __linux__
+  munmap(data, n);
+#else
+  std::free(data);
+#endif
+  int64_t left;
+  napi_adjust_external_memory(env, -static_cast<int64_t>(n), &left);
+}
+}  // namespace
+
+napi_value AllocAligned(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1], result;
+  napi_get_undefined(env, &result);
+  CHECK_NAPI(env, napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
+  double want = 0;
+  if (argc < 1 || napi_get_value_double(env, argv[0], &want) != napi_ok || !(want >= 1) || want > 9007199254740991.0) return result;
+  const size_t n = static_cast<size_t>(want);
+#ifdef __linux__
+  void* p = mmap(nullptr, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (p == MAP_FAILED) return result;
+#ifdef MADV_HUGEPAGE
+  static const bool noHuge = std::getenv("ZARRFLOW_NO_HUGEPAGES") != nullptr;
+  const uintptr_t huge = 2u << 20;
+  const uintptr_t a = (reinterpret_cast<uintptr_t>(p) + huge - 1) & ~(huge - 1), b = (reinterpret_cast<uintptr_t>(p) + n) & ~(huge - 1);
+  if (b > a && !noHuge) madvise(reinterpret_cast<void*>(a), b - a, MADV_HUGEPAGE);
+#endif
+#else
+  void* p = nullptr;
+  if (posix_memalign(&p, 4096, n) != 0) return result;
+  std::memset(p, 0, n);
+#endif
+  napi_value ab;
+  if (napi_create_external_arraybuffer(env, p, n, FreeAligned, reinterpret_cast<void*>(static_cast<uintptr_t>(n)), &ab) != napi_ok) {
+#ifdef __linux__
+    munmap(p, n);
+#else
+    std::free(p);
+#endif
+    bool pending = false;
+    napi_is_exception_pending(env, &pending);
+    if (pending) { napi_value e; napi_get_and_clear_last_exception(env, &e); }
+    return result;
+  }
+  int64_t total;
+  napi_adjust_external_memory(env, static_cast<int64_t>(n), &total);
+  return ab;
+}
 
 napi_value PopulateAsync(napi_env env, napi_callback_info info) {
   size_t argc = 1;

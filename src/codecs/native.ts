@@ -58,6 +58,11 @@ export interface NativeCodecs {
   encodeFromAsync?(job: NativeJob): Promise<Uint8Array | number>;
   /** Fault in the pages of a fresh buffer on a pool thread (parallel when called on slices). */
   populateAsync?(bytes: Uint8Array): Promise<void>;
+  /**
+   * A zero-filled, page-aligned ArrayBuffer of `nbytes` owned by the addon (huge pages asked for),
+   * or undefined where that cannot be had. For large read results: see read.ts `allocateResult`.
+   */
+  allocAligned?(nbytes: number): ArrayBuffer | undefined;
   /** Comma-separated compressor names of the linked c-blosc. */
   bloscListCompressors(): string;
   /** Versions of the linked libraries. */

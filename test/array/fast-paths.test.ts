@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, truncateSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { astype, full, zeros, ndarray, slice, Blosc, CodecError, DirectoryStore, Zstd } from "../../src/internal.ts";
+import { astype, NDArray, full, zeros, ndarray, slice, Blosc, CodecError, DirectoryStore, Zstd } from "../../src/internal.ts";
 
 const N = 300, M = 200;
 const value = (i: number, j: number) => i * M + j;
@@ -86,7 +86,7 @@ test("uncompressed chunk files: sparse selections (columns, steps, small boxes) 
     for (const [sel, lo, hi, st] of cases) {
       const exp: number[] = [];
       for (let i = lo[0]; i < hi[0]; i += st[0]) for (let j = lo[1]; j < hi[1]; j += st[1]) for (let k = lo[2]; k < hi[2]; k += st[2]) exp.push(v(i, j, k));
-      const got = await z.get(sel);
+      const got = (await z.get(sel)) as NDArray;
       assert.deepEqual(Array.from(got.data as Int16Array), exp, `order ${order}, ${sel}`);
     }
   }
@@ -109,7 +109,7 @@ test("blosc chunks decode straight into the selection's runs: every shuffle, ite
       const data = new Float64Array(R * C).map((_, k) => val(Math.floor(k / C), k % C));
       await z.set(null, astype(ndarray(data, [R, C]), dtype));
       for (const [sel, keep, shape] of sels) {
-        const got = await z.get(sel || null);
+        const got = (await z.get(sel || null)) as NDArray;
         const exp: number[] = [];
         for (let i = 0; i < R; i++) for (let j = 0; j < C; j++) if (keep(i, j)) exp.push(val(i, j));
         assert.deepEqual(got.shape, shape, `${dtype} shuffle ${shuffle} [${sel}] shape`);
@@ -117,4 +117,21 @@ test("blosc chunks decode straight into the selection's runs: every shuffle, ite
       }
     }
   }
+});
+
+test("a large result (32 MiB and up) is an ordinary array: values, its own whole buffer, cloneable", async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), "zarrflow-large-"));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const n = 3000;
+  const z = await zeros([n, n], { chunks: [1000, 1000], dtype: "<f8", compressor: null, store: new DirectoryStore(dir) });
+  const data = new Float64Array(n * n).map((_, k) => k * 0.5);
+  await z.set(null, ndarray(data, [n, n], { dtype: "<f8" }));
+  const got = (await z.get()) as NDArray;
+  const arr = got.data as Float64Array;
+  assert.equal(arr.byteOffset, 0);
+  assert.equal(arr.buffer.byteLength, n * n * 8, "the result owns exactly its buffer");
+  for (const k of [0, 1, n, n * n - 1, 4_500_123]) assert.equal(arr[k], k * 0.5, `element ${k}`);
+  assert.deepEqual(structuredClone(arr).subarray(0, 4), new Float64Array([0, 0.5, 1, 1.5]));
+  const sub = (await z.get("1000:2500, 17:2999")) as NDArray;
+  assert.equal((sub.data as Float64Array)[0], (1000 * n + 17) * 0.5);
 });
