@@ -133,50 +133,6 @@ int OpenRegular(const std::string& path, struct stat* st, bool* missing, IoError
   return fd;
 }
 
-// Small runs with short gaps (a column, every other element): one preadv per stretch of the file,
-// each run read straight into its place in `dst` and each gap into a junk buffer that stays in L1
-// (its address matched to the file offset's alignment, see copy.h). The kernel still copies the
-// gaps, but into cache: cheaper than a window of the whole extent copied out again.
-const int64_t kSparseRun = 256;
-const int64_t kSparseGap = 64 * 1024;
-thread_local ScratchBytes tlsJunk;
-
-std::string ReadSparse(int fd, const std::string& path, const Scatter& s, const std::vector<int64_t>& n,
-                       const std::vector<int64_t>& a, const std::vector<int64_t>& b, bool runs, uint8_t* dst) {
-  if (tlsJunk.size() < static_cast<size_t>(kSparseGap + 128)) tlsJunk.resize(static_cast<size_t>(kSparseGap + 128));
-  const size_t nd = n.size();
-  // With contiguous inner runs the innermost axis is one run; otherwise every element is one.
-  const size_t outer = runs ? nd - 1 : nd;
-  const int64_t run = runs ? n[nd - 1] * s.elem : s.elem;
-  std::vector<int64_t> idx(outer, 0);
-  std::vector<iovec> iov;
-  int64_t p = s.srcOff, q = s.dstOff, start = p, end = p;
-  for (;;) {
-    if (p != end) {
-      // Gaps are short by the caller's check, except between stretches of outer axes.
-      if (p - end > kSparseGap || p < end) {
-        std::string err = PreadvAll(fd, path, iov, start, static_cast<size_t>(end - start));
-        if (!err.empty()) return err;
-        iov.clear();
-        start = end = p;
-      } else {
-        iov.push_back({tlsJunk.data() + (end & 63), static_cast<size_t>(p - end)});
-        end = p;
-      }
-    }
-    iov.push_back({dst + q, static_cast<size_t>(run)});
-    end += run;
-    int d = static_cast<int>(outer) - 1;
-    for (; d >= 0; d--) {
-      idx[d]++, p += a[d], q += b[d];
-      if (idx[d] < n[d]) break;
-      p -= a[d] * n[d], q -= b[d] * n[d], idx[d] = 0;
-    }
-    if (d < 0) break;
-  }
-  return PreadvAll(fd, path, iov, start, static_cast<size_t>(end - start));
-}
-
 }  // namespace
 
 
@@ -210,10 +166,7 @@ bool ReadRawRegion(const std::string& path, const Scatter& s, uint8_t* dst, size
     ascending = ascending && a[d] > 0;
     relAligned = relAligned && ((b[d] - a[d]) & 31) == 0;
   }
-  const int64_t innerRun = runs ? n[nd - 1] * s.elem : s.elem;
-  if (s.swap <= 1 && ascending && innerRun < kSparseRun && (runs ? (nd > 1 ? a[nd - 2] - innerRun : 0) : a[nd - 1] - innerRun) < kSparseGap) {
-    err = ReadSparse(fd, path, s, n, a, b, runs, dst);
-  } else if (runs && ascending && relAligned) {
+  if (runs && ascending && relAligned) {
     // Contiguous runs: each read straight into its place, file-adjacent runs in one preadv.
     const size_t run = static_cast<size_t>(n[nd - 1] * s.elem);
     std::vector<int64_t> idx(nd, 0);
