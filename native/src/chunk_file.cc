@@ -168,30 +168,20 @@ bool ReadRawRegion(const std::string& path, const Scatter& s, uint8_t* dst, size
   }
   if (runs && ascending && relAligned) {
     // Contiguous runs: each read straight into its place, file-adjacent runs in one preadv.
-    const size_t run = static_cast<size_t>(n[nd - 1] * s.elem);
-    std::vector<int64_t> idx(nd, 0);
     std::vector<iovec> iov;
-    int64_t p = s.srcOff, q = s.dstOff, start = p, end = p;
-    for (;;) {
-      if (p != end && !iov.empty()) {
+    int64_t start = s.srcOff, end = s.srcOff;
+    ForEachRun(n, a, b, s.elem, s.srcOff, s.dstOff, true, [&](int64_t p, int64_t q, int64_t len) {
+      if (p != end) {
         err = PreadvAll(fd, path, iov, start, static_cast<size_t>(end - start));
-        if (!err.empty()) break;
+        if (!err.empty()) return false;
         iov.clear();
+        start = end = p;
       }
-      if (iov.empty()) start = end = p;
-      iov.push_back({dst + q, run});
-      end += static_cast<int64_t>(run);
-      int d = static_cast<int>(nd) - 2;
-      for (; d >= 0; d--) {
-        idx[d]++, p += a[d], q += b[d];
-        if (idx[d] < n[d]) break;
-        p -= a[d] * n[d], q -= b[d] * n[d], idx[d] = 0;
-      }
-      if (d < 0) {
-        err = PreadvAll(fd, path, iov, start, static_cast<size_t>(end - start));
-        break;
-      }
-    }
+      iov.push_back({dst + q, static_cast<size_t>(len)});
+      end += len;
+      return true;
+    });
+    if (err.empty()) err = PreadvAll(fd, path, iov, start, static_cast<size_t>(end - start));
   } else if (ascending && nd >= 1) {
     // Strided (a column) or byte-swapped: read the outermost axis a few steps at a time into a
     // small window and copy from there while it is in cache.

@@ -85,24 +85,15 @@ struct ScatterJob {
     Extent(spec, spec.sst, spec.srcOff, &lo, &hi);
     if (lo < 0 || hi > spec.chunkBytes) { error = "scatter source region out of range"; return true; }
     if (!MergeAxes(spec, n, a, b)) return true;  // empty region
-    const size_t nd = n.size();
-    const bool contiguous = a[nd - 1] == spec.elem && b[nd - 1] == spec.elem;
-    const size_t outer = contiguous ? nd - 1 : nd;
-    const int64_t len = contiguous ? n[nd - 1] * spec.elem : spec.elem;
-    std::vector<int64_t> idx(outer, 0);
-    int64_t p = spec.srcOff, q = spec.dstOff, end = 0;
-    for (;;) {
-      if (p < end) return false;  // not ascending (a reversed or F-order region): the general path
+    const bool contiguous = a.back() == spec.elem && b.back() == spec.elem;
+    int64_t end = 0;
+    const bool ascending = ForEachRun(n, a, b, spec.elem, spec.srcOff, spec.dstOff, contiguous, [&](int64_t p, int64_t q, int64_t len) {
+      if (p < end) return false;
       runs.push_back({static_cast<size_t>(p), static_cast<size_t>(len), dst + q});
       end = p + len;
-      int d = static_cast<int>(outer) - 1;
-      for (; d >= 0; d--) {
-        idx[d]++, p += a[d], q += b[d];
-        if (idx[d] < n[d]) break;
-        p -= a[d] * n[d], q -= b[d] * n[d], idx[d] = 0;
-      }
-      if (d < 0) break;
-    }
+      return true;
+    });
+    if (!ascending) return false;  // a reversed or F-order region: the general path
     zf::blosc::Header h;
     error = zf::blosc::ReadHeader(src, srcLen, &h);
     if (error.empty() && static_cast<int64_t>(h.nbytes) != spec.chunkBytes) {

@@ -41,6 +41,28 @@ bool MergeAxes(const Scatter& s, std::vector<int64_t>& n, std::vector<int64_t>& 
 // Copies the region from src to dst (bounds already checked with Extent).
 void CopyStrided(const Scatter& s, const uint8_t* src, uint8_t* dst);
 
+// Calls f(srcOffset, dstOffset, bytes) for each run of a merged region (MergeAxes's n, a, b), in
+// index order: whole innermost rows when `contiguous` (innermost strides equal to elem in both),
+// single elements otherwise. Stops when f returns false, and then returns false.
+template <typename F>
+bool ForEachRun(const std::vector<int64_t>& n, const std::vector<int64_t>& a, const std::vector<int64_t>& b, int64_t elem,
+                int64_t srcOff, int64_t dstOff, bool contiguous, F&& f) {
+  const size_t outer = contiguous ? n.size() - 1 : n.size();
+  const int64_t len = contiguous ? n.back() * elem : elem;
+  std::vector<int64_t> idx(outer, 0);
+  int64_t p = srcOff, q = dstOff;
+  for (;;) {
+    if (!f(p, q, len)) return false;
+    int d = static_cast<int>(outer) - 1;
+    for (; d >= 0; d--) {
+      idx[d]++, p += a[d], q += b[d];
+      if (idx[d] < n[d]) break;
+      p -= a[d] * n[d], q -= b[d] * n[d], idx[d] = 0;
+    }
+    if (d < 0) return true;
+  }
+}
+
 struct JobSpec {
   Params params;
   bool hasCodec = false;

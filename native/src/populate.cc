@@ -1,4 +1,5 @@
-// populateAsync: faulting in a fresh buffer's pages on the libuv pool.
+// populateAsync: faulting in a fresh buffer's pages on the libuv pool; allocAligned: large
+// page-aligned result buffers.
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -12,6 +13,43 @@
 namespace zf {
 namespace addon {
 
+namespace {
+
+// Transparent huge pages where the kernel offers them on request ("madvise" mode): a 400 MB result
+// then costs ~200 faults instead of ~100k, and its unmapping is as cheap. Only whole 2 MiB pages
+// inside [p, p + n) are advised; a no-op where THP is off. ZARRFLOW_NO_HUGEPAGES (any value) turns
+// it off, e.g. where compaction for huge pages stalls a fragmented machine.
+void AdviseHugePages(void* p, size_t n) {
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+  static const bool noHuge = std::getenv("ZARRFLOW_NO_HUGEPAGES") != nullptr;
+  const uintptr_t huge = 2u << 20;
+  const uintptr_t a = (reinterpret_cast<uintptr_t>(p) + huge - 1) & ~(huge - 1);
+  const uintptr_t b = (reinterpret_cast<uintptr_t>(p) + n) & ~(huge - 1);
+  if (b > a && !noHuge) madvise(reinterpret_cast<void*>(a), b - a, MADV_HUGEPAGE);
+#endif
+}
+
+// Page-aligned zeroed memory of our own (anonymous mmap on Linux), or nullptr; and its release.
+void* MapZeroed(size_t n) {
+#ifdef __linux__
+  void* p = mmap(nullptr, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  return p == MAP_FAILED ? nullptr : p;
+#else
+  void* p = nullptr;
+  if (posix_memalign(&p, 4096, n) != 0) return nullptr;
+  std::memset(p, 0, n);
+  return p;
+#endif
+}
+
+void Unmap(void* p, size_t n) {
+#ifdef __linux__
+  munmap(p, n);
+#else
+  std::free(p);
+#endif
+}
+
 // ---------------------------------------------------------------- page population
 //
 // populateAsync(bytes) -> Promise<void>
@@ -19,8 +57,6 @@ namespace addon {
 // MADV_POPULATE_WRITE, so a large read result is not paid for one page fault at a time on the
 // JS thread; several calls on slices of one buffer populate it in parallel. A no-op where the
 // kernel lacks it.
-
-namespace {
 
 struct PopulateJob {
   uint8_t* p = nullptr;
@@ -40,16 +76,7 @@ void ExecutePopulate(napi_env, void* data) {
 #ifndef MADV_POPULATE_WRITE
 #define MADV_POPULATE_WRITE 23
 #endif
-#ifdef MADV_HUGEPAGE
-    // Transparent huge pages where the kernel offers them on request ("madvise" mode): a 400 MB
-    // result then costs ~200 faults instead of ~100k, and its unmapping is as cheap. Only whole
-    // 2 MiB pages inside the buffer are advised; a no-op where THP is off. ZARRFLOW_NO_HUGEPAGES
-    // (any value) turns it off, e.g. where compaction for huge pages stalls a fragmented machine.
-    const uintptr_t huge = 2u << 20;
-    uintptr_t ha = (a + huge - 1) & ~(huge - 1), hb = b & ~(huge - 1);
-    static const bool noHuge = std::getenv("ZARRFLOW_NO_HUGEPAGES") != nullptr;
-    if (hb > ha && !noHuge) madvise(reinterpret_cast<void*>(ha), hb - ha, MADV_HUGEPAGE);
-#endif
+    AdviseHugePages(job->p, job->n);
     if (madvise(reinterpret_cast<void*>(a), b - a, MADV_POPULATE_WRITE) != 0) {
       // Older kernels: touch one byte a page (the memory is zero, so writing zero is harmless).
       for (uintptr_t q = a; q < b; q += page) *reinterpret_cast<volatile uint8_t*>(q) = 0;
@@ -68,28 +95,22 @@ void CompletePopulate(napi_env env, napi_status, void* data) {
   delete job;
 }
 
-}  // namespace
-
-// allocAligned(nbytes) -> ArrayBuffer | undefined
-// A large result buffer of our own: page-aligned anonymous memory (transparent huge pages asked
-// for, as above), freed when the ArrayBuffer is collected. V8's own large ArrayBuffers sit 16 bytes
-// past a page (malloc's header), so chunk rows copied or read into them are never 32-byte aligned
-// relative to their source and take the slow copy (copy.h); into this buffer a local uncompressed
-// chunk is read by the kernel straight into place. Undefined where external buffers are refused
-// (a V8 sandbox) or memory is short: the caller allocates as usual.
-namespace {
 void FreeAligned(napi_env env, void* data, void* hint) {
   const size_t n = reinterpret_cast<uintptr_t>(hint);
-#ifdef __linux__
-  munmap(data, n);
-#else
-  std::free(data);
-#endif
+  Unmap(data, n);
   int64_t left;
   napi_adjust_external_memory(env, -static_cast<int64_t>(n), &left);
 }
+
 }  // namespace
 
+// allocAligned(nbytes) -> ArrayBuffer | undefined
+// A large result buffer of our own: page-aligned anonymous memory (huge pages asked for, as
+// above), freed when the ArrayBuffer is collected. V8's own large ArrayBuffers sit 16 bytes past a
+// page (malloc's header), so chunk rows copied or read into them are never 32-byte aligned
+// relative to their source and take the slow copy (copy.h); into this buffer a local uncompressed
+// chunk is read by the kernel straight into place. Undefined where external buffers are refused
+// (a V8 sandbox) or memory is short: the caller allocates as usual.
 napi_value AllocAligned(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1], result;
@@ -98,27 +119,12 @@ napi_value AllocAligned(napi_env env, napi_callback_info info) {
   double want = 0;
   if (argc < 1 || napi_get_value_double(env, argv[0], &want) != napi_ok || !(want >= 1) || want > 9007199254740991.0) return result;
   const size_t n = static_cast<size_t>(want);
-#ifdef __linux__
-  void* p = mmap(nullptr, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (p == MAP_FAILED) return result;
-#ifdef MADV_HUGEPAGE
-  static const bool noHuge = std::getenv("ZARRFLOW_NO_HUGEPAGES") != nullptr;
-  const uintptr_t huge = 2u << 20;
-  const uintptr_t a = (reinterpret_cast<uintptr_t>(p) + huge - 1) & ~(huge - 1), b = (reinterpret_cast<uintptr_t>(p) + n) & ~(huge - 1);
-  if (b > a && !noHuge) madvise(reinterpret_cast<void*>(a), b - a, MADV_HUGEPAGE);
-#endif
-#else
-  void* p = nullptr;
-  if (posix_memalign(&p, 4096, n) != 0) return result;
-  std::memset(p, 0, n);
-#endif
+  void* p = MapZeroed(n);
+  if (!p) return result;
+  AdviseHugePages(p, n);
   napi_value ab;
   if (napi_create_external_arraybuffer(env, p, n, FreeAligned, reinterpret_cast<void*>(static_cast<uintptr_t>(n)), &ab) != napi_ok) {
-#ifdef __linux__
-    munmap(p, n);
-#else
-    std::free(p);
-#endif
+    Unmap(p, n);
     bool pending = false;
     napi_is_exception_pending(env, &pending);
     if (pending) { napi_value e; napi_get_and_clear_last_exception(env, &e); }

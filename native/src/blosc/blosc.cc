@@ -177,20 +177,6 @@ std::string DecodeStreams(const Header& h, const uint8_t* src, size_t offset, si
   return "";
 }
 
-// Decodes and unshuffles one block into dest; tmp holds 2 * bsize bytes.
-std::string DecompressBlock(const Header& h, const uint8_t* src, size_t offset, size_t bsize, bool leftover,
-                            uint8_t* dest, uint8_t* tmp) {
-  const bool doShuffle = NeedsByteUnshuffle(h), doBit = NeedsBitUnshuffle(h, bsize);
-  std::string err = DecodeStreams(h, src, offset, bsize, leftover, (doShuffle || doBit) ? tmp : dest);
-  if (!err.empty()) return err;
-  if (doShuffle) {
-    Unshuffle(h.typesize, bsize, tmp, dest);
-  } else if (doBit) {
-    BitUnshuffle(h.typesize, bsize, tmp, dest, tmp + bsize);
-  }
-  return "";
-}
-
 // Per-thread block scratch: a fresh block-sized allocation per chunk costs page faults.
 uint8_t* BlockScratch(size_t bytes) {
   thread_local ScratchBytes scratch;
@@ -371,35 +357,8 @@ std::string Decompress(const uint8_t* src, size_t n, uint8_t* dst, size_t dstCap
 }
 
 std::string GetBytes(const uint8_t* src, size_t n, size_t start, size_t count, uint8_t* dst) {
-  Header h;
-  std::string err = ReadHeader(src, n, &h);
-  if (!err.empty()) return err;
-  if (start > h.nbytes || count > h.nbytes - start) return "partial range beyond the chunk";
-  if (count == 0) return "";
-  if (h.flags & kMemcpyed) {
-    CopyBytes(dst, src + kHeaderSize + start, count);
-    return "";
-  }
-  const size_t bs = h.blocksize;
-  const size_t nblocks = h.nbytes / bs + (h.nbytes % bs ? 1 : 0);
-  const size_t first = start / bs;
-  const size_t last = (start + count - 1) / bs;
-  // Whole blocks decode straight into dst; partial ones go through a block-sized buffer.
-  uint8_t* tmp = BlockScratch(3 * bs);  // decoded streams + bitshuffle scratch
-  uint8_t* part = tmp + 2 * bs;
-  for (size_t j = first; j <= last; j++) {
-    const size_t bstart = j * bs;
-    const bool leftover = j == nblocks - 1 && h.nbytes % bs != 0;
-    const size_t bsize = leftover ? h.nbytes % bs : bs;
-    const size_t lo = std::max(start, bstart);
-    const size_t hi = std::min(start + count, bstart + bsize);
-    const bool whole = lo == bstart && hi == bstart + bsize;
-    uint8_t* target = whole ? dst + (bstart - start) : part;
-    err = DecompressBlock(h, src, Le32(src + kHeaderSize + 4 * j), bsize, leftover, target, tmp);
-    if (!err.empty()) return err;
-    if (!whole) CopyBytes(dst + (lo - start), part + (lo - bstart), hi - lo);
-  }
-  return "";
+  const Run run{start, count, dst};
+  return DecompressRuns(src, n, &run, 1);
 }
 
 std::string DecompressRuns(const uint8_t* src, size_t n, const Run* runs, size_t nruns) {
@@ -424,15 +383,29 @@ std::string DecompressRuns(const uint8_t* src, size_t n, const Run* runs, size_t
     const bool leftover = j == nblocks - 1 && h.nbytes % bs != 0;
     const size_t bsize = leftover ? h.nbytes % bs : bs;
     const size_t bend = bstart + bsize;
-    while (r < nruns && runs[r].off + runs[r].len <= bstart) r++;  // (empty runs)
+    while (r < nruns && (runs[r].len == 0 || runs[r].off + runs[r].len <= bstart)) r++;
     if (r == nruns) break;
     if (runs[r].off >= bend) {
       j = runs[r].off / bs - 1;  // skip to the next block a run touches
       continue;
     }
-    err = DecodeStreams(h, src, Le32(src + kHeaderSize + 4 * j), bsize, leftover, tmp);
+    // A byte shuffle wins over a bit shuffle flag, as c-blosc decodes.
+    const bool doShuffle = NeedsByteUnshuffle(h), doBit = !doShuffle && NeedsBitUnshuffle(h, bsize);
+    const size_t offset = Le32(src + kHeaderSize + 4 * j);
+    if (runs[r].off <= bstart && runs[r].off + runs[r].len >= bend) {
+      // The whole block lands in one run: decode (and unshuffle) straight into place.
+      uint8_t* to = runs[r].dst + (bstart - runs[r].off);
+      err = DecodeStreams(h, src, offset, bsize, leftover, (doShuffle || doBit) ? tmp : to);
+      if (!err.empty()) return err;
+      if (doShuffle) {
+        Unshuffle(h.typesize, bsize, tmp, to);
+      } else if (doBit) {
+        BitUnshuffle(h.typesize, bsize, tmp, to, tmp + bsize);
+      }
+      continue;
+    }
+    err = DecodeStreams(h, src, offset, bsize, leftover, tmp);
     if (!err.empty()) return err;
-    const bool doShuffle = NeedsByteUnshuffle(h), doBit = NeedsBitUnshuffle(h, bsize);
     const uint8_t* plain = tmp;
     if (doBit) {
       BitUnshuffle(h.typesize, bsize, tmp, tmp + 2 * bs, tmp + bsize);
