@@ -12,6 +12,7 @@
 //   decodeBatchAsync(batch)                    -> Promise<void> (many small chunks, batch_jobs.cc)
 //   encodeBatchAsync(batch)                    -> Promise<void>
 //   populateAsync(bytes)                       -> Promise<void>
+//   allocAligned(nbytes), recycledBytes()      -> large result buffers (populate.cc)
 // The async variants run on the libuv thread pool, so many chunks are (de)compressed in parallel
 // and the JS thread stays free. Options are parsed on the JS thread before work is queued.
 //
@@ -38,6 +39,7 @@ NAPI_MODULE_INIT() {
       {"encodeBatchAsync", nullptr, EncodeBatchAsync, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"populateAsync", nullptr, PopulateAsync, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"allocAligned", nullptr, AllocAligned, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"recycledBytes", nullptr, RecycledBytes, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
   return exports;

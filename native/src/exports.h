@@ -22,6 +22,7 @@ napi_value EncodeBatchAsync(napi_env env, napi_callback_info info);
 // populate.cc
 napi_value PopulateAsync(napi_env env, napi_callback_info info);
 napi_value AllocAligned(napi_env env, napi_callback_info info);
+napi_value RecycledBytes(napi_env env, napi_callback_info info);
 
 }  // namespace addon
 }  // namespace zf

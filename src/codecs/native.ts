@@ -59,10 +59,13 @@ export interface NativeCodecs {
   /** Fault in the pages of a fresh buffer on a pool thread (parallel when called on slices). */
   populateAsync?(bytes: Uint8Array): Promise<void>;
   /**
-   * A zero-filled, page-aligned ArrayBuffer of `nbytes` owned by the addon (huge pages asked for),
-   * or undefined where that cannot be had. For large read results: see read.ts `allocateResult`.
+   * A page-aligned ArrayBuffer of `nbytes` owned by the addon (huge pages asked for), or undefined
+   * where that cannot be had. Its bytes are zero only when fresh: a collected one of the same size
+   * is reused for a moment (native/src/populate.cc, Recycler), so the caller writes every element. For large read results: see read.ts `allocateResult`.
    */
   allocAligned?(nbytes: number): ArrayBuffer | undefined;
+  /** Bytes of collected `allocAligned` buffers kept for reuse right now (tests, diagnostics). */
+  recycledBytes?(): number;
   /** Comma-separated compressor names of the linked c-blosc. */
   bloscListCompressors(): string;
   /** Versions of the linked libraries. */

@@ -8,6 +8,9 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, truncateSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import v8 from "node:v8";
+import { runInNewContext } from "node:vm";
+import { nativeCodecs } from "../../src/codecs/native.ts";
 import { astype, NDArray, full, zeros, ndarray, slice, Blosc, CodecError, DirectoryStore, Zstd } from "../../src/internal.ts";
 
 const N = 300, M = 200;
@@ -134,4 +137,36 @@ test("a large result (32 MiB and up) is an ordinary array: values, its own whole
   assert.deepEqual(structuredClone(arr).subarray(0, 4), new Float64Array([0, 0.5, 1, 1.5]));
   const sub = (await z.get("1000:2500, 17:2999")) as NDArray;
   assert.equal((sub.data as Float64Array)[0], (1000 * n + 17) * 0.5);
+});
+
+test("a large result reuses a collected one's memory without showing its values: missing chunks still read as the fill value", async (t) => {
+  const recycled = nativeCodecs?.recycledBytes;
+  if (!recycled) return t.skip("no native addon: results are plain ArrayBuffers");
+  const dir = mkdtempSync(join(tmpdir(), "zarrflow-reuse-"));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  // The addon keeps a collected result buffer a moment for the next one of the same size
+  // (native/src/populate.cc, Recycler): a result must be written whole, never trusted to be zero.
+  v8.setFlagsFromString("--expose-gc");
+  const gc = runInNewContext("gc") as () => void;
+  const n = 2500;
+  const full1 = await zeros([n, n], { chunks: [500, 500], dtype: "<f8", compressor: null, store: new DirectoryStore(join(dir, "a")) });
+  await full1.set(null, 7.5);
+  const sparse = await zeros([n, n], { chunks: [500, 500], dtype: "<f8", compressor: null, store: new DirectoryStore(join(dir, "b")) });
+  await sparse.set("0:500, 0:500", 1);
+  for (let round = 0; round < 3; round++) {
+    let first: NDArray | undefined = (await full1.get()) as NDArray;
+    assert.equal((first.data as Float64Array)[n * n - 1], 7.5);
+    first = undefined;
+    // The buffer is handed back by a finalizer that runs after the collection, on a later turn.
+    for (let turn = 0; turn < 1000 && recycled.call(nativeCodecs) < n * n * 8; turn++) {
+      gc();
+      await new Promise((r) => setImmediate(r));
+    }
+    assert.ok(recycled.call(nativeCodecs) >= n * n * 8, "the collected result is kept for reuse");
+    const got = (await sparse.get()) as NDArray;
+    const arr = got.data as Float64Array;
+    assert.equal(arr[0], 1);
+    for (const k of [500, n * 500, n * n - 1, n * 1234 + 1777]) assert.equal(arr[k], 0, `round ${round}, element ${k}`);
+    assert.equal(arr.filter((x) => x !== 0).length, 500 * 500);
+  }
 });
