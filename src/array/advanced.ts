@@ -76,7 +76,7 @@ export async function setOrthogonal(io: ChunkIO, sel: OrthoDim[], value: unknown
     throwIfAborted(opts.signal);
     const key = io.chunkKey(p.chunkCoords);
     await io.locked(key, async () => {
-      const chunk = (await io.readChunk(p.chunkCoords, { signal: opts.signal })) ?? io.newChunk();
+      const chunk = await io.readChunkOrNew(p.chunkCoords, { signal: opts.signal });
       forEachOrthoBlock(p, cst, fullSrcStrides, (c, o, shape, cbs, obs) => {
         if (src.merge) {
           forEachInBlock(shape, cbs, obs, (ci, oi) => src.merge!(chunk, c + ci, o + oi));
@@ -129,7 +129,7 @@ export async function setPoints(io: ChunkIO, nc: NormalizedCoordinates, value: u
     throwIfAborted(opts.signal);
     const key = io.chunkKey(g.chunkCoords);
     await io.locked(key, async () => {
-      const chunk = (await io.readChunk(g.chunkCoords, { signal: opts.signal })) ?? io.newChunk();
+      const chunk = await io.readChunkOrNew(g.chunkCoords, { signal: opts.signal });
       const C = chunk as unknown as unknown[];
       for (let j = 0; j < g.outIdx.length; j++) {
         const c = g.chunkOffsets[j], o = g.outIdx[j] * st;

@@ -139,11 +139,22 @@ export class ChunkIO {
     throwIfAborted(opts.signal);
     const key = this.chunkKey(coords);
     const direct = this.format.payloadIsStored ? this.pipeline.directDecoder(this.meta.dtype) : null;
-    if (direct) return this.#readDirect(key, direct, opts.signal);
+    if (direct) return this.#readDirect(key, direct, false, opts.signal);
     const raw = await this.getStored(key, opts.signal);
     throwIfAborted(opts.signal);
     if (raw === undefined) return null;
     return this.decodeChunkBytes(raw, key, opts);
+  }
+
+  /**
+   * The chunk to modify in a read-modify-write: the stored one decoded, or a new one of fill values
+   * when it is not stored (in the storage allocated for the decode, not a second allocation).
+   */
+  async readChunkOrNew(coords: readonly number[], opts: ChunkCallOptions = {}): Promise<DataArray> {
+    throwIfAborted(opts.signal);
+    const direct = this.format.payloadIsStored ? this.pipeline.directDecoder(this.meta.dtype) : null;
+    if (direct) return (await this.#readDirect(this.chunkKey(coords), direct, true, opts.signal))!;
+    return (await this.readChunk(coords, opts)) ?? this.newChunk();
   }
 
   /**
@@ -163,9 +174,9 @@ export class ChunkIO {
    * read on the pool thread). The codec-only decode would return a new native buffer per chunk, whose
    * pages the kernel faults in every time: a read-modify-write per append cost 1.5x its CPU.
    */
-  async #readDirect(key: string, direct: DirectDecoder, signal?: AbortSignal): Promise<DataArray | null> {
+  async #readDirect(key: string, direct: DirectDecoder, orNew: boolean, signal?: AbortSignal): Promise<DataArray | null> {
     const source = await this.nativeSource(key, signal);
-    if (!source) return null;
+    if (!source) return orNew ? this.newChunk() : null;
     const dt = this.meta.dtype;
     const { size, strides } = this.layout();
     const chunk = allocate(dt, size);
@@ -176,7 +187,7 @@ export class ChunkIO {
     };
     const found = await withCodecSlot(() => direct.decodeInto(source, asBytes(chunk as TypedArray), copy, key));
     throwIfAborted(signal);
-    return found ? chunk : null;
+    return found ? chunk : orNew ? this.#fillNew(chunk) : null;
   }
 
   /**
@@ -266,9 +277,13 @@ export class ChunkIO {
 
   /** A full chunk's storage filled with the fill value. */
   newChunk(): DataArray {
+    return this.#fillNew(allocate(this.meta.dtype, this.layout().size));
+  }
+
+  /** Fresh (zeroed) chunk storage `data` set to the fill value. */
+  #fillNew(data: DataArray): DataArray {
     const dt = this.meta.dtype;
     const { lanes, size } = this.layout();
-    const data = allocate(dt, size);
     const fv = this.meta.fillValue;
     if (fv !== null && fv !== undefined) {
       const pat = this.fillLanes();

@@ -96,7 +96,7 @@ export async function writeSelection(io: ChunkIO, sel: readonly NormalizedDim[],
           return;
         }
       }
-      const chunk: DataArray = total ? allocate(dt, product(grid)) : ((await io.readChunk(p.chunkCoords, { signal })) ?? io.newChunk());
+      const chunk: DataArray = total ? allocate(dt, product(grid)) : await io.readChunkOrNew(p.chunkCoords, { signal });
       const dst = chunkView(chunk, p, cst, lanes);
       const shape = [...p.dims.map((d) => d.count), lanes];
       if (scalar) fillStrided(dst, shape, scalar as unknown as ArrayLike<unknown>);
@@ -162,7 +162,7 @@ export async function writeFields(io: ChunkIO, sel: readonly NormalizedDim[], va
     throwIfAborted(signal);
     const key = io.chunkKey(p.chunkCoords);
     await io.locked(key, async () => {
-      const chunk = (await io.readChunk(p.chunkCoords, { signal })) ?? io.newChunk();
+      const chunk = await io.readChunkOrNew(p.chunkCoords, { signal });
       let c0 = 0, o0 = 0;
       p.dims.forEach((d, i) => {
         c0 += d.chunkStart * cst[i];

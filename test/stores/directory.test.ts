@@ -199,3 +199,25 @@ test("DirectoryStore concurrent writes to one key leave one complete value", asy
   assert.deepEqual(await s.list(), ["k/0.0"]);
   assert.deepEqual(readdirSync(join(s.path, "k")), ["0.0"]);
 });
+
+test("DirectoryStore writes into a directory removed behind its back (by another process) recreate it", async (t) => {
+  const root = join(tempDir(t), "data.zarr");
+  const s = new DirectoryStore(root);
+  await s.set("a/b/0", b(1));
+  await s.set("a/b/1", b(2)); // the directory is known now: no mkdir on this write
+  rmSync(join(root, "a"), { recursive: true });
+  await s.set("a/b/2", b(3));
+  assert.deepEqual(await s.get("a/b/2"), b(3));
+  assert.equal(await s.get("a/b/0"), undefined);
+  // The same through the store's own deletePrefix, and through chunk writes of an array (native writer).
+  await s.deletePrefix("a");
+  await s.set("a/b/3", b(4));
+  assert.deepEqual(allFiles(root), ["a/b/3"]);
+  const { zeros } = await import("../../src/internal.ts");
+  const z = await zeros([4, 4], { chunks: [2, 2], dtype: "<i4", store: s, path: "arr", dimensionSeparator: "/" });
+  await z.set(null, 5);
+  rmSync(join(root, "arr", "1"), { recursive: true });
+  await z.set("2:4, 0:2", 7);
+  await z.set("3, 3", 9);
+  assert.deepEqual(Array.from((await z.get()).data as Int32Array), [5, 5, 5, 5, 5, 5, 5, 5, 7, 7, 0, 0, 7, 7, 0, 9]);
+});
