@@ -141,18 +141,23 @@ struct Recycler {
     return nullptr;
   }
 
+  // Unmaps the longest-kept mapping, outside the lock (munmap of a large mapping takes a while).
+  void DropOldest(std::unique_lock<std::mutex>& lk) {
+    const Kept old = kept.front();
+    kept.erase(kept.begin());
+    bytes -= old.n;
+    lk.unlock();
+    Unmap(old.p, old.n);
+    lk.lock();
+  }
+
   // Keeps the mapping for reuse; false (the caller unmaps) where the pool is full.
   bool Keep(void* p, size_t n) {
     static const bool off = std::getenv("ZARRFLOW_NO_RECYCLE") != nullptr;
     if (off || n > kRecycleBytes) return false;
     std::unique_lock<std::mutex> lk(m);
     while (!kept.empty() && (kept.size() >= kRecycleCount || bytes + n > kRecycleBytes)) {
-      Kept old = kept.front();
-      kept.erase(kept.begin());
-      bytes -= old.n;
-      lk.unlock();
-      Unmap(old.p, old.n);
-      lk.lock();
+      DropOldest(lk);
     }
     kept.push_back({p, n, std::chrono::steady_clock::now()});
     bytes += n;
@@ -177,12 +182,7 @@ struct Recycler {
         cv.wait_until(lk, due);
         continue;
       }
-      Kept old = kept.front();
-      kept.erase(kept.begin());
-      bytes -= old.n;
-      lk.unlock();
-      Unmap(old.p, old.n);
-      lk.lock();
+      DropOldest(lk);
     }
   }
 };
