@@ -24,7 +24,7 @@ mount --bind /tmp/zf-shadow \$L
 for f in /usr/include/{blosc.h,blosc-export.h,zstd.h,zstd_errors.h,zdict.h,lz4.h,lz4hc.h,lz4frame.h,lz4frame_static.h,bzlib.h,lzma.h}; do
   [ -e "\$f" ] && mount --bind /dev/null "\$f"
 done
-mkdir -p /tmp/zf-empty; mount --bind /tmp/zf-empty /usr/include/lzma
+if [ -d /usr/include/lzma ]; then mkdir -p /tmp/zf-empty; mount --bind /tmp/zf-empty /usr/include/lzma; fi
 cd '$PWD'
 $1
 INNER
