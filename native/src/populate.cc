@@ -151,7 +151,8 @@ struct Recycler {
     lk.lock();
   }
 
-  // Keeps the mapping for reuse; false (the caller unmaps) where the pool is full.
+  // Keeps the mapping for reuse, unmapping the longest-kept ones to stay within the bounds; false
+  // (the caller unmaps) when reuse is off or the mapping alone is over the byte bound.
   bool Keep(void* p, size_t n) {
     static const bool off = std::getenv("ZARRFLOW_NO_RECYCLE") != nullptr;
     if (off || n > kRecycleBytes) return false;

@@ -135,15 +135,8 @@ export class ChunkIO {
    * Fetch and decode one chunk into element storage in the array's order, or null when it is not
    * stored. Corrupt or wrongly sized chunks raise {@link CodecError} naming the key.
    */
-  async readChunk(coords: readonly number[], opts: ChunkCallOptions = {}): Promise<DataArray | null> {
-    throwIfAborted(opts.signal);
-    const key = this.chunkKey(coords);
-    const direct = this.format.payloadIsStored ? this.pipeline.directDecoder(this.meta.dtype) : null;
-    if (direct) return this.#readDirect(key, direct, false, opts.signal);
-    const raw = await this.getStored(key, opts.signal);
-    throwIfAborted(opts.signal);
-    if (raw === undefined) return null;
-    return this.decodeChunkBytes(raw, key, opts);
+  readChunk(coords: readonly number[], opts: ChunkCallOptions = {}): Promise<DataArray | null> {
+    return this.#readChunk(coords, opts, false);
   }
 
   /**
@@ -151,10 +144,19 @@ export class ChunkIO {
    * when it is not stored (in the storage allocated for the decode, not a second allocation).
    */
   async readChunkOrNew(coords: readonly number[], opts: ChunkCallOptions = {}): Promise<DataArray> {
+    return (await this.#readChunk(coords, opts, true))!;
+  }
+
+  /** {@link readChunk}; with `orNew`, a missing chunk is a new one of fill values instead of null. */
+  async #readChunk(coords: readonly number[], opts: ChunkCallOptions, orNew: boolean): Promise<DataArray | null> {
     throwIfAborted(opts.signal);
+    const key = this.chunkKey(coords);
     const direct = this.format.payloadIsStored ? this.pipeline.directDecoder(this.meta.dtype) : null;
-    if (direct) return (await this.#readDirect(this.chunkKey(coords), direct, true, opts.signal))!;
-    return (await this.readChunk(coords, opts)) ?? this.newChunk();
+    if (direct) return this.#readDirect(key, direct, orNew, opts.signal);
+    const raw = await this.getStored(key, opts.signal);
+    throwIfAborted(opts.signal);
+    if (raw === undefined) return orNew ? this.newChunk() : null;
+    return this.decodeChunkBytes(raw, key, opts);
   }
 
   /**

@@ -61,7 +61,8 @@ export interface NativeCodecs {
   /**
    * A page-aligned ArrayBuffer of `nbytes` owned by the addon (huge pages asked for), or undefined
    * where that cannot be had. Its bytes are zero only when fresh: a collected one of the same size
-   * is reused for a moment (native/src/populate.cc, Recycler), so the caller writes every element. For large read results: see read.ts `allocateResult`.
+   * is reused for a moment (native/src/populate.cc, Recycler), so the caller writes every element.
+   * For large read results: see read.ts `allocateResult`.
    */
   allocAligned?(nbytes: number): ArrayBuffer | undefined;
   /** Bytes of collected `allocAligned` buffers kept for reuse right now (tests, diagnostics). */

@@ -74,13 +74,13 @@ export class DirectoryStore implements Store {
   readonly #rootPrefix: string;
   /** Whether to sweep abandoned temporaries on first write into a directory. */
   readonly #sweep: boolean;
-  /** Directories already swept by this store (each is swept once, on the first write into it). */
-  readonly #swept = new Set<string>();
   /**
-   * Directories this store has created or found, so a stream of writes into one directory skips
-   * the `mkdir -p` (two round trips through the event loop each, which a busy producer delays: they
-   * cost the append operator 1.5-3 ms per chunk). Forgotten when this store removes directories; a
-   * directory removed behind its back is recreated when a write meets ENOENT (here and natively).
+   * Directories this store has created or found (and swept, once, on the first write into each), so
+   * a stream of writes into one directory skips the `mkdir -p` (two round trips through the event
+   * loop each, which a busy producer delays: they cost the append operator 1.5-3 ms per chunk).
+   * Forgotten when this store removes directories; a directory removed behind its back is recreated
+   * when a write meets ENOENT (here and natively). Bounded for huge nested trees: forgetting only
+   * means a directory is made and swept again.
    */
   readonly #known = new Set<string>();
 
@@ -249,12 +249,7 @@ export class DirectoryStore implements Store {
     }
     if (this.#known.size >= 10_000) this.#known.clear();
     this.#known.add(dir);
-    if (this.#sweep && !this.#swept.has(dir)) {
-      // Bounded memory for huge nested trees: forgetting only means a directory is swept again.
-      if (this.#swept.size >= 10_000) this.#swept.clear();
-      this.#swept.add(dir);
-      await removeStaleTemps(dir);
-    }
+    if (this.#sweep) await removeStaleTemps(dir);
   }
 
   /**
