@@ -10,7 +10,7 @@ import { parseDtype, type DtypeLike } from "./dtype/dtype.ts";
 import { objectDtypeShorthand } from "./codecs/object/index.ts";
 import { capabilitiesOf } from "./stores/store.ts";
 import { ArrayNotFoundError, ContainsArrayError, ContainsGroupError, ShapeError, ZarrError } from "./errors.ts";
-import { containsArray, containsGroup, prepareNode } from "./hierarchy-keys.ts";
+import { containsArray, containsGroup, pathPrefix, prepareNode } from "./hierarchy-keys.ts";
 import { encodeArrayMetadata, parseArrayMetadata, type ArrayMetadata } from "./metadata/array-metadata.ts";
 import { normalizeFillValue } from "./metadata/fill-value.ts";
 import { asNDArray, NDArray } from "./ndarray/ndarray.ts";
@@ -349,19 +349,27 @@ export async function openArray(store: StoreLike | undefined, opts: OpenOptions 
   const mode = opts.mode ?? "a";
   const s = store === undefined ? (opts.store !== undefined ? asStore(opts.store) : new MemoryStore()) : asStore(store);
   const path = normalizeStoragePath(opts.path ?? "");
-  const open = () => ZarrArray.open(s, { path, readOnly: mode === "r" || opts.readOnly, synchronizer: opts.synchronizer, writeEmptyChunks: opts.writeEmptyChunks });
+  // `.zarray` is read once: its bytes both say that an array is there and open it (one store
+  // request, where a `has` first would be two).
+  const open = (zarray: Uint8Array) =>
+    ZarrArray.open(s, { path, readOnly: mode === "r" || opts.readOnly, synchronizer: opts.synchronizer, writeEmptyChunks: opts.writeEmptyChunks, cachedMeta: { zarray } });
+  const zarrayOf = () => s.get(pathPrefix(path) + ".zarray");
   switch (mode) {
     case "r":
-    case "r+":
-      if (!(await containsArray(s, path))) {
+    case "r+": {
+      const zarray = await zarrayOf();
+      if (zarray === undefined) {
         if (await containsGroup(s, path)) throw new ContainsGroupError(`path '${path}' contains a group, not an array`);
         throw new ArrayNotFoundError(`no array at path '${path}'`);
       }
-      return open();
-    case "a":
-      if (await containsArray(s, path)) return open();
+      return open(zarray);
+    }
+    case "a": {
+      const zarray = await zarrayOf();
+      if (zarray !== undefined) return open(zarray);
       if (await containsGroup(s, path)) throw new ContainsGroupError(`path '${path}' contains a group, not an array`);
       return create({ ...opts, store: s, path });
+    }
     case "w":
       return create({ ...opts, store: s, path, overwrite: true });
     case "w-":

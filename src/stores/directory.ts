@@ -19,7 +19,10 @@ import {
   type StoreDescriptor,
 } from "./store.ts";
 import { isTempName, removeStaleTemps, tempPathFor, type StaleTempOptions } from "./temp-files.ts";
-import { MISSING, entryIsFile, errCode, ioError, openRegular, readDirEntries } from "./fs-files.ts";
+import { MISSING, entryIsFile, errCode, ioError, openRegular, readDirEntries, readSmallSync } from "./fs-files.ts";
+
+/** The file of a zarr metadata key (`.zarray`, `.zgroup`, `.zattrs`, `.zmetadata`). */
+const METADATA_NAME = /\/\.z(?:array|group|attrs|metadata)$/;
 
 /** An empty, "." or ".." path segment. */
 const ODD_SEGMENT = /(?:^|\/)\.{0,2}(?:\/|$)/;
@@ -163,6 +166,11 @@ export class DirectoryStore implements Store {
   async get(key: string, opts?: StoreGetOptions): Promise<Uint8Array | undefined> {
     const file = this.#fileOf(key);
     throwIfAborted(opts?.signal);
+    if (METADATA_NAME.test(file)) {
+      // Small metadata: read synchronously (see readSmallSync), large ones below.
+      const small = readSmallSync(file, key, opts?.maxBytes);
+      if (small !== null) return small;
+    }
     const opened = await openRegular(file, key, opts?.maxBytes);
     if (!opened) return undefined;
     let buf: Buffer;

@@ -221,3 +221,28 @@ test("DirectoryStore writes into a directory removed behind its back (by another
   await z.set("3, 3", 9);
   assert.deepEqual(Array.from((await z.get()).data as Int32Array), [5, 5, 5, 5, 5, 5, 5, 5, 7, 7, 0, 0, 7, 7, 0, 9]);
 });
+
+test("metadata keys (read synchronously) follow the store's reading rules: FIFO refused, directory absent, size bound, large files whole", async (t) => {
+  const { execFileSync } = await import("node:child_process");
+  const { StoreIOError } = await import("../../src/errors.ts");
+  const root = tempDir(t);
+  const s = new DirectoryStore(root);
+  // A FIFO without a writer where `.zarray` should be: refused at once, never a hang.
+  execFileSync("mkfifo", [join(root, ".zarray")]);
+  await assert.rejects(s.get(".zarray"), (e: Error) => e instanceof StoreIOError && e.code === "ERR_NOT_REGULAR_FILE" && /\.zarray/.test(e.message));
+  // A directory named like a metadata key is no value.
+  mkdirSync(join(root, "a", ".zgroup"), { recursive: true });
+  assert.equal(await s.get("a/.zgroup"), undefined);
+  assert.equal(await s.get("b/.zattrs"), undefined);
+  // The size bound is checked before reading.
+  writeFileSync(join(root, ".zattrs"), JSON.stringify({ x: "y".repeat(100) }));
+  await assert.rejects(s.get(".zattrs", { maxBytes: 50 }), (e: Error) => e instanceof StoreIOError && e.code === "ERR_VALUE_TOO_LARGE");
+  assert.equal(JSON.parse(new TextDecoder().decode(await s.get(".zattrs", { maxBytes: 500 }))).x.length, 100);
+  // Over the synchronous read's 1 MiB: read whole on the asynchronous path.
+  const big = JSON.stringify({ x: "z".repeat(3 << 20) });
+  writeFileSync(join(root, "a", ".zattrs"), big);
+  assert.equal(new TextDecoder().decode(await s.get("a/.zattrs")), big);
+  // An empty metadata file is stored and empty.
+  writeFileSync(join(root, ".zmetadata"), "");
+  assert.deepEqual(await s.get(".zmetadata"), new Uint8Array(0));
+});
