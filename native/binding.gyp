@@ -12,6 +12,7 @@
         "src/chunk_jobs.cc",
         "src/codec_calls.cc",
         "src/job.cc",
+        "src/mapped_file.cc",
         "src/napi_util.cc",
         "src/options.cc",
         "src/populate.cc",

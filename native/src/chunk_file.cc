@@ -1,5 +1,6 @@
 // Chunk file I/O on pool threads; see chunk_file.h.
 #include "chunk_file.h"
+#include "mapped_file.h"
 
 #include <cerrno>
 #include <cstring>
@@ -61,6 +62,7 @@ std::string PreadvAll(int fd, const std::string& path, std::vector<iovec>& iov, 
 
 thread_local ScratchBytes tlsWindow;
 const int64_t kWindow = 128 * 1024;  // stays in L2 between the kernel's copy and ours
+const int64_t kMapMinBytes = 256 * 1024;  // a sparse strided region this long is copied from a mapping
 
 // Reads the file range [from, from + span) into tlsWindow from the 64-byte boundary below `from`,
 // so that the kernel's copy is aligned (see copy.h); returns where `from` landed.
@@ -153,7 +155,8 @@ bool ReadRawRegion(const std::string& path, const Scatter& s, uint8_t* dst, size
     return false;
   }
   // Merge axes contiguous in both (as CopyStrided does); empty regions copy nothing.
-  std::vector<int64_t> n, a, b;
+  Axes axes;
+  std::vector<int64_t>&n = axes.n, &a = axes.a, &b = axes.b;
   if (!MergeAxes(s, n, a, b)) { close(fd); return true; }
   const size_t nd = n.size();
   std::string err;
@@ -191,8 +194,14 @@ bool ReadRawRegion(const std::string& path, const Scatter& s, uint8_t* dst, size
     inner.shape[0] = 1;
     int64_t ilo, ihi;
     Extent(inner, inner.sst, 0, &ilo, &ihi);  // bytes one outer step needs, from its start
+    MapResult mapped = MapResult::Unmapped;
+    if (ihi * 4 <= a[0] && n[0] * a[0] >= kMapMinBytes) {
+      // Under a quarter of each step's bytes used, over many pages: through a mapping.
+      mapped = CopyFromMapping(fd, static_cast<size_t>(st.st_size), path, s, axes, dst);
+      if (mapped == MapResult::Shrank) err = path + " was cut short while it was read (rewritten in place by another program?)";
+    }
     const int64_t stepsPer = std::max<int64_t>(1, (kWindow - ihi) / a[0] + 1);
-    for (int64_t i = 0; i < n[0] && err.empty(); i += stepsPer) {
+    for (int64_t i = 0; mapped == MapResult::Unmapped && i < n[0] && err.empty(); i += stepsPer) {
       const int64_t k = std::min(stepsPer, n[0] - i);
       const int64_t from = s.srcOff + i * a[0];
       const int64_t span = (k - 1) * a[0] + ihi;

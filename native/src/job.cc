@@ -39,28 +39,22 @@ bool MergeAxes(const Scatter& s, std::vector<int64_t>& n, std::vector<int64_t>& 
   return true;
 }
 
-void CopyStrided(const Scatter& s, const uint8_t* src, uint8_t* dst) {
-  // Merge dimensions contiguous in both, so whole rows become one memcpy.
-  std::vector<int64_t> n, a, b;
-  if (!MergeAxes(s, n, a, b)) return;
-  const size_t nd = n.size();
+void CopyMerged(const int64_t* n, const int64_t* a, const int64_t* b, size_t nd, int64_t elem, int64_t swap, const uint8_t* p, uint8_t* q, int64_t* idx) {
   const int64_t inner = n[nd - 1], ai = a[nd - 1], bi = b[nd - 1];
-  const bool run = ai == s.elem && bi == s.elem && s.swap == 0;
-  std::vector<int64_t> idx(nd, 0);
-  const uint8_t* p = src + s.srcOff;
-  uint8_t* q = dst + s.dstOff;
+  const bool run = ai == elem && bi == elem && swap == 0;
+  for (size_t d = 0; d < nd; d++) idx[d] = 0;
   for (;;) {
     if (run) {
-      CopyBytes(q, p, static_cast<size_t>(inner * s.elem));
-    } else if (s.swap > 1) {
+      CopyBytes(q, p, static_cast<size_t>(inner * elem));
+    } else if (swap > 1) {
       for (int64_t k = 0; k < inner; k++) {
         const uint8_t* e = p + k * ai;
         uint8_t* f = q + k * bi;
-        for (int64_t w = 0; w < s.elem; w += s.swap)
-          for (int64_t j = 0; j < s.swap; j++) f[w + j] = e[w + s.swap - 1 - j];
+        for (int64_t w = 0; w < elem; w += swap)
+          for (int64_t j = 0; j < swap; j++) f[w + j] = e[w + swap - 1 - j];
       }
     } else {
-      for (int64_t k = 0; k < inner; k++) std::memcpy(q + k * bi, p + k * ai, static_cast<size_t>(s.elem));
+      for (int64_t k = 0; k < inner; k++) std::memcpy(q + k * bi, p + k * ai, static_cast<size_t>(elem));
     }
     int d = static_cast<int>(nd) - 2;
     for (; d >= 0; d--) {
@@ -74,6 +68,14 @@ void CopyStrided(const Scatter& s, const uint8_t* src, uint8_t* dst) {
     }
     if (d < 0) return;
   }
+}
+
+void CopyStrided(const Scatter& s, const uint8_t* src, uint8_t* dst) {
+  // Merge dimensions contiguous in both, so whole rows become one memcpy.
+  std::vector<int64_t> n, a, b;
+  if (!MergeAxes(s, n, a, b)) return;
+  std::vector<int64_t> idx(n.size(), 0);
+  CopyMerged(n.data(), a.data(), b.data(), n.size(), s.elem, s.swap, src + s.srcOff, dst + s.dstOff, idx.data());
 }
 
 namespace {

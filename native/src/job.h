@@ -40,6 +40,10 @@ void Extent(const Scatter& s, const std::vector<int64_t>& st, int64_t off, int64
 bool MergeAxes(const Scatter& s, std::vector<int64_t>& n, std::vector<int64_t>& a, std::vector<int64_t>& b);
 // Copies the region from src to dst (bounds already checked with Extent).
 void CopyStrided(const Scatter& s, const uint8_t* src, uint8_t* dst);
+// CopyStrided's loop over merged axes (MergeAxes's n, a, b: nd of each) from p to q, with `idx`
+// (nd entries) as its counter: no allocation and no object with a destructor, so a guarded copy
+// out of a file mapping (mapped_file.cc) may be abandoned by siglongjmp.
+void CopyMerged(const int64_t* n, const int64_t* a, const int64_t* b, size_t nd, int64_t elem, int64_t swap, const uint8_t* p, uint8_t* q, int64_t* idx);
 
 // Calls f(srcOffset, dstOffset, bytes) for each run of a merged region (MergeAxes's n, a, b), in
 // index order: whole innermost rows when `contiguous` (innermost strides equal to elem in both),
