@@ -6,7 +6,7 @@
  * Prints one JSON object: { times, median, cpu_times, cpu_median, base_rss_kb, peak_rss_kb, note } or
  * { na } or { error }. CPU times are the process's user + system seconds over all its threads.
  */
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, renameSync } from "node:fs";
 import { join } from "node:path";
 import { expectedAt, NotAvailable, vm, type Getter, type Impl } from "./lib.ts";
 import { checkPoints, findWorkload } from "./workloads.ts";
@@ -19,6 +19,18 @@ function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const k = s.length >> 1;
   return s.length % 2 ? s[k] : (s[k - 1] + s[k]) / 2;
+}
+
+/**
+ * The previous repetition's output, moved aside instead of deleted: bench/run.ts deletes outputs of
+ * many files only at the end of the run. On an ext4 without a journal (this project's benchmark
+ * machine) the kernel skips every inode freed in the last 60-360 s when it allocates one, so
+ * deleting 10,000 chunk files right before a timed write made each file creation scan past them
+ * (`find_inode_bit` / `recently_deleted` in perf): W5 write times then varied 2.6-7.8 s by what had
+ * been deleted just before, for every implementation. zarr_python.py does the same.
+ */
+function setAside(outDir: string, rep: number): void {
+  if (existsSync(outDir)) renameSync(outDir, `${outDir}.rep${rep}`);
 }
 
 async function main(): Promise<unknown> {
@@ -83,6 +95,7 @@ async function main(): Promise<unknown> {
   // CPU seconds of the whole process (every thread) per repetition: comparable on a loaded machine.
   const cpu: number[] = [];
   for (let r = 0; r < reps; r++) {
+    setAside(ctx.outDir, r);
     await task.before?.();
     gc();
     const c0 = process.cpuUsage();

@@ -17,7 +17,7 @@
  * its peak RSS (VmHWM) is its own. One JSON line per measurement goes to stdout; progress to stderr.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -164,6 +164,34 @@ for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
   });
 }
 
+/**
+ * Removes a finished op's directory, or, when it holds many files, moves it aside for removal at the
+ * end of the run: on an ext4 without a journal (the benchmark machine) every inode freed in the last
+ * 60-360 s is skipped one by one when the kernel allocates the next, so deleting 50,000 chunk files
+ * of one implementation's W5 write slowed the file creations of the next implementation's (see
+ * setAside in child.ts). Outputs of a few big files are removed at once (disk space).
+ */
+function discard(dir: string): void {
+  if (!existsSync(dir)) return;
+  let files = 0;
+  const count = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      if (e.isDirectory()) count(join(d, e.name));
+      else files++;
+      if (files > 1000) return;
+    }
+  };
+  if (statSync(dir).isDirectory()) count(dir);
+  if (files <= 1000) rmSync(dir, { recursive: true, force: true });
+  else renameSync(dir, join(deferred(), `${deferredCount++}`));
+}
+let deferredCount = 0;
+const deferred = () => {
+  const d = join(dataDir, "deferred-removal");
+  if (!existsSync(d)) mkdirSync(d);
+  return d;
+};
+
 const loadStart = os.loadavg()[0];
 
 /**
@@ -247,14 +275,14 @@ async function main() {
             row.verified = true; // the child checked sample points of every read
           }
         }
-        rmSync(own, { recursive: true, force: true });
+        discard(own);
         rows.push(row);
         process.stdout.write(JSON.stringify(row) + "\n");
         log(`  ${w.id} ${op} ${impl}: ${row.na ? "n/a — " + row.na : row.error ? "ERROR — " + row.error : `${row.seconds} s (cpu ${row.cpu_seconds ?? "?"} s, load ${row.load1}), ${row.mb_s} MB/s, peak RSS ${row.peak_rss_mb} MB, x${row.ratio_vs_zarr_python ?? "?"}`}`);
       }
     }
     // Shared inputs of a workload are no longer needed once every implementation has read them.
-    for (const ext of [".zarr", ".raw"]) rmSync(join(shared, w.id + ext), { recursive: true, force: true });
+    for (const ext of [".zarr", ".raw"]) discard(join(shared, w.id + ext));
   }
   const elapsed = (Date.now() - started) / 1000;
   log(`done in ${elapsed.toFixed(0)} s`);

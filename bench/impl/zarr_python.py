@@ -152,7 +152,11 @@ def run(op, w, shared, own, reps, budget):
     base = vm("VmRSS")
     times = []
     cpu = []
-    for _ in range(reps):
+    out_dir = os.path.join(own, "out.zarr")
+    for rep in range(reps):
+        # The previous repetition's output is moved aside, not deleted (see setAside in bench/child.ts).
+        if os.path.exists(out_dir):
+            os.rename(out_dir, "%s.rep%d" % (out_dir, rep))
         if before:
             before()
         gc.collect()
