@@ -33,6 +33,27 @@ function kindOf(st: Stats): string {
   return "not a regular file";
 }
 
+/** An open failure meaning the key is not stored (no such file, or a directory): undefined; else the typed error, thrown. */
+function notStoredOrThrow(e: unknown, key: string): undefined {
+  const code = errCode(e);
+  if (code === "EISDIR" || MISSING.has(code ?? "")) return undefined;
+  throw ioError(e, key, "cannot open");
+}
+
+/**
+ * Whether an opened key file is to be read: true for a regular file within `maxBytes`, false for a
+ * directory (no value); a file over `maxBytes` or a FIFO, device or socket throws a
+ * {@link StoreIOError} naming the key.
+ */
+function readable(st: Stats, file: string, key: string, maxBytes: number): boolean {
+  if (st.isFile()) {
+    if (st.size > maxBytes) throw storedSizeError(key, st.size, maxBytes);
+    return true;
+  }
+  if (st.isDirectory()) return false;
+  throw new StoreIOError(`key ${JSON.stringify(key)}: ${file} is ${kindOf(st)}, not a regular file; refusing to read it`, key, "ERR_NOT_REGULAR_FILE");
+}
+
 /**
  * Opens a key's file for reading, or returns undefined when the key is not stored (no such file, or
  * a directory: a key naming a directory is a prefix, as zarr-python's `DirectoryStore` sees it).
@@ -44,22 +65,17 @@ export async function openRegular(file: string, key: string, maxBytes = Infinity
   try {
     fh = await fsp.open(file, READ_FLAGS);
   } catch (e) {
-    const code = errCode(e);
-    if (code === "EISDIR" || MISSING.has(code ?? "")) return undefined;
-    throw ioError(e, key, "cannot open");
+    return notStoredOrThrow(e, key);
   }
-  let st: Stats;
   try {
-    st = await fh.stat();
+    const st = await fh.stat().catch((e) => Promise.reject(ioError(e, key, "cannot stat")));
+    if (readable(st, file, key, maxBytes)) return { fh, st };
   } catch (e) {
     await fh.close().catch(() => {});
-    throw ioError(e, key, "cannot stat");
+    throw e;
   }
-  if (st.isFile() && st.size <= maxBytes) return { fh, st };
   await fh.close().catch(() => {});
-  if (st.isFile()) throw storedSizeError(key, st.size, maxBytes);
-  if (st.isDirectory()) return undefined;
-  throw new StoreIOError(`key ${JSON.stringify(key)}: ${file} is ${kindOf(st)}, not a regular file; refusing to read it`, key, "ERR_NOT_REGULAR_FILE");
+  return undefined;
 }
 
 /** Metadata files up to this size are read synchronously by {@link readSmallSync}. */
@@ -80,9 +96,7 @@ export function readSmallSync(file: string, key: string, maxBytes = Infinity): U
   try {
     fd = openSync(file, READ_FLAGS);
   } catch (e) {
-    const code = errCode(e);
-    if (code === "EISDIR" || MISSING.has(code ?? "")) return undefined;
-    throw ioError(e, key, "cannot open");
+    return notStoredOrThrow(e, key);
   }
   try {
     let st: Stats;
@@ -91,9 +105,7 @@ export function readSmallSync(file: string, key: string, maxBytes = Infinity): U
     } catch (e) {
       throw ioError(e, key, "cannot stat");
     }
-    if (st.isDirectory()) return undefined;
-    if (!st.isFile()) throw new StoreIOError(`key ${JSON.stringify(key)}: ${file} is ${kindOf(st)}, not a regular file; refusing to read it`, key, "ERR_NOT_REGULAR_FILE");
-    if (st.size > maxBytes) throw storedSizeError(key, st.size, maxBytes);
+    if (!readable(st, file, key, maxBytes)) return undefined;
     if (st.size > SMALL_SYNC_BYTES) return null;
     // One byte more than the size: a file that grew meanwhile is read on the asynchronous path.
     const buf = new Uint8Array(st.size + 1);
