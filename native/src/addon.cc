@@ -12,7 +12,7 @@
 //   decodeBatchAsync(batch)                    -> Promise<void> (many small chunks, batch_jobs.cc)
 //   encodeBatchAsync(batch)                    -> Promise<void>
 //   populateAsync(bytes)                       -> Promise<void>
-//   allocAligned(nbytes), recycledBytes()      -> large result buffers (populate.cc)
+//   allocAligned(nbytes), recycledBytes(), alignedBuffers(nbytes) -> large result buffers (populate.cc)
 // The async variants run on the libuv thread pool, so many chunks are (de)compressed in parallel
 // and the JS thread stays free. Options are parsed on the JS thread before work is queued.
 //
@@ -40,6 +40,7 @@ NAPI_MODULE_INIT() {
       {"populateAsync", nullptr, PopulateAsync, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"allocAligned", nullptr, AllocAligned, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"recycledBytes", nullptr, RecycledBytes, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"alignedBuffers", nullptr, AlignedBuffers, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
   return exports;

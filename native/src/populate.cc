@@ -5,6 +5,7 @@
 #include <cstring>
 #include <chrono>
 #include <condition_variable>
+#include <map>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -127,6 +128,12 @@ struct Recycler {
   std::vector<Kept> kept;
   size_t bytes = 0;
   bool started = false;
+  std::map<size_t, int64_t> live;  // buffers handed to JS and not yet collected, by size
+
+  void Live(size_t n, int64_t d) {
+    std::lock_guard<std::mutex> lk(m);
+    if ((live[n] += d) <= 0) live.erase(n);
+  }
 
   // A kept mapping of exactly n bytes, or nullptr.
   void* Take(size_t n) {
@@ -152,11 +159,14 @@ struct Recycler {
   }
 
   // Keeps the mapping for reuse, unmapping the longest-kept ones to stay within the bounds; false
-  // (the caller unmaps) when reuse is off or the mapping alone is over the byte bound.
+  // (the caller unmaps) when reuse is off, the mapping alone is over the byte bound, or JavaScript
+  // holds another buffer of this size: that one is what the next read of this size will reuse, and
+  // keeping this one too would hold twice the memory for as long as such reads go on.
   bool Keep(void* p, size_t n) {
     static const bool off = std::getenv("ZARRFLOW_NO_RECYCLE") != nullptr;
     if (off || n > kRecycleBytes) return false;
     std::unique_lock<std::mutex> lk(m);
+    if (live.count(n)) return false;
     while (!kept.empty() && (kept.size() >= kRecycleCount || bytes + n > kRecycleBytes)) {
       DropOldest(lk);
     }
@@ -196,6 +206,7 @@ Recycler& TheRecycler() {
 
 void FreeAligned(napi_env env, void* data, void* hint) {
   const size_t n = reinterpret_cast<uintptr_t>(hint);
+  TheRecycler().Live(n, -1);
   if (!TheRecycler().Keep(data, n)) Unmap(data, n);
   int64_t left;
   napi_adjust_external_memory(env, -static_cast<int64_t>(n), &left);
@@ -233,9 +244,38 @@ napi_value AllocAligned(napi_env env, napi_callback_info info) {
     if (pending) { napi_value e; napi_get_and_clear_last_exception(env, &e); }
     return result;
   }
+  TheRecycler().Live(n, +1);
   int64_t total;
   napi_adjust_external_memory(env, static_cast<int64_t>(n), &total);
   return ab;
+}
+
+// alignedBuffers(nbytes) -> [live, kept]: how many allocAligned buffers of exactly nbytes are held
+// by JavaScript (not yet collected), and how many are kept for reuse. A finalizer runs some time
+// after the garbage collection that freed its buffer; the read path waits a moment for a dead
+// result of the size it needs to arrive here rather than map a second one.
+napi_value AlignedBuffers(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  CHECK_NAPI(env, napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
+  double want = 0;
+  if (argc >= 1) napi_get_value_double(env, argv[0], &want);
+  const size_t n = want >= 1 && want <= 9007199254740991.0 ? static_cast<size_t>(want) : 0;
+  Recycler& r = TheRecycler();
+  int64_t live = 0, kept = 0;
+  {
+    std::lock_guard<std::mutex> lk(r.m);
+    auto it = r.live.find(n);
+    if (it != r.live.end()) live = it->second;
+    for (const Kept& k : r.kept) kept += k.n == n;
+  }
+  napi_value out, a, b;
+  napi_create_array_with_length(env, 2, &out);
+  napi_create_double(env, static_cast<double>(live), &a);
+  napi_create_double(env, static_cast<double>(kept), &b);
+  napi_set_element(env, out, 0, a);
+  napi_set_element(env, out, 1, b);
+  return out;
 }
 
 // recycledBytes() -> number: the bytes of collected results kept for reuse (for tests and

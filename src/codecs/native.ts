@@ -67,6 +67,8 @@ export interface NativeCodecs {
   allocAligned?(nbytes: number): ArrayBuffer | undefined;
   /** Bytes of collected `allocAligned` buffers kept for reuse right now (tests, diagnostics). */
   recycledBytes?(): number;
+  /** `[live, kept]`: `allocAligned` buffers of exactly `nbytes` held by JavaScript, and kept for reuse. */
+  alignedBuffers?(nbytes: number): [number, number];
   /** Comma-separated compressor names of the linked c-blosc. */
   bloscListCompressors(): string;
   /** Versions of the linked libraries. */

@@ -139,6 +139,41 @@ test("a large result (32 MiB and up) is an ordinary array: values, its own whole
   assert.equal((sub.data as Float64Array)[0], (1000 * n + 17) * 0.5);
 });
 
+test("a collected large result is kept for reuse only while no other result of its size is alive (memory does not double in a read loop)", async (t) => {
+  const state = nativeCodecs?.alignedBuffers;
+  const alloc = nativeCodecs?.allocAligned;
+  if (!state || !alloc) return t.skip("no native addon: results are plain ArrayBuffers");
+  v8.setFlagsFromString("--expose-gc");
+  const gc = runInNewContext("gc") as () => void;
+  const size = 48 * 1024 * 1024 + 4096 * 7; // a size no other test uses
+  const count = () => state.call(nativeCodecs, size);
+  /** Collects until `live` buffers of the size are left (finalizers run on later turns). */
+  const collectUntil = async (live: number) => {
+    for (let turn = 0; turn < 1000 && count()[0] > live; turn++) {
+      gc();
+      await new Promise((r) => setImmediate(r));
+    }
+    assert.equal(count()[0], live);
+  };
+  let a: ArrayBuffer | undefined = alloc.call(nativeCodecs, size);
+  let b: ArrayBuffer | undefined = alloc.call(nativeCodecs, size);
+  assert.deepEqual(count(), [2, 0]);
+  a = undefined;
+  await collectUntil(1);
+  // b is alive: the next read of this size will get b back when b dies; a is not kept beside it.
+  assert.deepEqual(count(), [1, 0]);
+  assert.ok(b!.byteLength === size);
+  b = undefined;
+  await collectUntil(0);
+  assert.deepEqual(count(), [0, 1]);
+  // The next one of this size takes it.
+  let c: ArrayBuffer | undefined = alloc.call(nativeCodecs, size);
+  assert.deepEqual(count(), [1, 0]);
+  c = undefined;
+  await collectUntil(0);
+  void c;
+});
+
 test("a large result reuses a collected one's memory without showing its values: missing chunks still read as the fill value", async (t) => {
   const recycled = nativeCodecs?.recycledBytes;
   if (!recycled) return t.skip("no native addon: results are plain ArrayBuffers");
