@@ -22,12 +22,11 @@ function median(xs: number[]): number {
 }
 
 /**
- * The previous repetition's output, moved aside instead of deleted: bench/run.ts deletes outputs of
- * many files only at the end of the run. On an ext4 without a journal (this project's benchmark
- * machine) the kernel skips every inode freed in the last 60-360 s when it allocates one, so
- * deleting 10,000 chunk files right before a timed write made each file creation scan past them
- * (`find_inode_bit` / `recently_deleted` in perf): W5 write times then varied 2.6-7.8 s by what had
- * been deleted just before, for every implementation. zarr_python.py does the same.
+ * The previous repetition's output, moved aside instead of deleted (bench/run.ts disposes of it
+ * after the run): on an ext4 without a journal (this project's benchmark machine) the kernel skips
+ * every inode freed in the last 60-360 s one by one when it allocates one, so deleting 10,000 chunk
+ * files right before a timed write made each of its file creations scan past them (perf:
+ * `find_inode_bit`, `recently_deleted`), for every implementation. zarr_python.py does the same.
  */
 function setAside(outDir: string, rep: number): void {
   if (existsSync(outDir)) renameSync(outDir, `${outDir}.rep${rep}`);

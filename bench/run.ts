@@ -17,7 +17,7 @@
  * its peak RSS (VmHWM) is its own. One JSON line per measurement goes to stdout; progress to stderr.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, truncateSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -165,32 +165,27 @@ for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
 }
 
 /**
- * Removes a finished op's directory, or, when it holds many files, moves it aside for removal at the
- * end of the run: on an ext4 without a journal (the benchmark machine) every inode freed in the last
- * 60-360 s is skipped one by one when the kernel allocates the next, so deleting 50,000 chunk files
- * of one implementation's W5 write slowed the file creations of the next implementation's (see
- * setAside in child.ts). Outputs of a few big files are removed at once (disk space).
+ * Disposes of a finished op's directory without deleting a file before the end of the run: its files
+ * are truncated (their disk space comes back at once) and the directory is moved aside; the files go
+ * when the data dir is removed. On an ext4 without a journal (the benchmark machine) the kernel skips
+ * every inode freed in the last 60-360 s one by one when it allocates the next (perf:
+ * `find_inode_bit`, `recently_deleted`), so files deleted between ops made every later file
+ * creation slower, for whichever implementation came next: W5's 10,000-file write took 5-8 s
+ * instead of 0.8-1.6 s. See setAside in child.ts for the repetitions of one op.
  */
-function discard(dir: string): void {
-  if (!existsSync(dir)) return;
-  let files = 0;
-  const count = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      if (e.isDirectory()) count(join(d, e.name));
-      else files++;
-      if (files > 1000) return;
-    }
+function discard(path: string): void {
+  if (!existsSync(path)) return;
+  const empty = (p: string) => {
+    const st = lstatSync(p);
+    if (st.isDirectory()) for (const e of readdirSync(p)) empty(join(p, e));
+    else if (st.isFile() && st.size > 0) truncateSync(p, 0);
   };
-  if (statSync(dir).isDirectory()) count(dir);
-  if (files <= 1000) rmSync(dir, { recursive: true, force: true });
-  else renameSync(dir, join(deferred(), `${deferredCount++}`));
+  empty(path);
+  const aside = join(dataDir, "discarded");
+  mkdirSync(aside, { recursive: true });
+  renameSync(path, join(aside, String(discarded++)));
 }
-let deferredCount = 0;
-const deferred = () => {
-  const d = join(dataDir, "deferred-removal");
-  if (!existsSync(d)) mkdirSync(d);
-  return d;
-};
+let discarded = 0;
 
 const loadStart = os.loadavg()[0];
 
