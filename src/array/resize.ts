@@ -1,13 +1,16 @@
 /**
  * Shape changes. Both take the metadata lock and (with a synchronizer) re-read `.zarray` under it, so two handles growing
- * the same array never compute from a stale shape. The metadata is always written last:
- * - shrinking clears the cut-off data first, so a crash in between leaves the old (larger) shape
- *   over fill values, never a shape that later regrows over stale data;
+ * the same array never compute from a stale shape. Every row inside the stored shape always holds
+ * what was written there; data beyond it is never trusted, only ever overwritten or cleared:
+ * - shrinking writes the smaller shape first and clears the cut-off data after (as zarr-python
+ *   orders it), so a crash in between leaves the new shape with stale data beyond it, hidden;
+ *   clearing first would leave the old shape over rows already reset to the fill value (the crash
+ *   matrix's append kind caught exactly that: rows inside the shape never written);
  * - growing clears whatever lies beyond the old shape in stored chunks (rows of an append that
- *   crashed before its metadata write, say) before the new shape exposes it;
+ *   crashed before its metadata write, or of a shrink that crashed before its clearing) before the
+ *   new shape exposes it;
  * - appending writes the new rows first (past the stored shape) and the shape after, so metadata
  *   never points past written data; the rows it exposes are exactly the ones just written.
- * Data beyond the stored shape is therefore never trusted, only ever overwritten or cleared.
  * @module
  */
 import { ArrayNotFoundError, ShapeError } from "../errors.ts";
@@ -58,12 +61,13 @@ export async function resizeArray(
     const old = meta.shape;
     const newShape = typeof target === "function" ? target(old) : [...target];
     checkShape(newShape, old.length);
-    if (newShape.some((n, i) => n < old[i])) await clearBeyond(io, newShape.map((n, i) => Math.min(n, old[i])), old);
-    // Growing exposes what lies past the old shape: clear it, unless the caller (an appender) has
-    // just written exactly that region.
-    else if (!opts.written && newShape.some((n, i) => n > old[i])) await clearBeyond(io, old, newShape);
+    const shrinks = newShape.some((n, i) => n < old[i]);
+    // Growing exposes what lies past the old shape: clear it first, unless the caller (an appender)
+    // has just written exactly that region.
+    if (!shrinks && !opts.written && newShape.some((n, i) => n > old[i])) await clearBeyond(io, old, newShape);
     throwIfAborted(opts.signal);
     await io.writeMeta({ ...io.meta, shape: [...newShape] });
+    if (shrinks) await clearBeyond(io, newShape.map((n, i) => Math.min(n, old[i])), old);
     return [...newShape];
   });
 }
