@@ -11,6 +11,10 @@
  *            --keep    (keep the data dir, for debugging)
  *            --cpu-prof DIR (zarrflow children write V8 CPU profiles into DIR, one per workload/op)
  *
+ * Start a run several minutes after any mass deletion of files on the data dir's disk (a previous
+ * run's clean-up, a test run): ext4 without a journal passes over recently freed inodes when it
+ * creates files, which makes every implementation's write workloads 3-7x slower meanwhile.
+ *
  * zarr-python writes every shared input once (untimed); every implementation's read ops read those
  * files, and each write op writes the implementation's own copy, which zarr-python then checks
  * against the expected data. Every (implementation, workload, op) runs in a fresh child process, so
