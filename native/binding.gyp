@@ -16,6 +16,7 @@
         "src/napi_util.cc",
         "src/options.cc",
         "src/populate.cc",
+        "src/recycler.cc",
         "src/codecs.cc",
         "src/codec_blosc_zstd_lz4.cc",
         "src/codec_bz2.cc",

@@ -13,6 +13,7 @@
 //   encodeBatchAsync(batch)                    -> Promise<void>
 //   populateAsync(bytes)                       -> Promise<void>
 //   allocAligned(nbytes), recycledBytes(), alignedBuffers(nbytes) -> large result buffers (populate.cc)
+//   recycledOutputs(nbytes)                    -> [kept of that size, kept bytes] of codec outputs (populate.cc)
 // The async variants run on the libuv thread pool, so many chunks are (de)compressed in parallel
 // and the JS thread stays free. Options are parsed on the JS thread before work is queued.
 //
@@ -41,6 +42,7 @@ NAPI_MODULE_INIT() {
       {"allocAligned", nullptr, AllocAligned, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"recycledBytes", nullptr, RecycledBytes, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"alignedBuffers", nullptr, AlignedBuffers, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"recycledOutputs", nullptr, RecycledOutputs, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
   return exports;

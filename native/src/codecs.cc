@@ -27,6 +27,7 @@
 #include "blosc/zlib_api.h"
 #include "codec_util.h"
 #include "copy.h"
+#include "recycler.h"
 
 #include <algorithm>
 #include <cstring>
@@ -41,8 +42,10 @@ bool OutBuf::Reserve(size_t cap) {
   if (!owned_ || cap > std::max<size_t>(limit_, 1)) return false;
   // 64-byte aligned, so that writing the buffer to a file is an aligned kernel copy (see copy.h);
   // hence a move instead of realloc when growing.
-  void* p = nullptr;
-  if (posix_memalign(&p, 64, cap) != 0) return false;
+  // A first allocation of a large output reuses a collected result of that size (recycler.h):
+  // decoding chunk after chunk then writes into pages already present.
+  void* p = data_ == nullptr && cap >= kPooledOutputBytes ? OutputRecycler().Take(cap) : nullptr;
+  if (!p && posix_memalign(&p, 64, cap) != 0) return false;
   if (size_) CopyBytes(static_cast<uint8_t*>(p), data_, size_);
   std::free(data_);
   data_ = static_cast<uint8_t*>(p);

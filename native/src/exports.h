@@ -24,6 +24,7 @@ napi_value PopulateAsync(napi_env env, napi_callback_info info);
 napi_value AllocAligned(napi_env env, napi_callback_info info);
 napi_value RecycledBytes(napi_env env, napi_callback_info info);
 napi_value AlignedBuffers(napi_env env, napi_callback_info info);
+napi_value RecycledOutputs(napi_env env, napi_callback_info info);
 
 }  // namespace addon
 }  // namespace zf

@@ -1,14 +1,21 @@
 // N-API helpers shared by the addon's source files; see napi_util.h.
 #include "napi_util.h"
 
+#include <cstdint>
 #include <cstdlib>
+
+#include "recycler.h"
 
 namespace zf {
 namespace addon {
 
 namespace {
 
-void FreeData(napi_env, void* data, void*) { std::free(data); }
+// A collected result: large ones go to the output recycler (hint: the size), for OutBuf to reuse.
+void FreeData(napi_env, void* data, void* hint) {
+  const size_t n = reinterpret_cast<uintptr_t>(hint);
+  if (n < kPooledOutputBytes || !OutputRecycler().Keep(data, n)) std::free(data);
+}
 
 }  // namespace
 
@@ -51,7 +58,7 @@ napi_value OwnedToBuffer(napi_env env, OutBuf& out) {
   const size_t size = out.size();
   uint8_t* data = out.Release();
   napi_value result;
-  if (napi_create_external_buffer(env, size, data, FreeData, nullptr, &result) == napi_ok) return result;
+  if (napi_create_external_buffer(env, size, data, FreeData, reinterpret_cast<void*>(static_cast<uintptr_t>(size)), &result) == napi_ok) return result;
   // Runtimes that forbid external buffers (V8 sandbox) get a copy instead.
   void* copy;
   napi_status s = napi_create_buffer_copy(env, size, data, &copy, &result);

@@ -3,18 +3,13 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
-#include <chrono>
-#include <condition_variable>
-#include <map>
-#include <mutex>
-#include <thread>
-#include <vector>
 #ifdef __linux__
 #include <sys/mman.h>
 #endif
 
 #include "exports.h"
 #include "napi_util.h"
+#include "recycler.h"
 
 namespace zf {
 namespace addon {
@@ -103,104 +98,15 @@ void CompletePopulate(napi_env env, napi_status, void* data) {
 
 // ---------------------------------------------------------------- result buffer reuse
 //
-// A large result that is collected is kept for a moment instead of unmapped: the next result of
-// the same size (a loop reading one array, or one time step after another) then finds its pages
-// already faulted and zeroing-free, where a fresh mapping pays the kernel's page clearing (a third
-// of a 400 MB uncompressed read on this machine's profile) and the old one its unmapping. Bounded:
-// at most kRecycleCount buffers and kRecycleBytes in all; one not reused within kRecycleAge is
-// unmapped by a background thread, so the process's RSS falls back soon after its results die.
-// The reused bytes hold the old result's values: allocAligned's caller overwrites every element.
-// ZARRFLOW_NO_RECYCLE (any value) turns it off.
-
-constexpr size_t kRecycleCount = 4;
-constexpr size_t kRecycleBytes = size_t(2) << 30;
-constexpr auto kRecycleAge = std::chrono::milliseconds(1500);
-
-struct Kept {
-  void* p;
-  size_t n;
-  std::chrono::steady_clock::time_point since;
-};
-
-struct Recycler {
-  std::mutex m;
-  std::condition_variable cv;
-  std::vector<Kept> kept;
-  size_t bytes = 0;
-  bool started = false;
-  std::map<size_t, int64_t> live;  // buffers handed to JS and not yet collected, by size
-
-  void Live(size_t n, int64_t d) {
-    std::lock_guard<std::mutex> lk(m);
-    if ((live[n] += d) <= 0) live.erase(n);
-  }
-
-  // A kept mapping of exactly n bytes, or nullptr.
-  void* Take(size_t n) {
-    std::lock_guard<std::mutex> lk(m);
-    for (size_t i = 0; i < kept.size(); i++) {
-      if (kept[i].n != n) continue;
-      void* p = kept[i].p;
-      bytes -= n;
-      kept.erase(kept.begin() + static_cast<std::ptrdiff_t>(i));
-      return p;
-    }
-    return nullptr;
-  }
-
-  // Unmaps the longest-kept mapping, outside the lock (munmap of a large mapping takes a while).
-  void DropOldest(std::unique_lock<std::mutex>& lk) {
-    const Kept old = kept.front();
-    kept.erase(kept.begin());
-    bytes -= old.n;
-    lk.unlock();
-    Unmap(old.p, old.n);
-    lk.lock();
-  }
-
-  // Keeps the mapping for reuse, unmapping the longest-kept ones to stay within the bounds; false
-  // (the caller unmaps) when reuse is off, the mapping alone is over the byte bound, or JavaScript
-  // holds another buffer of this size: that one is what the next read of this size will reuse, and
-  // keeping this one too would hold twice the memory for as long as such reads go on.
-  bool Keep(void* p, size_t n) {
-    static const bool off = std::getenv("ZARRFLOW_NO_RECYCLE") != nullptr;
-    if (off || n > kRecycleBytes) return false;
-    std::unique_lock<std::mutex> lk(m);
-    if (live.count(n)) return false;
-    while (!kept.empty() && (kept.size() >= kRecycleCount || bytes + n > kRecycleBytes)) {
-      DropOldest(lk);
-    }
-    kept.push_back({p, n, std::chrono::steady_clock::now()});
-    bytes += n;
-    if (!started) {
-      started = true;
-      std::thread([this] { Expire(); }).detach();
-    }
-    cv.notify_one();
-    return true;
-  }
-
-  // The background thread: unmaps what has waited kRecycleAge unused.
-  void Expire() {
-    std::unique_lock<std::mutex> lk(m);
-    for (;;) {
-      if (kept.empty()) {
-        cv.wait(lk);
-        continue;
-      }
-      const auto due = kept.front().since + kRecycleAge;
-      if (std::chrono::steady_clock::now() < due) {
-        cv.wait_until(lk, due);
-        continue;
-      }
-      DropOldest(lk);
-    }
-  }
-};
+// A large result that is collected is kept for a moment instead of unmapped (recycler.h): the next
+// result of the same size (a loop reading one array, or one time step after another) then finds
+// its pages already faulted and zeroing-free, where a fresh mapping pays the kernel's page clearing
+// (a third of a 400 MB uncompressed read on this machine's profile) and the old one its unmapping.
+// At most 4 buffers and 2 GiB; allocAligned's caller overwrites every element.
 
 // Never destroyed: the detached thread may outlive static destruction at exit.
 Recycler& TheRecycler() {
-  static Recycler* r = new Recycler();
+  static Recycler* r = new Recycler(Unmap, 4, size_t(2) << 30);
   return *r;
 }
 
@@ -261,14 +167,7 @@ napi_value AlignedBuffers(napi_env env, napi_callback_info info) {
   double want = 0;
   if (argc >= 1) napi_get_value_double(env, argv[0], &want);
   const size_t n = want >= 1 && want <= 9007199254740991.0 ? static_cast<size_t>(want) : 0;
-  Recycler& r = TheRecycler();
-  int64_t live = 0, kept = 0;
-  {
-    std::lock_guard<std::mutex> lk(r.m);
-    auto it = r.live.find(n);
-    if (it != r.live.end()) live = it->second;
-    for (const Kept& k : r.kept) kept += k.n == n;
-  }
+  const auto [live, kept] = TheRecycler().Counts(n);
   napi_value out, a, b;
   napi_create_array_with_length(env, 2, &out);
   napi_create_double(env, static_cast<double>(live), &a);
@@ -281,14 +180,29 @@ napi_value AlignedBuffers(napi_env env, napi_callback_info info) {
 // recycledBytes() -> number: the bytes of collected results kept for reuse (for tests and
 // diagnostics: a result that is dropped and collected shows up here until reused or expired).
 napi_value RecycledBytes(napi_env env, napi_callback_info) {
-  Recycler& r = TheRecycler();
-  size_t bytes;
-  {
-    std::lock_guard<std::mutex> lk(r.m);
-    bytes = r.bytes;
-  }
+  const size_t bytes = TheRecycler().Bytes();
   napi_value out;
   napi_create_double(env, static_cast<double>(bytes), &out);
+  return out;
+}
+
+// recycledOutputs(nbytes) -> [kept, bytes]: collected codec outputs of exactly nbytes kept for the
+// next codec call's output (recycler.h, OutputRecycler), and the bytes of all kept ones (tests).
+napi_value RecycledOutputs(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  CHECK_NAPI(env, napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
+  double want = 0;
+  if (argc >= 1) napi_get_value_double(env, argv[0], &want);
+  const size_t n = want >= 1 && want <= 9007199254740991.0 ? static_cast<size_t>(want) : 0;
+  const int64_t kept = OutputRecycler().Counts(n).second;
+  const size_t bytes = OutputRecycler().Bytes();
+  napi_value out, a, b;
+  napi_create_array_with_length(env, 2, &out);
+  napi_create_double(env, static_cast<double>(kept), &a);
+  napi_create_double(env, static_cast<double>(bytes), &b);
+  napi_set_element(env, out, 0, a);
+  napi_set_element(env, out, 1, b);
   return out;
 }
 

@@ -69,6 +69,12 @@ export interface NativeCodecs {
   recycledBytes?(): number;
   /** `[live, kept]`: `allocAligned` buffers of exactly `nbytes` held by JavaScript, and kept for reuse. */
   alignedBuffers?(nbytes: number): [number, number];
+  /**
+   * `[kept, bytes]`: collected codec outputs (results of `compress`/`decompress` without `out`, of
+   * 1 MiB or more) of exactly `nbytes` kept for the next codec call's output, and the bytes of all
+   * kept ones (at most 128 MiB, each for at most 1.5 s; native/src/recycler.h).
+   */
+  recycledOutputs?(nbytes: number): [number, number];
   /** Comma-separated compressor names of the linked c-blosc. */
   bloscListCompressors(): string;
   /** Versions of the linked libraries. */
