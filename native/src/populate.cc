@@ -156,54 +156,56 @@ napi_value AllocAligned(napi_env env, napi_callback_info info) {
   return ab;
 }
 
-// alignedBuffers(nbytes) -> [live, kept]: how many allocAligned buffers of exactly nbytes are held
-// by JavaScript (not yet collected), and how many are kept for reuse. A finalizer runs some time
-// after the garbage collection that freed its buffer; the read path waits a moment for a dead
-// result of the size it needs to arrive here rather than map a second one.
-napi_value AlignedBuffers(napi_env env, napi_callback_info info) {
+namespace {
+
+// The size argument of alignedBuffers/recycledOutputs (0 when missing or not a size).
+bool SizeArg(napi_env env, napi_callback_info info, size_t* n) {
   size_t argc = 1;
   napi_value argv[1];
-  CHECK_NAPI(env, napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
+  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok) return false;
   double want = 0;
   if (argc >= 1) napi_get_value_double(env, argv[0], &want);
-  const size_t n = want >= 1 && want <= 9007199254740991.0 ? static_cast<size_t>(want) : 0;
-  const auto [live, kept] = TheRecycler().Counts(n);
+  *n = want >= 1 && want <= 9007199254740991.0 ? static_cast<size_t>(want) : 0;
+  return true;
+}
+
+napi_value NumberPair(napi_env env, double x, double y) {
   napi_value out, a, b;
   napi_create_array_with_length(env, 2, &out);
-  napi_create_double(env, static_cast<double>(live), &a);
-  napi_create_double(env, static_cast<double>(kept), &b);
+  napi_create_double(env, x, &a);
+  napi_create_double(env, y, &b);
   napi_set_element(env, out, 0, a);
   napi_set_element(env, out, 1, b);
   return out;
 }
 
+}  // namespace
+
+// alignedBuffers(nbytes) -> [live, kept]: how many allocAligned buffers of exactly nbytes are held
+// by JavaScript (not yet collected), and how many are kept for reuse. A finalizer runs some time
+// after the garbage collection that freed its buffer; the read path waits a moment for a dead
+// result of the size it needs to arrive here rather than map a second one.
+napi_value AlignedBuffers(napi_env env, napi_callback_info info) {
+  size_t n;
+  CHECK_NAPI(env, SizeArg(env, info, &n) ? napi_ok : napi_invalid_arg);
+  const auto [live, kept] = TheRecycler().Counts(n);
+  return NumberPair(env, static_cast<double>(live), static_cast<double>(kept));
+}
+
 // recycledBytes() -> number: the bytes of collected results kept for reuse (for tests and
 // diagnostics: a result that is dropped and collected shows up here until reused or expired).
 napi_value RecycledBytes(napi_env env, napi_callback_info) {
-  const size_t bytes = TheRecycler().Bytes();
   napi_value out;
-  napi_create_double(env, static_cast<double>(bytes), &out);
+  napi_create_double(env, static_cast<double>(TheRecycler().Bytes()), &out);
   return out;
 }
 
 // recycledOutputs(nbytes) -> [kept, bytes]: collected codec outputs of exactly nbytes kept for the
 // next codec call's output (recycler.h, OutputRecycler), and the bytes of all kept ones (tests).
 napi_value RecycledOutputs(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  CHECK_NAPI(env, napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
-  double want = 0;
-  if (argc >= 1) napi_get_value_double(env, argv[0], &want);
-  const size_t n = want >= 1 && want <= 9007199254740991.0 ? static_cast<size_t>(want) : 0;
-  const int64_t kept = OutputRecycler().Counts(n).second;
-  const size_t bytes = OutputRecycler().Bytes();
-  napi_value out, a, b;
-  napi_create_array_with_length(env, 2, &out);
-  napi_create_double(env, static_cast<double>(kept), &a);
-  napi_create_double(env, static_cast<double>(bytes), &b);
-  napi_set_element(env, out, 0, a);
-  napi_set_element(env, out, 1, b);
-  return out;
+  size_t n;
+  CHECK_NAPI(env, SizeArg(env, info, &n) ? napi_ok : napi_invalid_arg);
+  return NumberPair(env, static_cast<double>(OutputRecycler().Counts(n).second), static_cast<double>(OutputRecycler().Bytes()));
 }
 
 napi_value PopulateAsync(napi_env env, napi_callback_info info) {
