@@ -407,7 +407,7 @@ function targets(rows: Row[], find: (impl: string, w: string, op: string) => Row
       line(r === undefined ? undefined : r >= 10, `append operator at least 10x faster than zarr-python's z.append loop: ${r?.toFixed(2) ?? "–"}x (z.append loop: ${loop && py ? (py / loop).toFixed(2) + "x" : "–"})`);
     }
   }
-  const rc = workloads.find((w) => w.kind === "rechunk");
+  const rc = workloads.find((w) => w.id === "RECHUNK");
   if (rc && rc.kind === "rechunk") {
     const py = s(find("zarr-python", rc.id, "copy"));
     const limitMB = ((rc.budget + 64 * 2 ** 20) / MB);

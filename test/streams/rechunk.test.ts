@@ -9,6 +9,7 @@ import {
 } from "../../src/internal.ts";
 import { CountingStore, iota, rng } from "./_util.ts";
 import { readable } from "../../streams/index.ts";
+import { blockInputPlan } from "../../streams/rechunk.ts";
 
 const run = promisify(execFile);
 const MB = 2 ** 20;
@@ -35,6 +36,21 @@ test("plan: direct copy when aligned regions fit; errors when a chunk cannot", (
   assert.equal(p.intermediateChunks, null);
   assert.ok(p.readChunks.every((r, d) => r % 20 === 0 || r === 100) && p.readChunks[1] % 10 === 0);
   assert.throws(() => rechunkingPlan([1000, 1000], [1000, 1000], [1, 1000], 4, MB), ZarrError);
+});
+
+test("plan of a block-fed rechunk: a share of the budget is left to the blocks, which are garbage once assembled", () => {
+  // The benchmark's RECHUNK: 400 MB int32 from (10000, 100) to (100, 10000) chunks under 256 MiB.
+  const args = [[10000, 10000], [10000, 100], [100, 10000], 4] as const;
+  const whole = rechunkingPlan(...args, 256 * MB);
+  const fed = blockInputPlan(...args, 256 * MB);
+  assert.ok(whole.peakBytes > 192 * MB, "planned with the whole budget, the stages would use over 192 MiB");
+  assert.ok(fed.peakBytes <= 192 * MB, `block-fed stages use ${fed.peakBytes} bytes, within 256 - 64 MiB`);
+  assert.equal(fed.maxMemory, 192 * MB, "the region assembler's share comes out of what was planned in");
+  // A small budget leaves a quarter; one too small for that is planned under the whole of it.
+  assert.equal(blockInputPlan([100, 100], [10, 10], [20, 5], 8, 1 * MB).maxMemory, 0.75 * MB);
+  const tight = blockInputPlan([1000, 1000], [1000, 10], [10, 1000], 4, 160_000);
+  assert.equal(tight.maxMemory, 160_000);
+  assert.throws(() => rechunkingPlan([1000, 1000], [1000, 10], [10, 1000], 4, 120_000), ZarrError);
 });
 
 async function source(shape: number[], chunks: number[]) {
