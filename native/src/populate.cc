@@ -105,15 +105,15 @@ void CompletePopulate(napi_env env, napi_status, void* data) {
 // At most 4 buffers and 2 GiB; allocAligned's caller overwrites every element.
 
 // Never destroyed: the detached thread may outlive static destruction at exit.
-Recycler& TheRecycler() {
+Recycler& ResultRecycler() {
   static Recycler* r = new Recycler(Unmap, 4, size_t(2) << 30);
   return *r;
 }
 
 void FreeAligned(napi_env env, void* data, void* hint) {
   const size_t n = reinterpret_cast<uintptr_t>(hint);
-  TheRecycler().Live(n, -1);
-  if (!TheRecycler().Keep(data, n)) Unmap(data, n);
+  ResultRecycler().Live(n, -1);
+  if (!ResultRecycler().Keep(data, n)) Unmap(data, n);
   int64_t left;
   napi_adjust_external_memory(env, -static_cast<int64_t>(n), &left);
 }
@@ -136,7 +136,7 @@ napi_value AllocAligned(napi_env env, napi_callback_info info) {
   double want = 0;
   if (argc < 1 || napi_get_value_double(env, argv[0], &want) != napi_ok || !(want >= 1) || want > 9007199254740991.0) return result;
   const size_t n = static_cast<size_t>(want);
-  void* p = TheRecycler().Take(n);
+  void* p = ResultRecycler().Take(n);
   if (!p) {
     p = MapZeroed(n);
     if (!p) return result;
@@ -150,7 +150,7 @@ napi_value AllocAligned(napi_env env, napi_callback_info info) {
     if (pending) { napi_value e; napi_get_and_clear_last_exception(env, &e); }
     return result;
   }
-  TheRecycler().Live(n, +1);
+  ResultRecycler().Live(n, +1);
   int64_t total;
   napi_adjust_external_memory(env, static_cast<int64_t>(n), &total);
   return ab;
@@ -159,14 +159,12 @@ napi_value AllocAligned(napi_env env, napi_callback_info info) {
 namespace {
 
 // The size argument of alignedBuffers/recycledOutputs (0 when missing or not a size).
-bool SizeArg(napi_env env, napi_callback_info info, size_t* n) {
+size_t SizeArg(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
-  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok) return false;
   double want = 0;
-  if (argc >= 1) napi_get_value_double(env, argv[0], &want);
-  *n = want >= 1 && want <= 9007199254740991.0 ? static_cast<size_t>(want) : 0;
-  return true;
+  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) == napi_ok && argc >= 1) napi_get_value_double(env, argv[0], &want);
+  return want >= 1 && want <= 9007199254740991.0 ? static_cast<size_t>(want) : 0;
 }
 
 napi_value NumberPair(napi_env env, double x, double y) {
@@ -186,9 +184,7 @@ napi_value NumberPair(napi_env env, double x, double y) {
 // after the garbage collection that freed its buffer; the read path waits a moment for a dead
 // result of the size it needs to arrive here rather than map a second one.
 napi_value AlignedBuffers(napi_env env, napi_callback_info info) {
-  size_t n;
-  CHECK_NAPI(env, SizeArg(env, info, &n) ? napi_ok : napi_invalid_arg);
-  const auto [live, kept] = TheRecycler().Counts(n);
+  const auto [live, kept] = ResultRecycler().Counts(SizeArg(env, info));
   return NumberPair(env, static_cast<double>(live), static_cast<double>(kept));
 }
 
@@ -196,16 +192,14 @@ napi_value AlignedBuffers(napi_env env, napi_callback_info info) {
 // diagnostics: a result that is dropped and collected shows up here until reused or expired).
 napi_value RecycledBytes(napi_env env, napi_callback_info) {
   napi_value out;
-  napi_create_double(env, static_cast<double>(TheRecycler().Bytes()), &out);
+  napi_create_double(env, static_cast<double>(ResultRecycler().Bytes()), &out);
   return out;
 }
 
 // recycledOutputs(nbytes) -> [kept, bytes]: collected codec outputs of exactly nbytes kept for the
 // next codec call's output (recycler.h, OutputRecycler), and the bytes of all kept ones (tests).
 napi_value RecycledOutputs(napi_env env, napi_callback_info info) {
-  size_t n;
-  CHECK_NAPI(env, SizeArg(env, info, &n) ? napi_ok : napi_invalid_arg);
-  return NumberPair(env, static_cast<double>(OutputRecycler().Counts(n).second), static_cast<double>(OutputRecycler().Bytes()));
+  return NumberPair(env, static_cast<double>(OutputRecycler().Counts(SizeArg(env, info)).second), static_cast<double>(OutputRecycler().Bytes()));
 }
 
 napi_value PopulateAsync(napi_env env, napi_callback_info info) {

@@ -57,7 +57,6 @@ test("a collected decode result is reused for the next decode of its size, which
   assert.ok(sameBytes(outB, b), "every byte is the new chunk's");
 });
 
-
 test("collected codec outputs kept for reuse stay within 128 MiB", async (t) => {
   const state = nativeCodecs?.recycledOutputs;
   if (!state) return t.skip("no native addon: codec outputs are ordinary buffers");
